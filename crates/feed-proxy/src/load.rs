@@ -1,0 +1,119 @@
+//! The `proxy:` section of a configuration, read into [`ProxySettings`].
+//!
+//! ```yaml
+//! proxy:
+//!   enabled: true
+//!   default:
+//!     http: { url: "socks5://proxy:1080", timeout_seconds: 30 }
+//!     websocket: { url: "socks5://proxy:1081" }
+//!   exchanges:
+//!     binance:
+//!       http: { url: "http://binance-proxy:8080", timeout_seconds: 15 }
+//! ```
+
+use std::path::Path;
+
+use crate::config::{checked_timeout, ProxyConfig, DEFAULT_TIMEOUT_SECONDS};
+use crate::kind::ConnectionKind;
+use crate::problem::ConfigProblems;
+use crate::proxies::ConnectionProxies;
+use crate::reader::{join_key, ConfigReader};
+use crate::settings::ProxySettings;
+use crate::sources::ConfigSources;
+use crate::url::ProxyUrl;
+
+impl ProxySettings {
+    /// Loads the `proxy:` section of a YAML file, with `FEED_PROXY__*` environment
+    /// variables on top. Other sections of the file are not looked at.
+    ///
+    /// # Errors
+    /// Every problem found: a missing or malformed file, unknown keys, bad URLs, timeouts
+    /// out of range, values of the wrong type; each names its key and origin.
+    pub fn load(path: &Path) -> Result<Self, ConfigProblems> {
+        let sources = ConfigSources::load(path).map_err(|problem| ConfigProblems(vec![problem]))?;
+        Self::from_sources(&sources)
+    }
+
+    /// Settings from `FEED_PROXY__*` environment variables alone.
+    ///
+    /// # Errors
+    /// As [`ProxySettings::load`].
+    pub fn from_environment() -> Result<Self, ConfigProblems> {
+        Self::from_sources(&ConfigSources::from_environment())
+    }
+
+    /// The `proxy` section of already loaded layers.
+    ///
+    /// # Errors
+    /// As [`ProxySettings::load`].
+    pub fn from_sources(sources: &ConfigSources) -> Result<Self, ConfigProblems> {
+        let mut reader = ConfigReader::new(sources);
+        let settings = read_proxy_settings(&mut reader, "proxy");
+        reader.finish().map(|()| settings)
+    }
+}
+
+/// Reads a proxy section at `key` (normally `proxy`), recording problems in `reader`.
+/// An absent section means proxies are disabled.
+pub fn read_proxy_settings(reader: &mut ConfigReader<'_>, key: &str) -> ProxySettings {
+    if reader
+        .section(key, &["enabled", "default", "exchanges"])
+        .is_none()
+    {
+        return ProxySettings::disabled();
+    }
+    let enabled = reader
+        .value::<bool>(&join_key(key, "enabled"))
+        .unwrap_or(false);
+    let mut settings = ProxySettings::disabled().with_enabled(enabled);
+    if let Some(default) = read_connection_proxies(reader, &join_key(key, "default")) {
+        settings = settings.with_default(default);
+    }
+    let exchanges_key = join_key(key, "exchanges");
+    for exchange_id in reader.keys(&exchanges_key) {
+        let exchange_key = join_key(&exchanges_key, &exchange_id);
+        if let Some(proxies) = read_connection_proxies(reader, &exchange_key) {
+            settings = settings.with_exchange(&exchange_id, proxies);
+        }
+    }
+    settings
+}
+
+fn read_connection_proxies(reader: &mut ConfigReader<'_>, key: &str) -> Option<ConnectionProxies> {
+    reader.section(key, &ConnectionKind::ALL.map(ConnectionKind::config_key))?;
+    let http = read_proxy_config(reader, &join_key(key, ConnectionKind::Http.config_key()));
+    let websocket = read_proxy_config(
+        reader,
+        &join_key(key, ConnectionKind::Websocket.config_key()),
+    );
+    Some(ConnectionProxies::new(http, websocket))
+}
+
+fn read_proxy_config(reader: &mut ConfigReader<'_>, key: &str) -> Option<ProxyConfig> {
+    reader.section(key, &["url", "timeout_seconds"])?;
+    let url_key = join_key(key, "url");
+    let url = reader.required::<String>(&url_key).and_then(|text| {
+        ProxyUrl::parse(&text)
+            .map_err(|error| reader.problem(&url_key, error.to_string()))
+            .ok()
+    });
+    let timeout_key = join_key(key, "timeout_seconds");
+    let timeout = match reader.value::<i64>(&timeout_key) {
+        None => Some(DEFAULT_TIMEOUT_SECONDS),
+        Some(seconds) => {
+            let checked = u64::try_from(seconds)
+                .ok()
+                .and_then(|s| checked_timeout(s).ok());
+            if checked.is_none() {
+                reader.problem(
+                    &timeout_key,
+                    format!("timeout_seconds must be between 1 and 300 (found {seconds})"),
+                );
+            }
+            checked
+        }
+    };
+    ProxyConfig::from_url(url?)
+        .with_timeout_seconds(u64::from(timeout?))
+        .ok()
+}

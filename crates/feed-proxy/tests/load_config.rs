@@ -1,0 +1,306 @@
+//! Loading the `proxy:` section from YAML text and environment variables.
+
+use std::path::Path;
+
+use feed_proxy::{ConfigSources, ConnectionKind, Origin, ProxyScheme, ProxySettings};
+
+const DESIGN_YAML: &str = r#"proxy:
+  enabled: true
+  default:
+    http:
+      url: "socks5://proxy:1080"
+      timeout_seconds: 30
+    websocket:
+      url: "socks5://proxy:1081"
+  exchanges:
+    binance:
+      http: { url: "http://binance-proxy:8080", timeout_seconds: 15 }
+    backpack:
+      http:
+        url: "socks5://backpack-proxy:1080"
+"#;
+
+fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+fn load(yaml: &str, vars: &[(&str, &str)]) -> Result<ProxySettings, Vec<String>> {
+    let sources = ConfigSources::from_parts(Some(Path::new("config.yaml")), yaml, env(vars))
+        .map_err(|problem| vec![problem.to_string()])?;
+    ProxySettings::from_sources(&sources)
+        .map_err(|problems| problems.0.iter().map(ToString::to_string).collect())
+}
+
+fn route(settings: &ProxySettings, exchange: &str, kind: ConnectionKind) -> String {
+    settings
+        .get_proxy(exchange, kind)
+        .map_or_else(|| "direct".to_owned(), ToString::to_string)
+}
+
+#[test]
+fn the_design_schema_loads_and_resolves() {
+    let settings = load(DESIGN_YAML, &[]).unwrap();
+    assert!(settings.is_enabled());
+    assert_eq!(
+        route(&settings, "binance", ConnectionKind::Http),
+        "http://binance-proxy:8080 (timeout 15s)"
+    );
+    assert_eq!(
+        route(&settings, "BINANCE", ConnectionKind::Websocket),
+        "socks5://proxy:1081 (timeout 30s)"
+    );
+    assert_eq!(
+        route(&settings, "backpack", ConnectionKind::Http),
+        "socks5://backpack-proxy:1080 (timeout 30s)"
+    );
+    assert_eq!(
+        route(&settings, "kraken", ConnectionKind::Http),
+        "socks5://proxy:1080 (timeout 30s)"
+    );
+}
+
+#[test]
+fn no_proxy_section_means_disabled() {
+    let settings = load("exchanges: {}\n", &[]).unwrap();
+    assert!(!settings.is_enabled());
+    assert_eq!(route(&settings, "binance", ConnectionKind::Http), "direct");
+    let empty = load("", &[]).unwrap();
+    assert_eq!(empty, ProxySettings::disabled());
+}
+
+#[test]
+fn environment_adds_and_overrides_proxies() {
+    let settings = load(
+        DESIGN_YAML,
+        &[
+            ("FEED_PROXY__DEFAULT__HTTP__URL", "socks5h://10.0.0.1:1080"),
+            (
+                "FEED_PROXY__EXCHANGES__KRAKEN__WEBSOCKET__URL",
+                "http://u:p@10.0.0.2:3128",
+            ),
+            ("FEED_PROXY__EXCHANGES__BINANCE__HTTP__TIMEOUT_SECONDS", "5"),
+            ("UNRELATED", "ignored"),
+        ],
+    )
+    .unwrap();
+    let kraken_ws = settings
+        .get_proxy("kraken", ConnectionKind::Websocket)
+        .unwrap();
+    assert_eq!(kraken_ws.url().scheme(), ProxyScheme::Http);
+    assert_eq!(
+        kraken_ws.url().credentials().unwrap().password().expose(),
+        "p"
+    );
+    assert_eq!(
+        route(&settings, "coinbase", ConnectionKind::Http),
+        "socks5h://10.0.0.1:1080 (timeout 30s)"
+    );
+    assert_eq!(
+        route(&settings, "binance", ConnectionKind::Http),
+        "http://binance-proxy:8080 (timeout 5s)"
+    );
+}
+
+#[test]
+fn environment_alone_can_enable_a_proxy() {
+    let settings = load(
+        "",
+        &[
+            ("FEED_PROXY__ENABLED", "true"),
+            (
+                "FEED_PROXY__EXCHANGES__BINANCE__HTTP__URL",
+                "socks5://127.0.0.1:9050",
+            ),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        route(&settings, "binance", ConnectionKind::Http),
+        "socks5://127.0.0.1:9050 (timeout 30s)"
+    );
+}
+
+#[test]
+fn environment_upper_case_exchange_merges_with_file_entry() {
+    let yaml = "proxy:\n  enabled: true\n  exchanges:\n    BINANCE:\n      http: { url: \"http://a:1\" }\n";
+    let settings = load(
+        yaml,
+        &[(
+            "FEED_PROXY__EXCHANGES__BINANCE__WEBSOCKET__URL",
+            "socks5://b:2",
+        )],
+    )
+    .unwrap();
+    let own = settings.exchange_proxies("Binance").unwrap();
+    assert!(own.http.is_some() && own.websocket.is_some());
+}
+
+#[test]
+fn a_typo_in_a_key_is_an_error_with_a_hint() {
+    let yaml = "proxy:\n  enabled: true\n  default:\n    webscoket: { url: \"socks5://p:1\" }\n";
+    let problems = load(yaml, &[]).unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].starts_with(
+            "proxy.default.webscoket: unknown key 'webscoket' (did you mean 'websocket'?)"
+        ),
+        "{problems:?}"
+    );
+    assert!(
+        problems[0].ends_with("(from config.yaml line 4)"),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn every_problem_is_reported_with_its_key_and_line() {
+    let yaml = r#"proxy:
+  enabled: true
+  default:
+    http: { url: "ftp://proxy:21" }
+    websocket: { url: "socks5://proxy" , timeout_seconds: 0 }
+  exchanges:
+    binance:
+      http: { url: "socks5://:1080", timeout_seconds: 301 }
+      websocket: { timeout_seconds: 10 }
+    okx:
+      http: { url: "http://proxy:8080", timeout_seconds: "soon" }
+"#;
+    let problems = load(yaml, &[]).unwrap_err();
+    let expected = [
+        "proxy.default.http.url: unsupported proxy scheme 'ftp'",
+        "proxy.default.websocket.url: the proxy URL has no port",
+        "proxy.default.websocket.timeout_seconds: timeout_seconds must be between 1 and 300 (found 0)",
+        "proxy.exchanges.binance.http.url: the proxy URL has no host",
+        "proxy.exchanges.binance.http.timeout_seconds: timeout_seconds must be between 1 and 300 (found 301)",
+        "proxy.exchanges.binance.websocket.url: this key is required",
+        "proxy.exchanges.okx.http.timeout_seconds: expected i64, found a string",
+    ];
+    assert_eq!(problems.len(), expected.len(), "{problems:#?}");
+    for start in expected {
+        assert!(
+            problems.iter().any(|p| p.starts_with(start)),
+            "missing {start:?} in {problems:#?}"
+        );
+    }
+    let binance_host = problems.iter().find(|p| p.contains("has no host")).unwrap();
+    assert!(
+        binance_host.ends_with("(from config.yaml line 8)"),
+        "{binance_host}"
+    );
+}
+
+#[test]
+fn a_bad_environment_value_names_the_variable() {
+    let problems = load(
+        DESIGN_YAML,
+        &[
+            ("FEED_PROXY__ENABLED", "maybe"),
+            (
+                "FEED_PROXY__EXCHANGES__BINANCE__WEBSOCKET__URL",
+                "socks5://proxy:notaport",
+            ),
+            ("FEED_PROXY__DEFAULT__WEBSCOKET__URL", "socks5://p:1"),
+        ],
+    )
+    .unwrap_err();
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+    let expect = [
+        (
+            "proxy.enabled:",
+            "(from environment variable FEED_PROXY__ENABLED)",
+        ),
+        (
+            "proxy.exchanges.binance.websocket.url: invalid proxy port 'notaport'",
+            "(from environment variable FEED_PROXY__EXCHANGES__BINANCE__WEBSOCKET__URL)",
+        ),
+        (
+            "proxy.default.webscoket: unknown key",
+            "(from environment variable FEED_PROXY__DEFAULT__WEBSCOKET__URL)",
+        ),
+    ];
+    for (start, end) in expect {
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with(start) && p.ends_with(end)),
+            "missing {start:?}..{end:?} in {problems:#?}"
+        );
+    }
+}
+
+#[test]
+fn malformed_yaml_names_the_line() {
+    let problems = load("proxy:\n  enabled: true\n  default: [oops\n", &[]).unwrap_err();
+    assert_eq!(problems.len(), 1);
+    assert!(problems[0].starts_with("malformed YAML"), "{problems:?}");
+    assert!(problems[0].contains("config.yaml line"), "{problems:?}");
+}
+
+#[test]
+fn a_section_of_the_wrong_shape_is_an_error() {
+    let problems = load(
+        "proxy:\n  enabled: true\n  default: \"socks5://u:hunter2@p:1\"\n",
+        &[],
+    )
+    .unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].starts_with("proxy.default: expected a mapping, found a string"));
+}
+
+#[test]
+fn no_problem_message_contains_a_password() {
+    let yaml = r#"proxy:
+  enabled: true
+  default: "socks5://u:hunter2@p:1"
+  exchanges:
+    a: { http: { url: "socks9://u:hunter2@p:1" } }
+    b: { http: { url: "socks5://u:hunter2@p:x" } }
+    c: { http: "http://u:hunter2@p:1" }
+    d: { http: { url: "http://u:hunter2@p:1/x", timeout_seconds: "hunter2" } }
+"#;
+    let problems = load(
+        yaml,
+        &[("FEED_PROXY__DEFAULT__HTTP", "socks5://u:hunter2@p")],
+    )
+    .unwrap_err();
+    assert!(problems.len() >= 5, "{problems:#?}");
+    for problem in problems {
+        assert!(!problem.contains("hunter2"), "{problem}");
+    }
+}
+
+#[test]
+fn origin_points_at_environment_or_file() {
+    let sources = ConfigSources::from_parts(
+        Some(Path::new("c.yaml")),
+        DESIGN_YAML,
+        env(&[("FEED_PROXY__ENABLED", "false")]),
+    )
+    .unwrap();
+    assert_eq!(
+        sources.origin("proxy.enabled"),
+        Origin::Environment("FEED_PROXY__ENABLED".into())
+    );
+    assert_eq!(
+        sources.origin("proxy.exchanges.binance.http.url"),
+        Origin::File {
+            path: "c.yaml".into(),
+            line: Some(11)
+        }
+    );
+    assert!(!ProxySettings::from_sources(&sources).unwrap().is_enabled());
+}
+
+#[test]
+fn a_missing_file_is_one_clear_problem() {
+    let problems = ProxySettings::load(Path::new("/nonexistent/feed.yaml")).unwrap_err();
+    assert_eq!(problems.0.len(), 1);
+    assert_eq!(
+        problems.to_string(),
+        "config file not found (from /nonexistent/feed.yaml)"
+    );
+}
