@@ -1,1 +1,32 @@
+//! # feed-core: feeds, normalized trades, and connections that honour proxies
+//!
+//! - [`types`]: the normalized data every exchange is turned into ([`Trade`], [`Side`],
+//!   [`Symbol`], [`Channel`]). Prices and amounts are `rust_decimal::Decimal`.
+//! - [`connect`]: the connection layer. An [`ExchangeConnector`] opens an exchange's HTTP
+//!   and WebSocket connections along the route its proxy settings give (direct, SOCKS4/4a/
+//!   5/5h, HTTP(S) CONNECT), failing closed.
+//!
+//! ```
+//! use feed_core::connect::{init_proxy_system, ExchangeConnector, Route};
+//! use feed_core::ConnectionKind;
+//! use feed_proxy::{ConnectionProxies, ProxyConfig, ProxySettings};
+//!
+//! init_proxy_system(ProxySettings::enabled().with_exchange(
+//!     "binance",
+//!     ConnectionProxies::both(ProxyConfig::new("socks5h://127.0.0.1:1080")?),
+//! ));
+//! // Feed code only names its exchange; the route comes from the settings.
+//! let binance = ExchangeConnector::new("binance");
+//! assert!(matches!(binance.route(ConnectionKind::Websocket), Route::Proxy(_)));
+//! assert_eq!(ExchangeConnector::new("kraken").route(ConnectionKind::Http), Route::Direct);
+//! # Ok::<(), feed_proxy::ProxyConfigError>(())
+//! ```
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod connect;
+pub mod types;
+
+pub use connect::{ConnectError, ConnectStage, ExchangeConnector, Route};
+pub use feed_proxy::{ConnectionKind, ProxySettings};
+pub use types::{Channel, Side, Symbol, Trade, TradeId};

@@ -34,7 +34,7 @@ pub enum ProxyConfigError {
 /// assert_eq!(proxy.to_string(), "socks5://user:***@10.0.0.1:1080 (timeout 15s)");
 /// # Ok::<(), feed_proxy::ProxyConfigError>(())
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct ProxyConfig {
     url: ProxyUrl,
     timeout_seconds: u16,

@@ -6,7 +6,7 @@ use std::fmt;
 ///
 /// The only way to read it is [`Secret::expose`], which the connection layer calls when it
 /// authenticates to a proxy.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Secret(String);
 
 impl Secret {

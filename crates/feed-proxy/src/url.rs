@@ -9,7 +9,7 @@ use crate::scheme::ProxyScheme;
 use crate::secret::Secret;
 
 /// User name and password for a proxy, percent-decoded from the URL.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct ProxyCredentials {
     username: String,
     password: Secret,
@@ -82,7 +82,7 @@ pub enum ProxyUrlError {
 /// A parsed proxy URL.
 ///
 /// `Display` and `Debug` redact the password: `socks5://user:***@host:1080`.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct ProxyUrl {
     scheme: ProxyScheme,
     host: String,

@@ -1,0 +1,41 @@
+//! The connection layer: every HTTP and WebSocket connection of an exchange, along the route
+//! its proxy settings give.
+//!
+//! 1. Resolve the route of (exchange, connection kind): the feed's own settings, else the
+//!    process-wide ones ([`init_proxy_system`]), else direct ([`Route::resolve`]).
+//! 2. Open the first hop: TCP to the exchange, or to the proxy (TLS first for `https://`
+//!    proxies); TCP_NODELAY on every socket.
+//! 3. Open the tunnel: SOCKS4/4a/5/5h (tokio-socks, with credentials), or HTTP `CONNECT`
+//!    (Basic auth), bounded by the proxy's `timeout_seconds`.
+//! 4. TLS to the exchange for `https://` and `wss://` (rustls; SNI and certificate name are
+//!    the exchange's host), trusting the web roots plus `tls.ca_file`.
+//! 5. HTTP request (hyper) or WebSocket upgrade (tokio-tungstenite, bounded sizes).
+//!
+//! A configured proxy that fails fails the connection ([`ConnectError`] names the stage):
+//! there is never a fallback to a direct connection.
+
+mod connector;
+mod error;
+mod http;
+mod http_tunnel;
+mod route;
+mod socks;
+mod stream;
+mod target;
+mod tcp;
+mod tls;
+mod tunnel;
+mod websocket;
+
+pub use connector::ExchangeConnector;
+pub use error::{ConnectError, ConnectStage};
+pub use http::{HttpResponse, RouteHttpClient};
+pub use route::{
+    clear_proxy_system, init_proxy_system, process_proxy_settings, warn_about_proxy_environment,
+    Route, IGNORED_PROXY_VARIABLES,
+};
+pub use stream::{ExchangeStream, HopStream};
+pub use target::Target;
+pub use tls::{client_config, init_tls_roots, load_ca_file, process_tls_config, TlsSetupError};
+pub use tunnel::{open_stream, StageTimeouts};
+pub use websocket::{upgrade, ExchangeWebSocket, WebSocketLimits};

@@ -1,0 +1,124 @@
+//! Route resolution: which proxy (or none) a connection of an exchange takes.
+//!
+//! The one source of truth is [`ProxySettings`]: a feed's own settings when it has them,
+//! else the process-wide settings given to [`init_proxy_system`], else direct. Proxy
+//! environment variables (`HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY`) are never used; if set,
+//! one warning says so.
+
+use std::fmt;
+use std::sync::{Arc, Once, RwLock};
+
+use feed_proxy::{ConnectionKind, ProxyConfig, ProxySettings};
+
+static PROCESS_SETTINGS: RwLock<Option<Arc<ProxySettings>>> = RwLock::new(None);
+
+/// Installs process-wide proxy settings: from now on every connection that names its
+/// exchange takes the route they give, with no change to feed or adapter code. Calling it
+/// again replaces the settings for connections made afterwards.
+pub fn init_proxy_system(settings: ProxySettings) {
+    warn_about_proxy_environment();
+    tracing::info!(
+        enabled = settings.is_enabled(),
+        exchanges = settings.exchanges().count(),
+        has_default = settings.default_proxies().is_some(),
+        "proxy system initialized"
+    );
+    *PROCESS_SETTINGS
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::new(settings));
+}
+
+/// Removes the process-wide settings: connections without their own settings go direct.
+pub fn clear_proxy_system() {
+    *PROCESS_SETTINGS
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+}
+
+/// The process-wide settings, if [`init_proxy_system`] was called.
+#[must_use]
+pub fn process_proxy_settings() -> Option<Arc<ProxySettings>> {
+    PROCESS_SETTINGS
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
+}
+
+/// The route of one connection.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub enum Route {
+    /// Straight to the exchange.
+    Direct,
+    /// Through this proxy.
+    Proxy(ProxyConfig),
+}
+
+impl Route {
+    /// Resolves the route of `exchange`'s `kind` connection: `own` settings if given, else the
+    /// process-wide ones, else direct.
+    #[must_use]
+    pub fn resolve(exchange: &str, kind: ConnectionKind, own: Option<&ProxySettings>) -> Route {
+        warn_about_proxy_environment();
+        let process = process_proxy_settings();
+        let settings = own.or(process.as_deref());
+        match settings.and_then(|settings| settings.get_proxy(exchange, kind)) {
+            Some(proxy) => Route::Proxy(proxy.clone()),
+            None => Route::Direct,
+        }
+    }
+
+    /// The proxy, if any.
+    #[must_use]
+    pub fn proxy(&self) -> Option<&ProxyConfig> {
+        match self {
+            Route::Direct => None,
+            Route::Proxy(proxy) => Some(proxy),
+        }
+    }
+
+    /// The redacted proxy URL, or `None` when direct (for errors).
+    #[must_use]
+    pub fn redacted_proxy(&self) -> Option<String> {
+        self.proxy().map(|proxy| proxy.url().to_string())
+    }
+}
+
+impl fmt::Display for Route {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Route::Direct => f.write_str("direct"),
+            Route::Proxy(proxy) => write!(f, "{proxy}"),
+        }
+    }
+}
+
+/// The proxy environment variables other tools honour and we deliberately do not.
+pub const IGNORED_PROXY_VARIABLES: [&str; 6] = [
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+];
+
+/// Logs, once per process, that proxy environment variables are ignored (names only; the
+/// values may hold passwords).
+pub fn warn_about_proxy_environment() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let set: Vec<&str> = IGNORED_PROXY_VARIABLES
+            .into_iter()
+            .filter(|name| std::env::var_os(name).is_some())
+            .collect();
+        if !set.is_empty() {
+            tracing::warn!(
+                variables = %set.join(", "),
+                "proxy environment variables are ignored: feedhandler routes every HTTP and \
+                 WebSocket connection by its own settings, so REST and streams of an exchange \
+                 always take the same route. Configure proxies under `proxy:` in the config \
+                 file or with FEED_PROXY__DEFAULT__HTTP__URL / FEED_PROXY__DEFAULT__WEBSOCKET__URL"
+            );
+        }
+    });
+}

@@ -1,0 +1,131 @@
+//! Opening a byte stream to an exchange endpoint along a route.
+//!
+//! direct:  resolve -> TCP -> [TLS to the exchange]
+//! socks*:  TCP to the proxy -> SOCKS handshake -> [TLS to the exchange]
+//! http:    TCP to the proxy -> CONNECT -> [TLS to the exchange]
+//! https:   TCP to the proxy -> TLS to the proxy -> CONNECT -> [TLS to the exchange]
+//!
+//! Everything up to the open tunnel is bounded by the proxy's `timeout_seconds`; the TLS
+//! handshake with the exchange has its own timeout. A proxy failure is an error: there is
+//! no fallback to a direct connection.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use feed_proxy::{ProxyConfig, ProxyScheme};
+use rustls::ClientConfig;
+
+use super::error::ConnectStage;
+use super::http_tunnel::connect_tunnel;
+use super::route::Route;
+use super::socks::socks_tunnel;
+use super::stream::{ExchangeStream, HopStream};
+use super::target::Target;
+use super::tcp::{connect_any, resolve};
+use super::tls::{tls_handshake, tls_to_proxy};
+
+/// Timeouts of the stages a route does not set itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StageTimeouts {
+    /// Resolving and connecting to the exchange on a direct route.
+    pub direct_connect: Duration,
+    /// The TLS handshake with the exchange.
+    pub tls_handshake: Duration,
+    /// The WebSocket upgrade (request and response).
+    pub websocket_handshake: Duration,
+}
+
+impl Default for StageTimeouts {
+    fn default() -> Self {
+        StageTimeouts {
+            direct_connect: Duration::from_secs(10),
+            tls_handshake: Duration::from_secs(10),
+            websocket_handshake: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Runs `future` under `limit`, turning expiry into [`ConnectStage::Timeout`].
+pub(crate) async fn within<T>(
+    limit: Duration,
+    during: &'static str,
+    future: impl std::future::Future<Output = Result<T, ConnectStage>>,
+) -> Result<T, ConnectStage> {
+    tokio::time::timeout(limit, future)
+        .await
+        .unwrap_or(Err(ConnectStage::Timeout {
+            during,
+            after: limit,
+        }))
+}
+
+/// Opens a stream to `target` along `route`, with TLS to the exchange when the target
+/// wants it.
+///
+/// # Errors
+/// The [`ConnectStage`] that failed.
+pub async fn open_stream(
+    route: &Route,
+    target: &Target,
+    tls: &Arc<ClientConfig>,
+    timeouts: &StageTimeouts,
+) -> Result<ExchangeStream, ConnectStage> {
+    let hop = match route {
+        Route::Direct => {
+            within(
+                timeouts.direct_connect,
+                "connecting to the exchange",
+                async {
+                    let addresses = resolve(&target.host, target.port).await?;
+                    let stream = connect_any(&addresses)
+                        .await
+                        .map_err(ConnectStage::ExchangeConnect)?;
+                    Ok(HopStream::Tcp(stream))
+                },
+            )
+            .await?
+        }
+        Route::Proxy(proxy) => {
+            within(
+                proxy.timeout(),
+                "connecting to and negotiating with the proxy",
+                open_tunnel(proxy, target, tls),
+            )
+            .await?
+        }
+    };
+    if !target.tls {
+        return Ok(ExchangeStream::Plain(hop));
+    }
+    let stream = within(
+        timeouts.tls_handshake,
+        "in the TLS handshake with the exchange",
+        tls_handshake(Arc::clone(tls), &target.host, hop, ConnectStage::Tls),
+    )
+    .await?;
+    Ok(ExchangeStream::Tls(Box::new(stream)))
+}
+
+async fn open_tunnel(
+    proxy: &ProxyConfig,
+    target: &Target,
+    tls: &Arc<ClientConfig>,
+) -> Result<HopStream, ConnectStage> {
+    let url = proxy.url();
+    let addresses = resolve(url.host(), url.port())
+        .await
+        .map_err(|stage| ConnectStage::ProxyConnect(stage.to_string()))?;
+    let stream = connect_any(&addresses)
+        .await
+        .map_err(ConnectStage::ProxyConnect)?;
+    match url.scheme() {
+        ProxyScheme::Http => connect_tunnel(HopStream::Tcp(stream), url, target).await,
+        ProxyScheme::Https => {
+            let hop = tls_to_proxy(Arc::clone(tls), url.host(), stream).await?;
+            connect_tunnel(hop, url, target).await
+        }
+        ProxyScheme::Socks4 | ProxyScheme::Socks4a | ProxyScheme::Socks5 | ProxyScheme::Socks5h => {
+            Ok(HopStream::Tcp(socks_tunnel(stream, url, target).await?))
+        }
+    }
+}
