@@ -133,9 +133,12 @@ impl ConfigSources {
         &self.figment
     }
 
-    /// The value at a dotted key path, if any layer sets it.
+    /// The value at a dotted key path, if any layer sets it (`""` is the whole document).
     #[must_use]
     pub fn find(&self, key: &str) -> Option<Value> {
+        if key.is_empty() {
+            return self.figment.extract::<Value>().ok();
+        }
         self.figment.find_value(key).ok()
     }
 

@@ -1,0 +1,118 @@
+//! `feedhandler check CONFIG`: validate a config and show the route of every connection.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use feed_core::connect::Route;
+use feed_proxy::{ConnectionKind, ProxySettings};
+
+use crate::config::AppConfig;
+
+/// Exit code for a valid config.
+pub const EXIT_OK: i32 = 0;
+/// Exit code for an invalid config (like a usage error).
+pub const EXIT_INVALID_CONFIG: i32 = 2;
+
+/// Runs `check`: prints the routes on stdout and returns 0, or prints every problem on
+/// stderr (one per line) and returns 2.
+pub fn run(path: &Path) -> i32 {
+    match AppConfig::load(path) {
+        Ok(config) => {
+            print!("{}", describe_routes(&config));
+            EXIT_OK
+        }
+        Err(problems) => {
+            let count = problems.0.len();
+            let plural = if count == 1 { "" } else { "s" };
+            eprintln!("{}: invalid configuration ({count} problem{plural})", path.display());
+            for problem in &problems.0 {
+                eprintln!("error: {problem}");
+            }
+            EXIT_INVALID_CONFIG
+        }
+    }
+}
+
+/// The report `check` prints for a valid config: a summary, then one line per connection
+/// of every feed with its route (redacted proxy and timeout, or `direct`).
+#[must_use]
+pub fn describe_routes(config: &AppConfig) -> String {
+    let mut out = String::new();
+    let source = config
+        .path
+        .as_ref()
+        .map_or_else(|| "configuration".to_owned(), |path| path.display().to_string());
+    let _ = writeln!(out, "{source}: valid");
+    let _ = writeln!(out, "proxy: {}", proxy_summary(&config.proxy));
+    if let Some(ca_file) = &config.tls.ca_file {
+        let _ = writeln!(out, "tls: extra root CAs from {}", ca_file.display());
+    }
+    if let Some(file) = &config.output.file {
+        let _ = writeln!(out, "output: appending JSON lines to {}", file.display());
+    }
+    if config.feeds.is_empty() {
+        let _ = writeln!(out, "no feeds configured (add some under `exchanges:`)");
+        return out;
+    }
+    let rows: Vec<[String; 4]> = config
+        .feeds
+        .iter()
+        .flat_map(|feed| {
+            ConnectionKind::ALL.map(|kind| {
+                let route = Route::resolve(&feed.exchange_id, kind, Some(&config.proxy));
+                [feed.name.clone(), feed.exchange_id.clone(), kind.to_string(), route.to_string()]
+            })
+        })
+        .collect();
+    let header = ["FEED", "EXCHANGE", "CONNECTION", "ROUTE"].map(str::to_owned);
+    let widths: Vec<usize> = (0..3)
+        .map(|column| {
+            rows.iter()
+                .chain(std::iter::once(&header))
+                .map(|row| row[column].len())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let _ = writeln!(out);
+    for row in std::iter::once(&header).chain(rows.iter()) {
+        let _ = writeln!(
+            out,
+            "{:<w0$}  {:<w1$}  {:<w2$}  {}",
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2]
+        );
+    }
+    for note in unused_proxy_entries(config) {
+        let _ = writeln!(out, "note: {note}");
+    }
+    out
+}
+
+fn proxy_summary(settings: &ProxySettings) -> String {
+    let overrides = settings.exchanges().count();
+    match (settings.is_enabled(), settings.default_proxies().is_some(), overrides) {
+        (false, false, 0) => "disabled (no proxy section): every connection is direct".into(),
+        (false, _, _) => "disabled (proxy.enabled is false): every connection is direct".into(),
+        (true, default, overrides) => format!(
+            "enabled ({} default, {overrides} exchange override{})",
+            if default { "with" } else { "no" },
+            if overrides == 1 { "" } else { "s" }
+        ),
+    }
+}
+
+/// Proxy entries for exchanges no feed uses: often a typo in the exchange id.
+fn unused_proxy_entries(config: &AppConfig) -> Vec<String> {
+    config
+        .proxy
+        .exchanges()
+        .filter(|(id, _)| !config.feeds.iter().any(|feed| feed.exchange_id == *id))
+        .map(|(id, _)| format!("proxy.exchanges.{id} matches no feed's exchange_id"))
+        .collect()
+}

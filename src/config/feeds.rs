@@ -1,0 +1,155 @@
+//! The `exchanges:` section: which feeds to run.
+//!
+//! ```yaml
+//! exchanges:
+//!   backpack:                     # the feed's name
+//!     exchange_class: CcxtFeed    # optional; CcxtFeed is the only class today
+//!     exchange_id: backpack       # optional; defaults to the feed's name
+//!     symbols: ["BTC-USDT"]
+//!     channels: [TRADES]
+//!     endpoints:                  # optional: replace the documented base URLs
+//!       rest: "https://127.0.0.1:8443"
+//!       websocket: "wss://127.0.0.1:8444"
+//! ```
+
+use feed_core::{Channel, Symbol};
+use feed_proxy::{join_key, ConfigReader};
+use url::Url;
+
+/// The feed classes a config can name.
+pub const EXCHANGE_CLASSES: [&str; 1] = ["CcxtFeed"];
+
+/// One feed of the config.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedConfig {
+    /// The key under `exchanges:`.
+    pub name: String,
+    /// The exchange id (lower case), which also selects its proxies.
+    pub exchange_id: String,
+    /// Normalized symbols.
+    pub symbols: Vec<Symbol>,
+    /// Channels.
+    pub channels: Vec<Channel>,
+    /// Base URL overrides.
+    pub endpoints: EndpointOverrides,
+}
+
+/// Replacements for an exchange's documented base URLs (testnets, local replays, tests).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EndpointOverrides {
+    /// REST base URL (`http://` or `https://`).
+    pub rest: Option<Url>,
+    /// WebSocket URL (`ws://` or `wss://`).
+    pub websocket: Option<Url>,
+}
+
+/// Reads every feed under `exchanges:`, recording problems in `reader`.
+pub fn read_feeds(reader: &mut ConfigReader<'_>) -> Vec<FeedConfig> {
+    let section = "exchanges";
+    let mut feeds = Vec::new();
+    for name in reader.keys(section) {
+        let key = join_key(section, &name);
+        if let Some(feed) = read_feed(reader, &key, &name) {
+            feeds.push(feed);
+        }
+    }
+    feeds
+}
+
+fn read_feed(reader: &mut ConfigReader<'_>, key: &str, name: &str) -> Option<FeedConfig> {
+    reader.section(
+        key,
+        &["exchange_class", "exchange_id", "symbols", "channels", "endpoints"],
+    )?;
+    let class_key = join_key(key, "exchange_class");
+    if let Some(class) = reader.value::<String>(&class_key) {
+        if !EXCHANGE_CLASSES.contains(&class.as_str()) {
+            reader.problem(
+                &class_key,
+                format!(
+                    "unknown exchange_class '{class}' (known: {})",
+                    EXCHANGE_CLASSES.join(", ")
+                ),
+            );
+        }
+    }
+    let exchange_id = reader
+        .value::<String>(&join_key(key, "exchange_id"))
+        .unwrap_or_else(|| name.to_owned())
+        .to_ascii_lowercase();
+    let symbols = read_list(reader, &join_key(key, "symbols"), |text| {
+        Symbol::parse(text).map_err(|error| error.to_string())
+    });
+    let channels = read_list(reader, &join_key(key, "channels"), |text| {
+        text.parse::<Channel>().map_err(|error| error.to_string())
+    });
+    let endpoints = read_endpoints(reader, &join_key(key, "endpoints"));
+    Some(FeedConfig {
+        name: name.to_owned(),
+        exchange_id,
+        symbols: symbols?,
+        channels: channels?,
+        endpoints,
+    })
+}
+
+/// A required, non-empty list whose every item parses; each bad item is its own problem.
+fn read_list<T>(
+    reader: &mut ConfigReader<'_>,
+    key: &str,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Option<Vec<T>> {
+    let items = reader.required::<Vec<String>>(key)?;
+    if items.is_empty() {
+        reader.problem(key, "the list is empty");
+        return None;
+    }
+    let mut parsed = Vec::with_capacity(items.len());
+    let mut all_good = true;
+    for (index, item) in items.iter().enumerate() {
+        match parse(item) {
+            Ok(value) => parsed.push(value),
+            Err(message) => {
+                reader.problem(&join_key(key, &index.to_string()), message);
+                all_good = false;
+            }
+        }
+    }
+    all_good.then_some(parsed)
+}
+
+fn read_endpoints(reader: &mut ConfigReader<'_>, key: &str) -> EndpointOverrides {
+    if reader.section(key, &["rest", "websocket"]).is_none() {
+        return EndpointOverrides::default();
+    }
+    EndpointOverrides {
+        rest: read_url(reader, &join_key(key, "rest"), &["http", "https"]),
+        websocket: read_url(reader, &join_key(key, "websocket"), &["ws", "wss"]),
+    }
+}
+
+fn read_url(reader: &mut ConfigReader<'_>, key: &str, schemes: &[&str]) -> Option<Url> {
+    let text = reader.value::<String>(key)?;
+    match Url::parse(&text) {
+        Ok(url) if schemes.contains(&url.scheme()) && url.host().is_some() => Some(url),
+        Ok(url) if !schemes.contains(&url.scheme()) => {
+            reader.problem(
+                key,
+                format!(
+                    "unsupported scheme '{}' (expected {})",
+                    url.scheme(),
+                    schemes.join(" or ")
+                ),
+            );
+            None
+        }
+        Ok(_) => {
+            reader.problem(key, "the URL has no host");
+            None
+        }
+        Err(error) => {
+            reader.problem(key, format!("invalid URL: {error}"));
+            None
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! The configuration file: `proxy`, `tls`, `exchanges` and `output` sections, loaded from
+//! YAML with `FEED_*` environment variables on top (see [`feed_proxy::ConfigSources`]).
+//!
+//! Loading checks everything and reports every problem at once, each with its key path and
+//! the file line or environment variable it came from.
+
+mod feeds;
+mod output;
+mod tls;
+
+use std::path::{Path, PathBuf};
+
+use feed_proxy::{read_proxy_settings, ConfigProblems, ConfigReader, ConfigSources, ProxySettings};
+
+pub use feeds::{EndpointOverrides, FeedConfig, EXCHANGE_CLASSES};
+pub use output::OutputConfig;
+pub use tls::TlsConfig;
+
+/// The top-level sections a config file may have.
+pub const SECTIONS: [&str; 4] = ["proxy", "tls", "exchanges", "output"];
+
+/// A whole, validated configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppConfig {
+    /// The file it was loaded from.
+    pub path: Option<PathBuf>,
+    /// Proxy settings for every feed.
+    pub proxy: ProxySettings,
+    /// Extra TLS roots.
+    pub tls: TlsConfig,
+    /// The feeds, sorted by name.
+    pub feeds: Vec<FeedConfig>,
+    /// Where trades go.
+    pub output: OutputConfig,
+}
+
+impl AppConfig {
+    /// Loads and validates a config file with `FEED_*` environment variables on top.
+    ///
+    /// # Errors
+    /// Every problem found, each with its key path and origin.
+    pub fn load(path: &Path) -> Result<Self, ConfigProblems> {
+        let sources = ConfigSources::load(path).map_err(|problem| ConfigProblems(vec![problem]))?;
+        Self::from_sources(&sources, Some(path))
+    }
+
+    /// Validates already loaded layers; relative paths are taken from `path`'s folder.
+    ///
+    /// # Errors
+    /// Every problem found.
+    pub fn from_sources(sources: &ConfigSources, path: Option<&Path>) -> Result<Self, ConfigProblems> {
+        let base_dir = path
+            .and_then(Path::parent)
+            .map(Path::to_owned)
+            .unwrap_or_default();
+        let mut reader = ConfigReader::new(sources);
+        reader.section("", &SECTIONS);
+        let proxy = read_proxy_settings(&mut reader, "proxy");
+        let tls = tls::read_tls(&mut reader, &base_dir);
+        let feeds = feeds::read_feeds(&mut reader);
+        let output = output::read_output(&mut reader, &base_dir);
+        reader.finish()?;
+        Ok(AppConfig {
+            path: path.map(Path::to_owned),
+            proxy,
+            tls,
+            feeds,
+            output,
+        })
+    }
+}

@@ -1,0 +1,239 @@
+//! `feedhandler check`: the real binary on good and bad configs, with environment
+//! overrides; exit codes and messages.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn check(config: &Path, env: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_feedhandler"));
+    command.arg("check").arg(config);
+    for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("FEED_")) {
+        command.env_remove(name);
+    }
+    command.envs(env.iter().copied());
+    let Output { status, stdout, stderr } = command.output().expect("run feedhandler");
+    Run {
+        code: status.code().expect("exit code"),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}
+
+fn write_config(dir: &tempfile::TempDir, text: &str) -> PathBuf {
+    let path = dir.path().join("feed.yaml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn assert_no_panic(run: &Run) {
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert!(!run.stderr.contains("RUST_BACKTRACE"), "{}", run.stderr);
+}
+
+const GOOD: &str = r#"
+proxy:
+  enabled: true
+  default:
+    http: { url: "socks5://user:s3cr3t-pw@10.0.0.1:1080", timeout_seconds: 30 }
+    websocket: { url: "socks5://user:s3cr3t-pw@10.0.0.1:1081" }
+  exchanges:
+    binance:
+      http: { url: "http://binance-proxy:8080", timeout_seconds: 15 }
+exchanges:
+  binance:
+    exchange_class: CcxtFeed
+    exchange_id: binance
+    symbols: ["BTC-USDT"]
+    channels: [TRADES]
+  backpack:
+    exchange_id: backpack
+    symbols: ["BTC-USDC"]
+    channels: [TRADES]
+    endpoints:
+      rest: "https://127.0.0.1:8443"
+      websocket: "wss://127.0.0.1:8444"
+"#;
+
+fn route_line<'a>(stdout: &'a str, feed: &str, kind: &str) -> &'a str {
+    stdout
+        .lines()
+        .find(|line| {
+            let columns: Vec<&str> = line.split_whitespace().collect();
+            columns.first() == Some(&feed) && columns.get(2) == Some(&kind)
+        })
+        .unwrap_or_else(|| panic!("no {feed} {kind} line in:\n{stdout}"))
+}
+
+#[test]
+fn valid_config_prints_every_route_redacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = check(&write_config(&dir, GOOD), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(route_line(&run.stdout, "binance", "http").ends_with("http://binance-proxy:8080 (timeout 15s)"));
+    assert!(route_line(&run.stdout, "binance", "websocket").ends_with("socks5://user:***@10.0.0.1:1081 (timeout 30s)"));
+    assert!(route_line(&run.stdout, "backpack", "http").ends_with("socks5://user:***@10.0.0.1:1080 (timeout 30s)"));
+    assert!(!run.stdout.contains("s3cr3t-pw") && !run.stderr.contains("s3cr3t-pw"));
+}
+
+#[test]
+fn without_proxy_section_everything_is_direct() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = "exchanges:\n  okx:\n    symbols: [BTC-USDT]\n    channels: [TRADES]\n";
+    let run = check(&write_config(&dir, config), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(route_line(&run.stdout, "okx", "http").ends_with("direct"));
+    assert!(route_line(&run.stdout, "okx", "websocket").ends_with("direct"));
+    assert!(run.stdout.contains("proxy: disabled"));
+}
+
+#[test]
+fn environment_overrides_and_adds_proxies() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = check(
+        &write_config(&dir, GOOD),
+        &[
+            ("FEED_PROXY__EXCHANGES__BINANCE__WEBSOCKET__URL", "socks5h://ops:env-pw@127.0.0.1:9050"),
+            ("FEED_PROXY__DEFAULT__HTTP__TIMEOUT_SECONDS", "7"),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(route_line(&run.stdout, "binance", "websocket").ends_with("socks5h://ops:***@127.0.0.1:9050 (timeout 30s)"));
+    assert!(route_line(&run.stdout, "backpack", "http").ends_with("(timeout 7s)"));
+    assert!(!run.stdout.contains("env-pw"));
+}
+
+#[test]
+fn environment_alone_can_turn_a_proxy_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = "exchanges:\n  binance:\n    symbols: [BTC-USDT]\n    channels: [TRADES]\n";
+    let run = check(
+        &write_config(&dir, config),
+        &[
+            ("FEED_PROXY__ENABLED", "true"),
+            ("FEED_PROXY__EXCHANGES__BINANCE__HTTP__URL", "http://127.0.0.1:3128"),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(route_line(&run.stdout, "binance", "http").ends_with("http://127.0.0.1:3128 (timeout 30s)"));
+    assert!(route_line(&run.stdout, "binance", "websocket").ends_with("direct"));
+}
+
+/// Each invalid input: exit 2, and every expected line on stderr.
+#[test]
+fn invalid_inputs_exit_2_with_every_problem_named() {
+    let cases: &[(&str, &str, &[(&str, &str)], &[&str])] = &[
+        ("missing file", "", &[], &["config file not found"]),
+        ("malformed YAML", "proxy:\n  enabled: [true\n", &[], &["malformed YAML", "line"]),
+        (
+            "unknown key",
+            "proxy:\n  enabled: true\n  default:\n    webscoket: { url: \"socks5://p:1\" }\n",
+            &[],
+            &["proxy.default.webscoket: unknown key 'webscoket' (did you mean 'websocket'?)", "line 4)"],
+        ),
+        (
+            "bad scheme",
+            "proxy:\n  enabled: true\n  default:\n    http: { url: \"ftp://p:21\" }\n",
+            &[],
+            &["proxy.default.http.url: unsupported proxy scheme 'ftp'"],
+        ),
+        (
+            "missing host and port",
+            "proxy:\n  enabled: true\n  default:\n    http: { url: \"socks5://:1080\" }\n    websocket: { url: \"socks5://p\" }\n",
+            &[],
+            &["proxy.default.http.url: the proxy URL has no host", "proxy.default.websocket.url: the proxy URL has no port"],
+        ),
+        (
+            "timeout out of range",
+            "proxy:\n  enabled: true\n  exchanges:\n    binance:\n      http: { url: \"http://p:1\", timeout_seconds: 301 }\n",
+            &[],
+            &["proxy.exchanges.binance.http.timeout_seconds: timeout_seconds must be between 1 and 300 (found 301)"],
+        ),
+        (
+            "unknown channel",
+            "exchanges:\n  binance:\n    symbols: [BTC-USDT]\n    channels: [TRADE]\n",
+            &[],
+            &["exchanges.binance.channels.0: unknown channel 'TRADE'"],
+        ),
+        (
+            "bad value from the environment",
+            "proxy:\n  enabled: true\n",
+            &[("FEED_PROXY__EXCHANGES__BINANCE__WEBSOCKET__URL", "socks5://user:env-s3cret@p:notaport")],
+            &["proxy.exchanges.binance.websocket.url: invalid proxy port 'notaport' (expected 1-65535) (from environment variable FEED_PROXY__EXCHANGES__BINANCE__WEBSOCKET__URL)"],
+        ),
+    ];
+    for (name, text, env, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let path = if *name == "missing file" {
+            dir.path().join("absent.yaml")
+        } else {
+            write_config(&dir, text)
+        };
+        let run = check(&path, env);
+        assert_eq!(run.code, 2, "{name}: {}", run.stderr);
+        assert_no_panic(&run);
+        assert!(run.stdout.is_empty(), "{name}: {}", run.stdout);
+        for line in *expected {
+            assert!(run.stderr.contains(line), "{name}: expected {line:?} in\n{}", run.stderr);
+        }
+        assert!(!run.stderr.contains("env-s3cret"), "{name}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn all_problems_are_reported_together_one_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = r#"proxy:
+  enabled: true
+  default:
+    http: { url: "socks9://u:pw-one@p:1" }
+    websocket: { url: "socks5://p:1", timeout_seconds: 0 }
+exchanges:
+  binance:
+    symbols: [BTCUSDT]
+    channels: [TRADES, BOOKS]
+    endpoints: { rest: "ftp://x", websocket: "ws://127.0.0.1:1" }
+"#;
+    let run = check(&write_config(&dir, config), &[]);
+    assert_eq!(run.code, 2);
+    let errors: Vec<&str> = run.stderr.lines().filter(|line| line.starts_with("error: ")).collect();
+    assert_eq!(errors.len(), 5, "{}", run.stderr);
+    for key in [
+        "proxy.default.http.url:",
+        "proxy.default.websocket.timeout_seconds:",
+        "exchanges.binance.symbols.0:",
+        "exchanges.binance.channels.1:",
+        "exchanges.binance.endpoints.rest:",
+    ] {
+        assert!(errors.iter().any(|line| line.contains(key)), "{key} missing in {errors:#?}");
+    }
+}
+
+#[test]
+fn ca_file_must_hold_a_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("roots.pem"), "not a certificate\n").unwrap();
+    let config = "tls:\n  ca_file: roots.pem\nexchanges: {}\n";
+    let run = check(&write_config(&dir, config), &[]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("tls.ca_file:"), "{}", run.stderr);
+
+    let cert = feed_testkit::TestCertificate::generate().unwrap();
+    std::fs::write(dir.path().join("roots.pem"), cert.ca_pem()).unwrap();
+    let run = check(&write_config(&dir, config), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("tls: extra root CAs from"), "{}", run.stdout);
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    let output = Command::new(env!("CARGO_BIN_EXE_feedhandler")).arg("check").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("Usage"), "{stderr}");
+}
