@@ -5,6 +5,8 @@
 //! - [`connect`]: the connection layer. An [`ExchangeConnector`] opens an exchange's HTTP
 //!   and WebSocket connections along the route its proxy settings give (direct, SOCKS4/4a/
 //!   5/5h, HTTP(S) CONNECT), failing closed.
+//! - [`runtime`]: the [`Feed`] trait exchange implementations fulfil, [`Callbacks`] for
+//!   normalized trades, and the [`FeedHandler`] that runs feeds with reconnects.
 //!
 //! ```
 //! use feed_core::connect::{init_proxy_system, ExchangeConnector, Route};
@@ -25,8 +27,10 @@
 #![warn(missing_docs)]
 
 pub mod connect;
+pub mod runtime;
 pub mod types;
 
 pub use connect::{ConnectError, ConnectStage, ExchangeConnector, Route};
 pub use feed_proxy::{ConnectionKind, ProxySettings};
+pub use runtime::{Callbacks, Feed, FeedHandler};
 pub use types::{Channel, Side, Symbol, Trade, TradeId};

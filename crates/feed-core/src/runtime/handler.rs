@@ -1,0 +1,255 @@
+//! [`FeedHandler`]: runs any number of feeds concurrently until shutdown.
+
+use std::sync::Arc;
+
+use tokio::sync::{oneshot, watch};
+
+use super::backoff::ReconnectPolicy;
+use super::callbacks::Callbacks;
+use super::feed::{Feed, FeedError};
+use super::session::FeedTask;
+use super::shutdown::ShutdownHandle;
+use super::stats::{FeedStats, StatsSnapshot};
+use crate::connect::ExchangeConnector;
+
+struct FeedSlot {
+    name: String,
+    exchange: String,
+    feed: Box<dyn Feed>,
+    callbacks: Callbacks,
+    stats: FeedStats,
+}
+
+/// How one feed ended, with its counters.
+#[derive(Debug, Clone)]
+pub struct FeedReport {
+    /// The feed's name.
+    pub name: String,
+    /// Its exchange id.
+    pub exchange: String,
+    /// Its counters at the end.
+    pub stats: StatsSnapshot,
+    /// `Err` with the reason when the feed stopped on its own (attempts exhausted).
+    pub outcome: Result<(), String>,
+}
+
+/// Why a run could not start.
+#[derive(Debug, thiserror::Error)]
+#[error("feed {name} could not start: {error}")]
+pub struct StartError {
+    /// The feed that failed first.
+    pub name: String,
+    /// Why.
+    pub error: FeedError,
+    /// Every feed's counters (all zero trades: none flowed).
+    pub reports: Vec<FeedReport>,
+}
+
+/// Runs feeds concurrently on tokio.
+///
+/// Start-up is all or nothing: every feed prepares (market lists over REST) and opens its
+/// first connection; if any fails, all stop and [`FeedHandler::run`] returns the error
+/// before a single trade reaches a callback. After that, lost connections are retried
+/// with backoff ([`ReconnectPolicy`]) and never fall back to a direct route.
+///
+/// # Examples
+/// ```no_run
+/// # async fn example(feed: impl feed_core::runtime::Feed) {
+/// use feed_core::runtime::{Callbacks, FeedHandler};
+///
+/// let mut handler = FeedHandler::new();
+/// handler.add_feed(feed, Callbacks::new().on_trade(|trade: &feed_core::Trade| println!("{}", trade.to_json_line())));
+/// let stop = handler.shutdown_handle();
+/// tokio::spawn(async move { tokio::time::sleep(std::time::Duration::from_secs(60)).await; stop.shutdown() });
+/// let reports = handler.run().await.expect("feeds start");
+/// # }
+/// ```
+pub struct FeedHandler {
+    feeds: Vec<FeedSlot>,
+    policy: ReconnectPolicy,
+    shutdown: ShutdownHandle,
+    stop_on_ctrl_c: bool,
+    on_shutdown: Vec<Arc<dyn Fn() + Send + Sync>>,
+    connector_setup: Option<Arc<dyn Fn(ExchangeConnector) -> ExchangeConnector + Send + Sync>>,
+}
+
+impl Default for FeedHandler {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl FeedHandler {
+    /// No feeds yet; default reconnect policy; stops on ctrl-c.
+    #[must_use]
+    pub fn new() -> Self {
+        FeedHandler {
+            feeds: Vec::new(),
+            policy: ReconnectPolicy::default(),
+            shutdown: ShutdownHandle::new(),
+            stop_on_ctrl_c: true,
+            on_shutdown: Vec::new(),
+            connector_setup: None,
+        }
+    }
+
+    /// Uses this reconnect policy for every feed.
+    #[must_use]
+    pub fn with_reconnect_policy(mut self, policy: ReconnectPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Whether ctrl-c stops the run (default true).
+    #[must_use]
+    pub fn stop_on_ctrl_c(mut self, enabled: bool) -> Self {
+        self.stop_on_ctrl_c = enabled;
+        self
+    }
+
+    /// Adjusts every feed's connector (TLS roots, timeouts, limits) before it is used.
+    #[must_use]
+    pub fn with_connector_setup<F>(mut self, setup: F) -> Self
+    where
+        F: Fn(ExchangeConnector) -> ExchangeConnector + Send + Sync + 'static,
+    {
+        self.connector_setup = Some(Arc::new(setup));
+        self
+    }
+
+    /// Adds a feed with its callbacks; returns its live counters.
+    pub fn add_feed<F: Feed>(&mut self, feed: F, callbacks: Callbacks) -> FeedStats {
+        let name = feed.exchange_id().to_owned();
+        self.add_named_feed(name, feed, callbacks)
+    }
+
+    /// Adds a feed under a name (shown in logs and reports).
+    pub fn add_named_feed<F: Feed>(
+        &mut self,
+        name: impl Into<String>,
+        feed: F,
+        callbacks: Callbacks,
+    ) -> FeedStats {
+        let stats = FeedStats::default();
+        self.feeds.push(FeedSlot {
+            name: name.into(),
+            exchange: feed.exchange_id().to_owned(),
+            feed: Box::new(feed),
+            callbacks,
+            stats: stats.clone(),
+        });
+        stats
+    }
+
+    /// Runs `callback` once when the run ends (flush files, print summaries).
+    pub fn on_shutdown<F>(&mut self, callback: F)
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        self.on_shutdown.push(Arc::new(callback));
+    }
+
+    /// A handle that stops the run from anywhere.
+    #[must_use]
+    pub fn shutdown_handle(&self) -> ShutdownHandle {
+        self.shutdown.clone()
+    }
+
+    /// Runs every feed until shutdown (handle or ctrl-c) or until all have stopped.
+    ///
+    /// # Errors
+    /// [`StartError`] when a feed cannot start; no trade has reached a callback then.
+    pub async fn run(self) -> Result<Vec<FeedReport>, StartError> {
+        let (go_sender, go) = watch::channel(false);
+        let mut tasks = Vec::new();
+        let mut readiness = Vec::new();
+        let mut identities = Vec::new();
+        for slot in self.feeds {
+            let (ready, ready_receiver) = oneshot::channel();
+            let mut connector = ExchangeConnector::new(&slot.exchange)
+                .with_proxy_settings(slot.feed.proxy_settings());
+            if let Some(setup) = &self.connector_setup {
+                connector = setup(connector);
+            }
+            identities.push((slot.name.clone(), slot.exchange.clone(), slot.stats.clone()));
+            let task = FeedTask {
+                feed: slot.feed,
+                name: slot.name,
+                callbacks: slot.callbacks,
+                stats: slot.stats,
+                policy: self.policy.clone(),
+                connector,
+                shutdown: self.shutdown.signal(),
+                ready: Some(ready),
+                go: go.clone(),
+            };
+            tasks.push(tokio::spawn(task.run()));
+            readiness.push(ready_receiver);
+        }
+        let ctrl_c = self.stop_on_ctrl_c.then(|| {
+            let handle = self.shutdown.clone();
+            tokio::spawn(async move {
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    tracing::info!("ctrl-c: stopping feeds");
+                    handle.shutdown();
+                }
+            })
+        });
+
+        let mut failure = None;
+        for ((name, _, _), ready) in identities.iter().zip(readiness) {
+            match ready.await {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => {
+                    failure.get_or_insert((name.clone(), error));
+                }
+                Err(_) => {
+                    failure.get_or_insert((
+                        name.clone(),
+                        FeedError::Setup {
+                            exchange: name.clone(),
+                            message: "the feed task ended before connecting".into(),
+                        },
+                    ));
+                }
+            }
+            if failure.is_some() {
+                break;
+            }
+        }
+        if failure.is_some() {
+            self.shutdown.shutdown();
+        }
+        let _ = go_sender.send(failure.is_none());
+        drop(go_sender);
+
+        let mut reports = Vec::with_capacity(tasks.len());
+        for ((name, exchange, stats), task) in identities.into_iter().zip(tasks) {
+            let outcome = match task.await {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(error)) => Err(error.to_string()),
+                Err(join) => Err(format!("feed task failed: {join}")),
+            };
+            reports.push(FeedReport {
+                name,
+                exchange,
+                stats: stats.snapshot(),
+                outcome,
+            });
+        }
+        if let Some(task) = ctrl_c {
+            task.abort();
+        }
+        for callback in &self.on_shutdown {
+            callback();
+        }
+        match failure {
+            Some((name, error)) => Err(StartError {
+                name,
+                error,
+                reports,
+            }),
+            None => Ok(reports),
+        }
+    }
+}
