@@ -5,8 +5,9 @@
 //!    `Proxy-Authorization: Basic base64(user:password)` when the URL has credentials.
 //! 3. Read the reply up to the blank line that ends its header, and not one byte further:
 //!    the exchange's TLS handshake follows on the same stream.
-//! 4. A 2xx status opens the tunnel; 407 is an authentication failure; any other status is a
-//!    refusal that carries the proxy's status line.
+//! 4. A 2xx status opens the tunnel; 407 (and 401, which some proxies send for wrong
+//!    credentials) is an authentication failure; any other status is a refusal that carries
+//!    the proxy's status line.
 
 use base64::Engine as _;
 use feed_proxy::ProxyUrl;
@@ -22,7 +23,7 @@ const MAX_REPLY_HEADER: usize = 16 * 1024;
 /// Opens a `CONNECT` tunnel to `target` on `stream` (already connected to the proxy).
 ///
 /// # Errors
-/// [`ConnectStage::ProxyAuthentication`] on 407, [`ConnectStage::TunnelRefused`] on any other
+/// [`ConnectStage::ProxyAuthentication`] on 407 or 401, [`ConnectStage::TunnelRefused`] on any other
 /// non-2xx reply, [`ConnectStage::ProxyProtocol`] when the reply is not HTTP or the proxy
 /// closes early.
 pub async fn connect_tunnel(
@@ -43,7 +44,7 @@ pub async fn connect_tunnel(
     let status_line = header.lines().next().unwrap_or_default().trim().to_owned();
     match parse_status(&status_line) {
         Some(200..=299) => Ok(stream),
-        Some(407) => Err(ConnectStage::ProxyAuthentication(format!(
+        Some(401 | 407) => Err(ConnectStage::ProxyAuthentication(format!(
             "the proxy answered '{status_line}'{}",
             if proxy.credentials().is_some() {
                 " (credentials rejected)"
