@@ -1,1 +1,37 @@
+//! # feed-ccxt: exchange adapters and `CcxtFeed`
+//!
+//! One feed type for every exchange that has an adapter:
+//!
+//! ```no_run
+//! use feed_ccxt::CcxtFeed;
+//! use feed_core::{Callbacks, Channel, FeedHandler, Symbol};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let feed = CcxtFeed::new("binance", vec![Symbol::parse("BTC-USDT")?], vec![Channel::Trades])?;
+//! let mut handler = FeedHandler::new();
+//! handler.add_feed(feed, Callbacks::new().on_trade(|trade: &feed_core::Trade| println!("{}", trade.to_json_line())));
+//! handler.run().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! - [`ExchangeAdapter`]: what an exchange implements (endpoints, market list, subscribe
+//!   messages, keep-alive, frame parsing); one folder per exchange under [`exchanges`].
+//! - [`register_adapter`]: add your own exchange; [`CcxtFeed::new`] and configs can then
+//!   name it.
+//! - [`CcxtFeed`]: implements [`feed_core::Feed`]; knows nothing of proxies.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod adapter;
+pub mod ccxt_feed;
+pub mod error;
+pub mod exchanges;
+pub mod markets;
+pub mod parse;
+pub mod registry;
+
+pub use adapter::{DefaultEndpoints, ExchangeAdapter, FrameContext, Subscription};
+pub use ccxt_feed::CcxtFeed;
+pub use error::AdapterError;
+pub use markets::{Market, MarketMap};
+pub use registry::{adapter, register_adapter, supported_exchanges};

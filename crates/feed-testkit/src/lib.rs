@@ -7,6 +7,7 @@ pub mod certs;
 pub mod http_server;
 pub mod listener;
 pub mod relays;
+pub mod scripted;
 pub mod standin;
 pub mod ws_server;
 
@@ -14,6 +15,7 @@ pub use certs::TestCertificate;
 pub use http_server::{start_http_server, CannedResponse};
 pub use listener::{BoxFuture, BoxedIo, LoopbackServer};
 pub use relays::{start_silent_listener, start_tls_front};
+pub use scripted::{ExchangeScript, MessageScript, ScriptedExchange, ServerFrame};
 pub use standin::{EchoExchange, MARKETS_BODY};
 pub use ws_server::{start_ws_server, ServerSocket};
 pub mod proxies;

@@ -17,7 +17,7 @@ pub enum FeedError {
     #[error(transparent)]
     Connect(#[from] ConnectError),
     /// The feed's setup is impossible: unknown symbol, unsupported channel, bad market list.
-    #[error("{exchange}: {message}")]
+    #[error("{message}")]
     Setup {
         /// The exchange id.
         exchange: String,

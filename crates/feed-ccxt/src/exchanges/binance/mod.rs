@@ -1,0 +1,64 @@
+//! Binance spot. TRADES is the `<symbol>@aggTrade` stream, as in cryptofeed.
+//!
+//! - REST: [`REST_BASE`] + `/api/v3/exchangeInfo` (market list)
+//!   <https://developers.binance.com/docs/binance-spot-api-docs/rest-api/general-endpoints>
+//! - WebSocket: [`WEBSOCKET_URL`], then `SUBSCRIBE`
+//!   <https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams>
+//! - Keep-alive: the server sends a ping frame every 20 s and drops connections that do not
+//!   pong within a minute; the WebSocket layer answers pings itself.
+//! - A subscription to a symbol Binance does not list is acknowledged and then silent, so
+//!   symbols are checked against the market list before subscribing.
+
+mod market;
+mod subscription;
+mod trade;
+
+use feed_core::runtime::{FrameError, FrameReply};
+use feed_core::Trade;
+
+use crate::adapter::{DefaultEndpoints, ExchangeAdapter, FrameContext, Subscription};
+use crate::error::AdapterError;
+use crate::markets::Market;
+
+/// The documented REST base URL.
+pub const REST_BASE: &str = "https://api.binance.com";
+/// The documented WebSocket URL for raw streams with `SUBSCRIBE`.
+pub const WEBSOCKET_URL: &str = "wss://stream.binance.com:9443/ws";
+
+/// The Binance spot adapter.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Binance;
+
+impl ExchangeAdapter for Binance {
+    fn id(&self) -> &'static str {
+        "binance"
+    }
+
+    fn default_endpoints(&self) -> DefaultEndpoints {
+        DefaultEndpoints {
+            rest: REST_BASE,
+            websocket: WEBSOCKET_URL,
+        }
+    }
+
+    fn markets_url(&self, rest_base: &str) -> String {
+        format!("{rest_base}/api/v3/exchangeInfo?permissions=SPOT&showPermissionSets=false")
+    }
+
+    fn parse_markets(&self, body: &str) -> Result<Vec<Market>, AdapterError> {
+        market::parse_exchange_info(body)
+    }
+
+    fn subscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<String> {
+        subscription::subscribe_messages(subscriptions)
+    }
+
+    fn parse_frame(
+        &self,
+        frame: &str,
+        context: &FrameContext<'_>,
+        out: &mut Vec<Trade>,
+    ) -> Result<FrameReply, FrameError> {
+        trade::parse_frame(frame, context, out)
+    }
+}

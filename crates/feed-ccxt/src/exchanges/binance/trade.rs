@@ -1,0 +1,209 @@
+//! Binance frames: aggregate trades, acks, errors, and the combined-stream wrapper.
+
+use std::borrow::Cow;
+
+use feed_core::runtime::{FrameError, FrameReply};
+use feed_core::types::millis_to_seconds;
+use feed_core::{Side, Trade, TradeId};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::adapter::FrameContext;
+use crate::parse::{decimal, malformed};
+
+/// Every frame shape on the stream, read in one pass. The aggregate trade, as documented:
+///
+/// ```json
+/// {"e":"aggTrade","E":1672515782136,"s":"BNBBTC","a":12345,"p":"0.001","q":"100",
+///  "f":100,"l":105,"T":1672515782136,"m":true,"M":true}
+/// ```
+///
+/// `a` is the aggregate trade id, `p`/`q` price and quantity as decimal strings, `T` the
+/// trade time in milliseconds, and `m` whether the buyer is the maker: `m: true` means the
+/// taker sold. Other frames: the subscription ack `{"result":null,"id":1}`, errors
+/// `{"code":2,"msg":"Invalid request: ..."}` (live servers may wrap them as
+/// `{"error":{"code":2,"msg":"..."},"id":1}`), `{"e":"serverShutdown","E":...}` before a
+/// disconnect, and the combined-stream wrapper `{"stream":"btcusdt@aggTrade","data":{...}}`.
+#[derive(Deserialize)]
+struct BinanceFrame<'a> {
+    #[serde(borrow)]
+    e: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    s: Option<Cow<'a, str>>,
+    a: Option<u64>,
+    #[serde(borrow)]
+    p: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    q: Option<Cow<'a, str>>,
+    #[serde(rename = "T")]
+    trade_time: Option<i64>,
+    m: Option<bool>,
+    id: Option<serde::de::IgnoredAny>,
+    code: Option<i64>,
+    #[serde(borrow)]
+    msg: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    error: Option<&'a RawValue>,
+    #[serde(borrow)]
+    data: Option<&'a RawValue>,
+}
+
+pub(super) fn parse_frame(
+    frame: &str,
+    context: &FrameContext<'_>,
+    out: &mut Vec<Trade>,
+) -> Result<FrameReply, FrameError> {
+    let parsed: BinanceFrame<'_> =
+        serde_json::from_str(frame).map_err(|error| malformed(&error))?;
+    if let Some(data) = parsed.data {
+        return parse_frame(data.get(), context, out);
+    }
+    if let Some(error) = parsed.error {
+        return Err(FrameError::Exchange(error.get().to_owned()));
+    }
+    if let (Some(code), Some(msg)) = (parsed.code, &parsed.msg) {
+        return Err(FrameError::Exchange(format!("code {code}: {msg}")));
+    }
+    match parsed.e.as_deref() {
+        Some("aggTrade") => push_trade(&parsed, context, out).map(|()| FrameReply::NONE),
+        Some("serverShutdown") => {
+            tracing::info!(
+                "binance announced a server shutdown; the connection will be re-established"
+            );
+            Ok(FrameReply::NONE)
+        }
+        Some(_) => Ok(FrameReply::NONE),
+        None if parsed.id.is_some() => Ok(FrameReply::NONE), // ack or query response
+        None => Err(FrameError::Malformed(
+            "neither an event, an ack nor an error".into(),
+        )),
+    }
+}
+
+fn push_trade(
+    frame: &BinanceFrame<'_>,
+    context: &FrameContext<'_>,
+    out: &mut Vec<Trade>,
+) -> Result<(), FrameError> {
+    let missing = |field: &str| FrameError::Malformed(format!("aggTrade without '{field}'"));
+    let exchange_symbol = frame.s.as_deref().ok_or_else(|| missing("s"))?;
+    let Some(symbol) = context.markets.symbol(exchange_symbol) else {
+        return Ok(()); // a market this feed did not subscribe to
+    };
+    let buyer_is_maker = frame.m.ok_or_else(|| missing("m"))?;
+    out.push(Trade {
+        exchange: context.exchange.clone(),
+        symbol: symbol.clone(),
+        side: if buyer_is_maker {
+            Side::Sell
+        } else {
+            Side::Buy
+        },
+        amount: decimal(frame.q.as_deref().ok_or_else(|| missing("q"))?, "q")?,
+        price: decimal(frame.p.as_deref().ok_or_else(|| missing("p"))?, "p")?,
+        id: Some(TradeId::Number(frame.a.ok_or_else(|| missing("a"))?)),
+        timestamp: millis_to_seconds(frame.trade_time.ok_or_else(|| missing("T"))?),
+        receipt_timestamp: context.receipt,
+    });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+    use std::sync::Arc;
+
+    use feed_core::Symbol;
+    use rust_decimal::Decimal;
+
+    use super::*;
+    use crate::markets::{Market, MarketMap};
+
+    /// The aggregate trade payload from Binance's documentation.
+    const DOCUMENTED_AGG_TRADE: &str = r#"{
+      "e": "aggTrade", "E": 1672515782136, "s": "BNBBTC", "a": 12345, "p": "0.001", "q": "100",
+      "f": 100, "l": 105, "T": 1672515782136, "m": true, "M": true
+    }"#;
+
+    fn parse(frame: &str) -> Result<Vec<Trade>, FrameError> {
+        let markets = MarketMap::new([Market::new("BNB", "BTC", "BNBBTC")]);
+        let exchange: Arc<str> = "BINANCE".into();
+        let context = FrameContext {
+            markets: &markets,
+            exchange: &exchange,
+            receipt: Decimal::from_str("1672515782.5").unwrap(),
+        };
+        let mut out = Vec::new();
+        parse_frame(frame, &context, &mut out)?;
+        Ok(out)
+    }
+
+    #[test]
+    fn documented_agg_trade_normalizes_field_by_field() {
+        let trades = parse(DOCUMENTED_AGG_TRADE).unwrap();
+        assert_eq!(
+            trades,
+            vec![Trade {
+                exchange: "BINANCE".into(),
+                symbol: Symbol::parse("BNB-BTC").unwrap(),
+                side: Side::Sell, // buyer is maker: the taker sold
+                amount: Decimal::from_str("100").unwrap(),
+                price: Decimal::from_str("0.001").unwrap(),
+                id: Some(TradeId::Number(12345)),
+                timestamp: Decimal::from_str("1672515782.136").unwrap(),
+                receipt_timestamp: Decimal::from_str("1672515782.5").unwrap(),
+            }]
+        );
+    }
+
+    #[test]
+    fn buyer_taker_is_a_buy_and_combined_wrapper_is_unwrapped() {
+        let frame = r#"{"stream":"bnbbtc@aggTrade","data":{"e":"aggTrade","E":1,"s":"BNBBTC","a":7,"p":"0.00150000","q":"2.50000000","f":1,"l":1,"T":1672515782001,"m":false}}"#;
+        let trades = parse(frame).unwrap();
+        assert_eq!(trades[0].side, Side::Buy);
+        assert_eq!(
+            trades[0].price.to_string(),
+            "0.00150000",
+            "the exchange's scale is kept"
+        );
+        assert_eq!(trades[0].amount.to_string(), "2.50000000");
+    }
+
+    #[test]
+    fn acks_and_shutdown_notices_carry_no_trade() {
+        assert!(parse(r#"{"result":null,"id":1}"#).unwrap().is_empty());
+        assert!(parse(r#"{"result":["bnbbtc@aggTrade"],"id":3}"#)
+            .unwrap()
+            .is_empty());
+        assert!(parse(r#"{"e":"serverShutdown","E":1770123456789}"#)
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn documented_errors_are_exchange_errors() {
+        let plain =
+            parse(r#"{"code": 2, "msg": "Invalid request: too many parameters"}"#).unwrap_err();
+        assert_eq!(
+            plain,
+            FrameError::Exchange("code 2: Invalid request: too many parameters".into())
+        );
+        let wrapped = parse(r#"{"error":{"code":3,"msg":"Invalid JSON"},"id":1}"#).unwrap_err();
+        assert!(matches!(wrapped, FrameError::Exchange(text) if text.contains("Invalid JSON")));
+    }
+
+    #[test]
+    fn unsubscribed_markets_are_skipped_and_garbage_is_malformed() {
+        let other = DOCUMENTED_AGG_TRADE.replace("BNBBTC", "ETHBTC");
+        assert!(parse(&other).unwrap().is_empty());
+        assert!(matches!(parse("not json"), Err(FrameError::Malformed(_))));
+        let no_price = DOCUMENTED_AGG_TRADE.replace(r#""p": "0.001","#, "");
+        assert!(
+            matches!(parse(&no_price), Err(FrameError::Malformed(text)) if text.contains("'p'"))
+        );
+        assert!(matches!(
+            parse(r#"{"foo":1}"#),
+            Err(FrameError::Malformed(_))
+        ));
+    }
+}
