@@ -13,6 +13,9 @@
 
 pub mod cli;
 pub mod config;
+pub mod demo;
+pub mod feeds;
+pub mod output;
 
 pub use feed_ccxt;
 pub use feed_core;

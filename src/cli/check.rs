@@ -24,7 +24,10 @@ pub fn run(path: &Path) -> i32 {
         Err(problems) => {
             let count = problems.0.len();
             let plural = if count == 1 { "" } else { "s" };
-            eprintln!("{}: invalid configuration ({count} problem{plural})", path.display());
+            eprintln!(
+                "{}: invalid configuration ({count} problem{plural})",
+                path.display()
+            );
             for problem in &problems.0 {
                 eprintln!("error: {problem}");
             }
@@ -38,10 +41,10 @@ pub fn run(path: &Path) -> i32 {
 #[must_use]
 pub fn describe_routes(config: &AppConfig) -> String {
     let mut out = String::new();
-    let source = config
-        .path
-        .as_ref()
-        .map_or_else(|| "configuration".to_owned(), |path| path.display().to_string());
+    let source = config.path.as_ref().map_or_else(
+        || "configuration".to_owned(),
+        |path| path.display().to_string(),
+    );
     let _ = writeln!(out, "{source}: valid");
     let _ = writeln!(out, "proxy: {}", proxy_summary(&config.proxy));
     if let Some(ca_file) = &config.tls.ca_file {
@@ -60,7 +63,12 @@ pub fn describe_routes(config: &AppConfig) -> String {
         .flat_map(|feed| {
             ConnectionKind::ALL.map(|kind| {
                 let route = Route::resolve(&feed.exchange_id, kind, Some(&config.proxy));
-                [feed.name.clone(), feed.exchange_id.clone(), kind.to_string(), route.to_string()]
+                [
+                    feed.name.clone(),
+                    feed.exchange_id.clone(),
+                    kind.to_string(),
+                    route.to_string(),
+                ]
             })
         })
         .collect();
@@ -96,7 +104,11 @@ pub fn describe_routes(config: &AppConfig) -> String {
 
 fn proxy_summary(settings: &ProxySettings) -> String {
     let overrides = settings.exchanges().count();
-    match (settings.is_enabled(), settings.default_proxies().is_some(), overrides) {
+    match (
+        settings.is_enabled(),
+        settings.default_proxies().is_some(),
+        overrides,
+    ) {
         (false, false, 0) => "disabled (no proxy section): every connection is direct".into(),
         (false, _, _) => "disabled (proxy.enabled is false): every connection is direct".into(),
         (true, default, overrides) => format!(

@@ -1,10 +1,17 @@
-//! The `feedhandler` command line.
+//! The `feedhandler` command line: `check`, `run`, `replay`, `demo`.
 
 pub mod check;
+pub mod exit;
+pub mod logging;
+pub mod replay;
+pub mod run;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
+
+use run::StopRules;
 
 /// Normalized crypto market data; every connection through its own proxy.
 #[derive(Debug, Parser)]
@@ -23,6 +30,61 @@ pub enum Command {
         /// The YAML config file; FEED_* environment variables apply on top.
         config: PathBuf,
     },
+    /// Run every feed of a config: trades as JSON lines on stdout (or `output.file`), logs on
+    /// stderr (RUST_LOG sets the level).
+    Run {
+        /// The YAML config file; FEED_* environment variables apply on top.
+        config: PathBuf,
+        /// Stop cleanly after exactly this many trades in total.
+        #[arg(long, value_name = "N")]
+        max_trades: Option<u64>,
+        /// Stop after this many seconds.
+        #[arg(long, value_name = "SECS")]
+        duration: Option<f64>,
+    },
+    /// Parse recorded WebSocket frames (one per line) with an exchange's live parser and print
+    /// the trades as JSON lines.
+    Replay {
+        /// The exchange id (binance, backpack, coinbase, kraken, bybit, okx, ...).
+        #[arg(long)]
+        exchange: String,
+        /// The body of the exchange's REST market-list response.
+        #[arg(long, value_name = "FILE")]
+        markets: PathBuf,
+        /// The frames, one per line (stdin when absent).
+        #[arg(long, value_name = "FILE")]
+        input: Option<PathBuf>,
+    },
+    /// Start an embedded simulated exchange (Binance's wire format over wss://) and stream its
+    /// trades through the normal code path; needs no internet.
+    Demo {
+        /// Stop cleanly after exactly this many trades.
+        #[arg(long, value_name = "N")]
+        max_trades: Option<u64>,
+        /// Stop after this many seconds.
+        #[arg(long, value_name = "SECS")]
+        duration: Option<f64>,
+        /// Trades per second the simulator sends.
+        #[arg(long, default_value_t = 20.0)]
+        rate: f64,
+        /// Route the demo's connections through this proxy (e.g. socks5h://127.0.0.1:1080).
+        #[arg(long, value_name = "URL")]
+        proxy: Option<String>,
+    },
+}
+
+fn stop_rules(max_trades: Option<u64>, duration: Option<f64>) -> Result<StopRules, String> {
+    let duration = duration
+        .map(|seconds| {
+            Duration::try_from_secs_f64(seconds).map_err(|_| {
+                format!("--duration must be a non-negative number of seconds (found {seconds})")
+            })
+        })
+        .transpose()?;
+    Ok(StopRules {
+        max_trades,
+        duration,
+    })
 }
 
 /// Parses the arguments, runs the command, and returns the process exit code.
@@ -31,5 +93,39 @@ pub fn main() -> i32 {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { config } => check::run(&config),
+        Command::Run {
+            config,
+            max_trades,
+            duration,
+        } => match stop_rules(max_trades, duration) {
+            Ok(rules) => run::run(&config, rules),
+            Err(message) => usage_error(&message),
+        },
+        Command::Replay {
+            exchange,
+            markets,
+            input,
+        } => replay::run(&exchange, &markets, input.as_deref()),
+        Command::Demo {
+            max_trades,
+            duration,
+            rate,
+            proxy,
+        } => match stop_rules(max_trades, duration) {
+            Ok(rules) => {
+                logging::init("info");
+                run::block_on(crate::demo::run(crate::demo::DemoOptions {
+                    rules,
+                    rate,
+                    proxy,
+                }))
+            }
+            Err(message) => usage_error(&message),
+        },
     }
+}
+
+fn usage_error(message: &str) -> i32 {
+    eprintln!("error: {message}");
+    exit::USAGE
 }

@@ -59,7 +59,13 @@ pub fn read_feeds(reader: &mut ConfigReader<'_>) -> Vec<FeedConfig> {
 fn read_feed(reader: &mut ConfigReader<'_>, key: &str, name: &str) -> Option<FeedConfig> {
     reader.section(
         key,
-        &["exchange_class", "exchange_id", "symbols", "channels", "endpoints"],
+        &[
+            "exchange_class",
+            "exchange_id",
+            "symbols",
+            "channels",
+            "endpoints",
+        ],
     )?;
     let class_key = join_key(key, "exchange_class");
     if let Some(class) = reader.value::<String>(&class_key) {

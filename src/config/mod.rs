@@ -48,7 +48,10 @@ impl AppConfig {
     ///
     /// # Errors
     /// Every problem found.
-    pub fn from_sources(sources: &ConfigSources, path: Option<&Path>) -> Result<Self, ConfigProblems> {
+    pub fn from_sources(
+        sources: &ConfigSources,
+        path: Option<&Path>,
+    ) -> Result<Self, ConfigProblems> {
         let base_dir = path
             .and_then(Path::parent)
             .map(Path::to_owned)

@@ -110,6 +110,30 @@ impl CcxtFeed {
         })
     }
 
+    /// A feed for replaying recorded frames offline: every market of `markets_body` (the
+    /// body of the exchange's market list response, as the adapter requests it live) is
+    /// mapped, and [`CcxtFeed::parse`] reads frames exactly as the live feed does.
+    ///
+    /// # Errors
+    /// [`AdapterError`] for an unknown exchange or a malformed market list.
+    pub fn replay(exchange_id: &str, markets_body: &str) -> Result<Self, AdapterError> {
+        let adapter = registry::adapter(exchange_id)?;
+        let defaults = adapter.default_endpoints();
+        let mut feed = CcxtFeed {
+            exchange_name: adapter.name().into(),
+            rest_base: defaults.rest.to_owned(),
+            websocket_base: defaults.websocket.to_owned(),
+            adapter,
+            symbols: Vec::new(),
+            channels: vec![Channel::Trades],
+            proxy_settings: None,
+            markets: MarketMap::default(),
+            subscriptions: Vec::new(),
+        };
+        feed.load_markets(markets_body, true)?;
+        Ok(feed)
+    }
+
     /// Replaces the documented REST base URL (testnets, local replays, tests).
     #[must_use]
     pub fn with_rest_endpoint(mut self, url: impl Into<String>) -> Self {
@@ -143,9 +167,8 @@ impl CcxtFeed {
         self.adapter.markets_url(&self.rest_base)
     }
 
-    /// Maps the symbols with a market list body, as [`Feed::prepare`] does after fetching it.
-    /// `feedhandler replay` calls this with a recorded body; with `all_markets` every market
-    /// of the list is parsed, not only the feed's symbols.
+    /// Maps the symbols with a market list body, as [`Feed::prepare`] does after fetching it;
+    /// with `all_markets` every market of the list is kept, not only the feed's symbols.
     ///
     /// # Errors
     /// [`AdapterError`] for a malformed list or an unknown symbol.

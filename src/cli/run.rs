@@ -1,0 +1,163 @@
+//! `feedhandler run CONFIG [--max-trades N] [--duration SECS]`: every feed of a config,
+//! trades as JSON lines, logs and a summary on stderr.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use feed_core::connect::{init_proxy_system, init_tls_roots};
+use feed_core::runtime::{Callbacks, FeedHandler, FeedReport};
+use feed_core::Trade;
+
+use crate::cli::exit;
+use crate::config::AppConfig;
+use crate::feeds::build_feed;
+use crate::output::{TradeWriter, Written};
+
+/// When to stop besides ctrl-c.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StopRules {
+    /// Stop after exactly this many trades in total.
+    pub max_trades: Option<u64>,
+    /// Stop after this long.
+    pub duration: Option<Duration>,
+}
+
+/// Loads the config and runs it; returns the exit code.
+pub fn run(path: &Path, rules: StopRules) -> i32 {
+    crate::cli::logging::init("info");
+    let config = match AppConfig::load(path) {
+        Ok(config) => config,
+        Err(problems) => {
+            eprintln!("{}: invalid configuration", path.display());
+            for problem in &problems.0 {
+                eprintln!("error: {problem}");
+            }
+            return exit::USAGE;
+        }
+    };
+    if let Some(ca_file) = &config.tls.ca_file {
+        if let Err(error) = init_tls_roots(ca_file) {
+            eprintln!("error: {error}");
+            return exit::USAGE;
+        }
+    }
+    block_on(run_feeds(&config, rules, |handler| handler))
+}
+
+/// Runs a future on a fresh multi-threaded runtime.
+pub(crate) fn block_on<F: std::future::Future<Output = i32>>(future: F) -> i32 {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(future),
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            exit::FAILURE
+        }
+    }
+}
+
+/// Runs every feed of `config` through the process-wide proxy settings; `customize` may
+/// adjust the handler (the demo trusts its own certificate that way).
+pub(crate) async fn run_feeds(
+    config: &AppConfig,
+    rules: StopRules,
+    customize: impl FnOnce(FeedHandler) -> FeedHandler,
+) -> i32 {
+    init_proxy_system(config.proxy.clone());
+    let writer = match &config.output.file {
+        Some(file) => match TradeWriter::append_to(file, rules.max_trades) {
+            Ok(writer) => writer,
+            Err(error) => {
+                eprintln!("error: output.file {}: {error}", file.display());
+                return exit::USAGE;
+            }
+        },
+        None => TradeWriter::stdout(rules.max_trades),
+    };
+    let writer = Arc::new(writer);
+    let mut handler = customize(FeedHandler::new());
+    let stop = handler.shutdown_handle();
+    let sink = {
+        let (writer, stop) = (Arc::clone(&writer), stop.clone());
+        Callbacks::new().on_trade(move |trade: &Trade| match writer.write(trade) {
+            Ok(Written::Yes | Written::OverLimit) => Ok(()),
+            Ok(Written::Last) => {
+                stop.shutdown();
+                Ok(())
+            }
+            Err(error) => {
+                stop.shutdown();
+                Err(format!("writing trades failed: {error}"))
+            }
+        })
+    };
+    for feed in &config.feeds {
+        match build_feed(feed) {
+            Ok(ccxt_feed) => {
+                handler.add_named_feed(feed.name.clone(), ccxt_feed, sink.clone());
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                return exit::USAGE;
+            }
+        }
+    }
+    if config.feeds.is_empty() {
+        eprintln!("error: no feeds configured (add some under `exchanges:`)");
+        return exit::USAGE;
+    }
+    if rules.max_trades == Some(0) {
+        return exit::OK;
+    }
+    if let Some(duration) = rules.duration {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(duration).await;
+            tracing::info!(
+                seconds = duration.as_secs_f64(),
+                "duration reached: stopping"
+            );
+            stop.shutdown();
+        });
+    }
+    let outcome = handler.run().await;
+    let _ = writer.flush();
+    match outcome {
+        Ok(reports) => {
+            print_summary(&reports);
+            if reports.iter().all(|report| report.outcome.is_ok()) {
+                exit::OK
+            } else {
+                exit::FAILURE
+            }
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            exit::FAILURE
+        }
+    }
+}
+
+fn print_summary(reports: &[FeedReport]) {
+    for report in reports {
+        let stats = &report.stats;
+        eprintln!(
+            "summary: feed={} exchange={} trades={} frames={} reconnects={} parse_errors={} exchange_errors={} callback_errors={} route={}",
+            report.name,
+            report.exchange,
+            stats.trades,
+            stats.frames,
+            stats.reconnects,
+            stats.parse_errors,
+            stats.exchange_errors,
+            stats.callback_errors,
+            if stats.route.is_empty() { "-" } else { &stats.route },
+        );
+        if let Err(reason) = &report.outcome {
+            eprintln!("error: feed {} stopped: {reason}", report.name);
+        }
+    }
+}

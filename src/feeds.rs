@@ -1,0 +1,25 @@
+//! Turning a config's feeds into [`CcxtFeed`]s.
+
+use feed_ccxt::CcxtFeed;
+
+use crate::config::FeedConfig;
+
+/// The `CcxtFeed` of a configured feed, with its endpoint overrides.
+///
+/// # Errors
+/// The adapter's error (unknown exchange, unsupported channel) naming the feed.
+pub fn build_feed(config: &FeedConfig) -> Result<CcxtFeed, String> {
+    let mut feed = CcxtFeed::new(
+        &config.exchange_id,
+        config.symbols.clone(),
+        config.channels.clone(),
+    )
+    .map_err(|error| format!("exchanges.{}: {error}", config.name))?;
+    if let Some(rest) = &config.endpoints.rest {
+        feed = feed.with_rest_endpoint(rest.as_str());
+    }
+    if let Some(websocket) = &config.endpoints.websocket {
+        feed = feed.with_websocket_endpoint(websocket.as_str());
+    }
+    Ok(feed)
+}
