@@ -17,7 +17,11 @@ fn check(config: &Path, env: &[(&str, &str)]) -> Run {
         command.env_remove(name);
     }
     command.envs(env.iter().copied());
-    let Output { status, stdout, stderr } = command.output().expect("run feedhandler");
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = command.output().expect("run feedhandler");
     Run {
         code: status.code().expect("exit code"),
         stdout: String::from_utf8_lossy(&stdout).into_owned(),
@@ -75,9 +79,12 @@ fn valid_config_prints_every_route_redacted() {
     let dir = tempfile::tempdir().unwrap();
     let run = check(&write_config(&dir, GOOD), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(route_line(&run.stdout, "binance", "http").ends_with("http://binance-proxy:8080 (timeout 15s)"));
-    assert!(route_line(&run.stdout, "binance", "websocket").ends_with("socks5://user:***@10.0.0.1:1081 (timeout 30s)"));
-    assert!(route_line(&run.stdout, "backpack", "http").ends_with("socks5://user:***@10.0.0.1:1080 (timeout 30s)"));
+    assert!(route_line(&run.stdout, "binance", "http")
+        .ends_with("http://binance-proxy:8080 (timeout 15s)"));
+    assert!(route_line(&run.stdout, "binance", "websocket")
+        .ends_with("socks5://user:***@10.0.0.1:1081 (timeout 30s)"));
+    assert!(route_line(&run.stdout, "backpack", "http")
+        .ends_with("socks5://user:***@10.0.0.1:1080 (timeout 30s)"));
     assert!(!run.stdout.contains("s3cr3t-pw") && !run.stderr.contains("s3cr3t-pw"));
 }
 
@@ -98,12 +105,16 @@ fn environment_overrides_and_adds_proxies() {
     let run = check(
         &write_config(&dir, GOOD),
         &[
-            ("FEED_PROXY__EXCHANGES__BINANCE__WEBSOCKET__URL", "socks5h://ops:env-pw@127.0.0.1:9050"),
+            (
+                "FEED_PROXY__EXCHANGES__BINANCE__WEBSOCKET__URL",
+                "socks5h://ops:env-pw@127.0.0.1:9050",
+            ),
             ("FEED_PROXY__DEFAULT__HTTP__TIMEOUT_SECONDS", "7"),
         ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(route_line(&run.stdout, "binance", "websocket").ends_with("socks5h://ops:***@127.0.0.1:9050 (timeout 30s)"));
+    assert!(route_line(&run.stdout, "binance", "websocket")
+        .ends_with("socks5h://ops:***@127.0.0.1:9050 (timeout 30s)"));
     assert!(route_line(&run.stdout, "backpack", "http").ends_with("(timeout 7s)"));
     assert!(!run.stdout.contains("env-pw"));
 }
@@ -116,11 +127,16 @@ fn environment_alone_can_turn_a_proxy_on() {
         &write_config(&dir, config),
         &[
             ("FEED_PROXY__ENABLED", "true"),
-            ("FEED_PROXY__EXCHANGES__BINANCE__HTTP__URL", "http://127.0.0.1:3128"),
+            (
+                "FEED_PROXY__EXCHANGES__BINANCE__HTTP__URL",
+                "http://127.0.0.1:3128",
+            ),
         ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(route_line(&run.stdout, "binance", "http").ends_with("http://127.0.0.1:3128 (timeout 30s)"));
+    assert!(
+        route_line(&run.stdout, "binance", "http").ends_with("http://127.0.0.1:3128 (timeout 30s)")
+    );
     assert!(route_line(&run.stdout, "binance", "websocket").ends_with("direct"));
 }
 
@@ -179,7 +195,11 @@ fn invalid_inputs_exit_2_with_every_problem_named() {
         assert_no_panic(&run);
         assert!(run.stdout.is_empty(), "{name}: {}", run.stdout);
         for line in *expected {
-            assert!(run.stderr.contains(line), "{name}: expected {line:?} in\n{}", run.stderr);
+            assert!(
+                run.stderr.contains(line),
+                "{name}: expected {line:?} in\n{}",
+                run.stderr
+            );
         }
         assert!(!run.stderr.contains("env-s3cret"), "{name}: {}", run.stderr);
     }
@@ -201,7 +221,11 @@ exchanges:
 "#;
     let run = check(&write_config(&dir, config), &[]);
     assert_eq!(run.code, 2);
-    let errors: Vec<&str> = run.stderr.lines().filter(|line| line.starts_with("error: ")).collect();
+    let errors: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|line| line.starts_with("error: "))
+        .collect();
     assert_eq!(errors.len(), 5, "{}", run.stderr);
     for key in [
         "proxy.default.http.url:",
@@ -210,7 +234,10 @@ exchanges:
         "exchanges.binance.channels.1:",
         "exchanges.binance.endpoints.rest:",
     ] {
-        assert!(errors.iter().any(|line| line.contains(key)), "{key} missing in {errors:#?}");
+        assert!(
+            errors.iter().any(|line| line.contains(key)),
+            "{key} missing in {errors:#?}"
+        );
     }
 }
 
@@ -227,12 +254,19 @@ fn ca_file_must_hold_a_certificate() {
     std::fs::write(dir.path().join("roots.pem"), cert.ca_pem()).unwrap();
     let run = check(&write_config(&dir, config), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("tls: extra root CAs from"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("tls: extra root CAs from"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
 fn bad_arguments_are_usage_errors() {
-    let output = Command::new(env!("CARGO_BIN_EXE_feedhandler")).arg("check").output().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_feedhandler"))
+        .arg("check")
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("Usage"), "{stderr}");

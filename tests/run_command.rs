@@ -1,0 +1,157 @@
+//! `feedhandler run` end to end: the real binary, a loopback Binance stand-in, real proxies.
+
+mod support;
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use feed_testkit::proxies::{start_dante, DANTE_EGRESS};
+use support::{binance_config, binance_standin, feedhandler_async, trades};
+
+const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+
+fn args(config: &std::path::Path, extra: &[&str]) -> Vec<String> {
+    let mut args = vec!["run".to_owned(), config.display().to_string()];
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    args
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_configured_proxy_carries_rest_and_websocket() {
+    let dante = start_dante(DANTE_EGRESS).expect("start danted");
+    let standin = binance_standin(5).await;
+    let dir = tempfile::tempdir().unwrap();
+    let proxy = format!("proxy:\n  enabled: true\n  default:\n    http: {{ url: \"{0}\" }}\n    websocket: {{ url: \"{0}\" }}\n", dante.url("socks5h"));
+    let config = binance_config(dir.path(), &standin, &proxy);
+    let run = feedhandler_async(args(&config, &["--max-trades", "3"]), vec![]).await;
+
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let trades = trades(&run.stdout);
+    assert_eq!(trades.len(), 3, "exactly --max-trades lines");
+    assert_eq!(trades[0]["exchange"], "BINANCE");
+    assert_eq!(trades[0]["symbol"], "BTC-USDT");
+    assert_eq!(trades[0]["price"], "37000.1");
+    assert_eq!(trades[2]["id"], "3");
+    assert!(
+        run.stderr
+            .contains("summary: feed=binance exchange=binance"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("route=socks5h://127.0.0.1:"),
+        "{}",
+        run.stderr
+    );
+    let egress = IpAddr::V4(DANTE_EGRESS);
+    assert_eq!(
+        standin.rest.peer_ips(),
+        vec![egress],
+        "REST through dante only"
+    );
+    assert_eq!(
+        standin.websocket.peer_ips(),
+        vec![egress],
+        "WebSocket through dante only"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_proxy_section_connections_are_direct() {
+    let standin = binance_standin(5).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = binance_config(dir.path(), &standin, "");
+    let run = feedhandler_async(args(&config, &["--max-trades", "5"]), vec![]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(trades(&run.stdout).len(), 5);
+    assert!(run.stderr.contains("route=direct"), "{}", run.stderr);
+    assert_eq!(standin.rest.peer_ips(), vec![LOCALHOST]);
+    assert_eq!(standin.websocket.peer_ips(), vec![LOCALHOST]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_proxy_from_environment_variables_only() {
+    let dante = start_dante(DANTE_EGRESS).expect("start danted");
+    let standin = binance_standin(5).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = binance_config(dir.path(), &standin, "");
+    let url = dante.url("socks5");
+    let env = vec![
+        ("FEED_PROXY__ENABLED".to_owned(), "true".to_owned()),
+        (
+            "FEED_PROXY__EXCHANGES__BINANCE__HTTP__URL".to_owned(),
+            url.clone(),
+        ),
+        (
+            "FEED_PROXY__EXCHANGES__BINANCE__WEBSOCKET__URL".to_owned(),
+            url,
+        ),
+    ];
+    let run = feedhandler_async(args(&config, &["--max-trades", "2"]), env).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(trades(&run.stdout).len(), 2);
+    let egress = IpAddr::V4(DANTE_EGRESS);
+    assert_eq!(standin.rest.peer_ips(), vec![egress]);
+    assert_eq!(standin.websocket.peer_ips(), vec![egress]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_proxy_fails_with_one_clear_line_and_no_connection() {
+    let standin = binance_standin(5).await;
+    let dir = tempfile::tempdir().unwrap();
+    let dead_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let proxy = format!(
+        "proxy:\n  enabled: true\n  exchanges:\n    binance:\n      http: {{ url: \"socks5://user:hunter2@127.0.0.1:{dead_port}\", timeout_seconds: 3 }}\n      websocket: {{ url: \"socks5://user:hunter2@127.0.0.1:{dead_port}\" }}\n"
+    );
+    let config = binance_config(dir.path(), &standin, &proxy);
+    let run = feedhandler_async(args(&config, &["--max-trades", "2"]), vec![]).await;
+
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "no trade printed: {}", run.stdout);
+    let errors: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|line| line.starts_with("error: "))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", run.stderr);
+    assert!(
+        errors[0].contains("feed binance could not start"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[0].contains("binance http connection (via socks5://user:***@127.0.0.1:"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[0].contains("cannot connect to the proxy"),
+        "{}",
+        errors[0]
+    );
+    assert!(!run.stderr.contains("hunter2"));
+    assert_eq!(
+        standin.rest.connection_count() + standin.websocket.connection_count(),
+        0,
+        "never direct"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn duration_stops_the_run_and_output_file_appends() {
+    let standin = binance_standin(3).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = binance_config(dir.path(), &standin, "output:\n  file: trades.jsonl\n");
+    std::fs::write(dir.path().join("trades.jsonl"), "{\"existing\":true}\n").unwrap();
+    let run = feedhandler_async(args(&config, &["--duration", "1.5"]), vec![]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+    let written = std::fs::read_to_string(dir.path().join("trades.jsonl")).unwrap();
+    let lines = trades(&written);
+    assert_eq!(lines.len(), 4, "{written}");
+    assert_eq!(lines[0]["existing"], true, "appended, not truncated");
+    assert_eq!(lines[3]["id"], "3");
+}
