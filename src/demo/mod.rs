@@ -1,7 +1,7 @@
 //! `feedhandler demo`: an embedded simulated exchange and feeds connected to it through the
 //! normal code path, so the main job runs anywhere, even with no internet.
 
-mod certificate;
+pub mod certificate;
 mod exchange;
 mod market;
 
@@ -13,6 +13,7 @@ use crate::cli::exit;
 use crate::cli::run::{run_feeds, StopRules};
 use crate::config::{AppConfig, EndpointOverrides, FeedConfig, OutputConfig, TlsConfig};
 
+pub use certificate::DemoTls;
 pub use exchange::SimulatedExchange;
 
 /// What the demo runs.
