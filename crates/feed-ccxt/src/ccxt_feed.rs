@@ -196,7 +196,8 @@ impl CcxtFeed {
         Ok(())
     }
 
-    /// Parses one frame as the live feed would (the path `feedhandler replay` uses).
+    /// Parses one frame as the live feed would (the path `feedhandler replay` uses). A frame
+    /// that fails adds no trade, even if the adapter had pushed some before failing.
     ///
     /// # Errors
     /// As [`ExchangeAdapter::parse_frame`].
@@ -211,7 +212,13 @@ impl CcxtFeed {
             exchange: &self.exchange_name,
             receipt,
         };
-        self.adapter.parse_frame(frame, &context, out)
+        let before = out.len();
+        let outcome = self.adapter.parse_frame(frame, &context, out);
+        if outcome.is_err() {
+            // A frame either parses whole or contributes nothing.
+            out.truncate(before);
+        }
+        outcome
     }
 }
 

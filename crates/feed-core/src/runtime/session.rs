@@ -244,6 +244,8 @@ impl FeedTask {
                 }
             }
             Err(error) => {
+                // A frame either parses whole or contributes nothing.
+                trades.clear();
                 match error {
                     FrameError::Exchange(_) => self.stats.add_exchange_error(),
                     FrameError::Malformed(_) => self.stats.add_parse_error(),
