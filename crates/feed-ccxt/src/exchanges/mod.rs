@@ -1,6 +1,12 @@
 //! The built-in exchanges, one folder each.
 
+pub mod backpack;
 pub mod binance;
+pub mod bybit;
+pub mod coinbase;
+pub mod kraken;
+pub mod okx;
+// (module list: one `pub mod` line per exchange, above this line)
 
 use std::sync::Arc;
 
@@ -9,5 +15,13 @@ use crate::adapter::ExchangeAdapter;
 /// Every built-in adapter.
 #[must_use]
 pub fn built_in() -> Vec<Arc<dyn ExchangeAdapter>> {
-    vec![Arc::new(binance::Binance)]
+    vec![
+        Arc::new(binance::Binance),
+        Arc::new(bybit::Bybit),
+        Arc::new(backpack::Backpack),
+        Arc::new(coinbase::Coinbase),
+        Arc::new(okx::Okx),
+        Arc::new(kraken::Kraken),
+        // (adapter list: one line per exchange, above this line)
+    ]
 }

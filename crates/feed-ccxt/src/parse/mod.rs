@@ -1,10 +1,13 @@
-//! Small parsing helpers shared by adapters: decimals, ISO 8601 times, JSON errors.
+//! Small parsing helpers shared by adapters: decimals, ISO 8601 times, a flat-object JSON
+//! scanner for hot paths, JSON errors.
 
+mod flat;
+mod number;
 mod time;
 
+pub use flat::{scan_flat_object, FlatValue};
+pub use number::parse_decimal;
 pub use time::rfc3339_to_seconds;
-
-use std::str::FromStr;
 
 use feed_core::runtime::FrameError;
 use rust_decimal::Decimal;
@@ -15,9 +18,8 @@ use rust_decimal::Decimal;
 /// # Errors
 /// [`FrameError::Malformed`] naming the field.
 pub fn decimal(text: &str, field: &str) -> Result<Decimal, FrameError> {
-    Decimal::from_str(text)
-        .or_else(|_| Decimal::from_scientific(text))
-        .map_err(|_| FrameError::Malformed(format!("{field} is not a decimal: {text:?}")))
+    parse_decimal(text)
+        .ok_or_else(|| FrameError::Malformed(format!("{field} is not a decimal: {text:?}")))
 }
 
 /// A JSON error as a malformed-frame error.

@@ -4,7 +4,11 @@
 //! Every launcher writes its configuration into a fresh temporary directory,
 //! picks a free port on `127.0.0.1`, starts the daemon in the foreground with
 //! its output sent to a log file in that directory, and waits (up to
-//! [`READY_TIMEOUT`]) until the daemon accepts connections. The returned
+//! [`READY_TIMEOUT`]) until the daemon accepts connections on it (and,
+//! judged from `/proc`, the listening socket is the daemon's own rather than
+//! that of a process which took the port in between), failing with the
+//! daemon's log if it exits first or never gets there. If the daemon lost
+//! the port race, the launcher retries with a fresh port. The returned
 //! [`ProxyServer`] owns the daemon process(es): dropping it kills and reaps
 //! them and removes the temporary directory. [`ProxyServer::stop`] and
 //! [`ProxyServer::restart`] let fault-injection tests kill a proxy
@@ -22,6 +26,15 @@
 //! for the whole block on `lo`, so `127.0.0.2` etc. need no setup), and the
 //! daemons that can restrict destinations are configured to allow loopback
 //! targets only.
+//!
+//! Process hygiene: [`ProxyServer::stop`] and `Drop` SIGKILL the daemons
+//! and reap them. Dante forks workers that outlive their parent, so it runs
+//! in a process group of its own which is killed as a whole (through the
+//! `kill` utility, since std has no safe group signal); its dead workers are
+//! reaped by init. sshd is left a moment to reap its per-connection process
+//! after the client is gone. A test process killed by a signal cannot run
+//! `Drop`; its daemons then outlive it (Ctrl-C in a terminal still reaches
+//! all of them except dante, which has a process group of its own).
 //!
 //! The launchers are synchronous (they block for at most a few hundred
 //! milliseconds in the normal case); from an async test either call them
@@ -448,13 +461,18 @@ impl ProxyServer {
             }
             let ready = match &daemon.spec.ready {
                 Readiness::Accepts(addr) => {
+                    // Also make sure the listener is the daemon's, not a
+                    // process that took the port after the free-port probe.
+                    let pid = daemon.child.as_ref().map(Child::id);
                     TcpStream::connect_timeout(addr, Duration::from_millis(250)).is_ok()
+                        && pid.and_then(|pid| owns_listener(pid, *addr)) != Some(false)
                 }
                 Readiness::LogContains(needle) => {
                     read_from(&daemon.spec.output_log, log_offset).contains(needle.as_str())
                 }
             };
-            if ready {
+            // It may have exited during the checks.
+            if ready && daemon.try_wait()?.is_none() {
                 return Ok(());
             }
             if Instant::now() >= deadline {
@@ -779,6 +797,37 @@ fn wait_children_gone(pid: u32, timeout: Duration) {
             _ => return,
         }
     }
+}
+
+/// Whether process `pid` holds the socket listening on `addr`'s port,
+/// judged from `/proc/net/tcp` and `/proc/<pid>/fd`; `None` if that cannot
+/// be told (e.g. no permission to read the process's fds).
+fn owns_listener(pid: u32, addr: SocketAddr) -> Option<bool> {
+    let table = fs::read_to_string("/proc/net/tcp").ok()?;
+    let port = format!("{:04X}", addr.port());
+    // Columns: sl local_address rem_address st ... inode; st 0A = LISTEN.
+    let listeners: Vec<String> = table
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let (_, local_port) = fields.get(1)?.split_once(':')?;
+            let listening = local_port == port && *fields.get(3)? == "0A";
+            listening.then(|| format!("socket:[{}]", fields.get(9).unwrap_or(&"")))
+        })
+        .collect();
+    if listeners.is_empty() {
+        return Some(false);
+    }
+    // An unreadable fd directory (no permission) means "cannot tell"; an
+    // empty one (the process has exited) means "not ours".
+    let fds = fs::read_dir(format!("/proc/{pid}/fd")).ok()?;
+    let owned = fds.flatten().any(|fd| {
+        fs::read_link(fd.path())
+            .map(|target| listeners.iter().any(|l| target.as_os_str() == l.as_str()))
+            .unwrap_or(false)
+    });
+    Some(owned)
 }
 
 /// Pids of the live (not zombie) processes in process group `pgid`, from

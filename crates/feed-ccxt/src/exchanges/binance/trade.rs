@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::adapter::FrameContext;
-use crate::parse::{decimal, malformed};
+use crate::parse::{decimal, malformed, scan_flat_object, FlatValue};
 
 /// Every frame shape on the stream, read in one pass. The aggregate trade, as documented:
 ///
@@ -53,6 +53,9 @@ pub(super) fn parse_frame(
     context: &FrameContext<'_>,
     out: &mut Vec<Trade>,
 ) -> Result<FrameReply, FrameError> {
+    if let Some(outcome) = fast_agg_trade(frame, context, out) {
+        return outcome.map(|()| FrameReply::NONE);
+    }
     let parsed: BinanceFrame<'_> =
         serde_json::from_str(frame).map_err(|error| malformed(&error))?;
     if let Some(data) = parsed.data {
@@ -80,17 +83,84 @@ pub(super) fn parse_frame(
     }
 }
 
+/// The fields of an aggTrade, as text.
+#[derive(Default)]
+struct AggTradeText<'a> {
+    event: Option<&'a str>,
+    symbol: Option<&'a str>,
+    id: Option<&'a str>,
+    price: Option<&'a str>,
+    quantity: Option<&'a str>,
+    trade_time: Option<&'a str>,
+    buyer_is_maker: Option<bool>,
+}
+
+/// The hot path: a raw aggTrade frame (one flat object, no escapes) read without serde.
+/// `None` for every other frame, which the serde path then reads; both give the same trade.
+fn fast_agg_trade(
+    frame: &str,
+    context: &FrameContext<'_>,
+    out: &mut Vec<Trade>,
+) -> Option<Result<(), FrameError>> {
+    if !frame.starts_with(r#"{"e":"aggTrade""#) {
+        return None;
+    }
+    let mut text = AggTradeText::default();
+    scan_flat_object(frame, |key, value| match (key, value) {
+        ("e", FlatValue::Str(value)) => text.event = Some(value),
+        ("s", FlatValue::Str(value)) => text.symbol = Some(value),
+        ("a", FlatValue::Number(value)) => text.id = Some(value),
+        ("p", FlatValue::Str(value)) => text.price = Some(value),
+        ("q", FlatValue::Str(value)) => text.quantity = Some(value),
+        ("T", FlatValue::Number(value)) => text.trade_time = Some(value),
+        ("m", FlatValue::Bool(value)) => text.buyer_is_maker = Some(value),
+        _ => {}
+    })?;
+    Some(push_agg_trade(&text, context, out))
+}
+
+/// The serde path's aggTrade, through the same normalization as the hot path.
 fn push_trade(
     frame: &BinanceFrame<'_>,
     context: &FrameContext<'_>,
     out: &mut Vec<Trade>,
 ) -> Result<(), FrameError> {
-    let missing = |field: &str| FrameError::Malformed(format!("aggTrade without '{field}'"));
-    let exchange_symbol = frame.s.as_deref().ok_or_else(|| missing("s"))?;
-    let Some(symbol) = context.markets.symbol(exchange_symbol) else {
+    let id = frame.a.map(|id| id.to_string());
+    let trade_time = frame.trade_time.map(|time| time.to_string());
+    let text = AggTradeText {
+        event: frame.e.as_deref(),
+        symbol: frame.s.as_deref(),
+        id: id.as_deref(),
+        price: frame.p.as_deref(),
+        quantity: frame.q.as_deref(),
+        trade_time: trade_time.as_deref(),
+        buyer_is_maker: frame.m,
+    };
+    push_agg_trade(&text, context, out)
+}
+
+fn push_agg_trade(
+    text: &AggTradeText<'_>,
+    context: &FrameContext<'_>,
+    out: &mut Vec<Trade>,
+) -> Result<(), FrameError> {
+    let missing =
+        |field: &str| FrameError::Malformed(format!("aggTrade without a valid '{field}'"));
+    let Some(symbol) = context
+        .markets
+        .symbol(text.symbol.ok_or_else(|| missing("s"))?)
+    else {
         return Ok(()); // a market this feed did not subscribe to
     };
-    let buyer_is_maker = frame.m.ok_or_else(|| missing("m"))?;
+    let id = text
+        .id
+        .and_then(|id| id.parse::<u64>().ok())
+        .ok_or_else(|| missing("a"))?;
+    let trade_time = text
+        .trade_time
+        .and_then(|time| time.parse::<i64>().ok())
+        .ok_or_else(|| missing("T"))?;
+    let buyer_is_maker = text.buyer_is_maker.ok_or_else(|| missing("m"))?;
     out.push(Trade {
         exchange: context.exchange.clone(),
         symbol: symbol.clone(),
@@ -99,10 +169,10 @@ fn push_trade(
         } else {
             Side::Buy
         },
-        amount: decimal(frame.q.as_deref().ok_or_else(|| missing("q"))?, "q")?,
-        price: decimal(frame.p.as_deref().ok_or_else(|| missing("p"))?, "p")?,
-        id: Some(TradeId::Number(frame.a.ok_or_else(|| missing("a"))?)),
-        timestamp: millis_to_seconds(frame.trade_time.ok_or_else(|| missing("T"))?),
+        amount: decimal(text.quantity.ok_or_else(|| missing("q"))?, "q")?,
+        price: decimal(text.price.ok_or_else(|| missing("p"))?, "p")?,
+        id: Some(TradeId::Number(id)),
+        timestamp: millis_to_seconds(trade_time),
         receipt_timestamp: context.receipt,
     });
     Ok(())
@@ -167,6 +237,19 @@ mod tests {
             "the exchange's scale is kept"
         );
         assert_eq!(trades[0].amount.to_string(), "2.50000000");
+    }
+
+    #[test]
+    fn the_fast_path_and_the_serde_path_agree() {
+        let raw = r#"{"e":"aggTrade","E":1,"s":"BNBBTC","a":42,"p":"0.00150000","q":"2.5","f":1,"l":1,"T":1672515782001,"m":false,"M":true}"#;
+        let wrapped = format!(r#"{{"stream":"bnbbtc@aggTrade","data":{raw}}}"#);
+        let spaced = raw.replace(',', ", ").replacen('{', "{ ", 1); // misses the hot path's prefix
+        let fast = parse(raw).unwrap();
+        assert_eq!(fast.len(), 1);
+        assert_eq!(parse(&wrapped).unwrap(), fast);
+        assert_eq!(parse(&spaced).unwrap(), fast);
+        let escaped = raw.replace("\"q\":\"2.5\"", "\"q\":\"2\\u002e5\""); // serde unescapes: 2.5
+        assert_eq!(parse(&escaped).unwrap(), fast);
     }
 
     #[test]

@@ -1,0 +1,296 @@
+//! Backpack frames: trades (wrapped in `{"stream":..,"data":..}`), errors, acks.
+
+use std::borrow::Cow;
+
+use feed_core::runtime::{FrameError, FrameReply};
+use feed_core::types::micros_to_seconds;
+use feed_core::{Side, Trade};
+use serde::de::{Deserializer, IgnoredAny};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::value::{boolean, integer, scalar_text, trade_id};
+use crate::adapter::FrameContext;
+use crate::parse::{decimal, malformed};
+
+/// Every frame shape on the stream, read in one pass. All data is wrapped as documented:
+/// `{"stream":"trade.SOL_USDC","data":{...}}`. Errors (undocumented; the shape ccxt
+/// captured for a bad stream name) are `{"id":null,"error":{"code":4006,"message":"Invalid
+/// stream"}}`. No acknowledgement of `SUBSCRIBE` is documented; a frame with `id` or
+/// `result` and no error is taken as one.
+#[derive(Deserialize)]
+struct BackpackFrame<'a> {
+    #[serde(borrow)]
+    data: Option<TradeEvent<'a>>,
+    #[serde(borrow)]
+    error: Option<&'a RawValue>,
+    #[serde(default, deserialize_with = "present")]
+    id: bool,
+    #[serde(default, deserialize_with = "present")]
+    result: bool,
+}
+
+/// The trade stream's payload, as documented:
+///
+/// ```json
+/// {"e":"trade","E":1694688638091000,"s":"SOL_USDC","p":"18.68","q":"0.122",
+///  "b":"111063114377265150","a":"111063114585735170","t":12345,"T":1694688638089000,"m":true}
+/// ```
+///
+/// `s` is the symbol, `p`/`q` price and quantity as decimal strings, `t` the trade id
+/// (sequential per symbol), `T` the engine (match) time in microseconds (`E` is when the
+/// WebSocket server sent the event), and `m` whether the buyer is the maker: `m: true`
+/// means the taker sold. Live frames carry `E`/`T` as strings (`"T":"1754601477744000"`),
+/// so numbers and strings are both read, as text, for every scalar. Other payloads
+/// (`e` of other streams) are ignored.
+#[derive(Deserialize)]
+struct TradeEvent<'a> {
+    #[serde(borrow)]
+    e: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    s: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    p: Option<&'a RawValue>,
+    #[serde(borrow)]
+    q: Option<&'a RawValue>,
+    #[serde(borrow)]
+    t: Option<&'a RawValue>,
+    #[serde(borrow, rename = "T")]
+    engine_time: Option<&'a RawValue>,
+    #[serde(borrow)]
+    m: Option<&'a RawValue>,
+}
+
+/// An error object: `{"code":4006,"message":"Invalid stream"}` (`code` a number or a string).
+#[derive(Deserialize)]
+struct ErrorBody<'a> {
+    #[serde(borrow)]
+    code: Option<&'a RawValue>,
+    #[serde(borrow)]
+    message: Option<Cow<'a, str>>,
+}
+
+/// True for a key that is there, even with `null` (`"id": null`).
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    IgnoredAny::deserialize(deserializer).map(|_| true)
+}
+
+pub(super) fn parse_frame(
+    frame: &str,
+    context: &FrameContext<'_>,
+    out: &mut Vec<Trade>,
+) -> Result<FrameReply, FrameError> {
+    let parsed: BackpackFrame<'_> =
+        serde_json::from_str(frame).map_err(|error| malformed(&error))?;
+    if let Some(error) = parsed.error {
+        return Err(FrameError::Exchange(error_text(error)));
+    }
+    if let Some(event) = parsed.data {
+        return match event.e.as_deref() {
+            Some("trade") => push_trade(&event, context, out).map(|()| FrameReply::NONE),
+            Some(_) => Ok(FrameReply::NONE), // another stream's event
+            None => Err(FrameError::Malformed("data without 'e'".into())),
+        };
+    }
+    if parsed.id || parsed.result {
+        return Ok(FrameReply::NONE); // an acknowledgement
+    }
+    Err(FrameError::Malformed(
+        "neither stream data, an error nor an ack".into(),
+    ))
+}
+
+/// `code 4006: Invalid stream`, or the raw error when it is not the usual object.
+fn error_text(error: &RawValue) -> String {
+    match serde_json::from_str::<ErrorBody<'_>>(error.get()) {
+        Ok(ErrorBody {
+            code: Some(code),
+            message: Some(message),
+        }) => {
+            let code = scalar_text(code, "code").unwrap_or(code.get());
+            format!("code {code}: {message}")
+        }
+        _ => error.get().to_owned(),
+    }
+}
+
+fn push_trade(
+    event: &TradeEvent<'_>,
+    context: &FrameContext<'_>,
+    out: &mut Vec<Trade>,
+) -> Result<(), FrameError> {
+    let missing = |field: &str| FrameError::Malformed(format!("trade without '{field}'"));
+    let exchange_symbol = event.s.as_deref().ok_or_else(|| missing("s"))?;
+    let Some(symbol) = context.markets.symbol(exchange_symbol) else {
+        return Ok(()); // a market this feed did not subscribe to
+    };
+    let buyer_is_maker = boolean(event.m.ok_or_else(|| missing("m"))?, "m")?;
+    let price = scalar_text(event.p.ok_or_else(|| missing("p"))?, "p")?;
+    let amount = scalar_text(event.q.ok_or_else(|| missing("q"))?, "q")?;
+    let micros = integer(event.engine_time.ok_or_else(|| missing("T"))?, "T")?;
+    out.push(Trade {
+        exchange: context.exchange.clone(),
+        symbol: symbol.clone(),
+        side: if buyer_is_maker {
+            Side::Sell
+        } else {
+            Side::Buy
+        },
+        amount: decimal(amount, "q")?,
+        price: decimal(price, "p")?,
+        id: Some(trade_id(event.t.ok_or_else(|| missing("t"))?, "t")?),
+        timestamp: micros_to_seconds(micros),
+        receipt_timestamp: context.receipt,
+    });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+    use std::sync::Arc;
+
+    use feed_core::{Symbol, TradeId};
+    use rust_decimal::Decimal;
+
+    use super::*;
+    use crate::markets::{Market, MarketMap};
+
+    /// The trade payload from Backpack's documentation, wrapped as every stream frame is.
+    const DOCUMENTED_TRADE: &str = r#"{"stream": "trade.SOL_USDC", "data": {
+      "e": "trade", "E": 1694688638091000, "s": "SOL_USDC", "p": "18.68", "q": "0.122",
+      "b": "111063114377265150", "a": "111063114585735170", "t": 12345,
+      "T": 1694688638089000, "m": true
+    }}"#;
+
+    /// A live frame as ccxt captured it (times as strings), moved to a spot market.
+    const LIVE_TRADE: &str = r#"{"data":{"E":"1754601477746429","T":"1754601477744000","a":"5121860761","b":"5121861755","e":"trade","m":false,"p":"3870.25","q":"0.0008","s":"ETH_USDC","t":10782547},"stream":"trade.ETH_USDC"}"#;
+
+    fn parse(frame: &str) -> Result<Vec<Trade>, FrameError> {
+        let markets = MarketMap::new([
+            Market::new("SOL", "USDC", "SOL_USDC"),
+            Market::new("ETH", "USDC", "ETH_USDC"),
+        ]);
+        let exchange: Arc<str> = "BACKPACK".into();
+        let context = FrameContext {
+            markets: &markets,
+            exchange: &exchange,
+            receipt: Decimal::from_str("1694688638.5").unwrap(),
+        };
+        let mut out = Vec::new();
+        parse_frame(frame, &context, &mut out)?;
+        Ok(out)
+    }
+
+    #[test]
+    fn documented_trade_normalizes_field_by_field() {
+        let trades = parse(DOCUMENTED_TRADE).unwrap();
+        assert_eq!(
+            trades,
+            vec![Trade {
+                exchange: "BACKPACK".into(),
+                symbol: Symbol::parse("SOL-USDC").unwrap(),
+                side: Side::Sell, // buyer is maker: the taker sold
+                amount: Decimal::from_str("0.122").unwrap(),
+                price: Decimal::from_str("18.68").unwrap(),
+                id: Some(TradeId::Number(12345)),
+                timestamp: Decimal::from_str("1694688638.089000").unwrap(),
+                receipt_timestamp: Decimal::from_str("1694688638.5").unwrap(),
+            }]
+        );
+        assert_eq!(
+            trades[0].timestamp.to_string(),
+            "1694688638.089000",
+            "engine time T, to the microsecond"
+        );
+    }
+
+    #[test]
+    fn live_frame_with_string_times_and_taker_buy() {
+        let trades = parse(LIVE_TRADE).unwrap();
+        assert_eq!(
+            trades,
+            vec![Trade {
+                exchange: "BACKPACK".into(),
+                symbol: Symbol::parse("ETH-USDC").unwrap(),
+                side: Side::Buy,
+                amount: Decimal::from_str("0.0008").unwrap(),
+                price: Decimal::from_str("3870.25").unwrap(),
+                id: Some(TradeId::Number(10_782_547)),
+                timestamp: Decimal::from_str("1754601477.744000").unwrap(),
+                receipt_timestamp: Decimal::from_str("1694688638.5").unwrap(),
+            }]
+        );
+    }
+
+    #[test]
+    fn numbers_keep_their_text_and_scale() {
+        let frame = DOCUMENTED_TRADE
+            .replace(r#""p": "18.68""#, r#""p": 18.680"#)
+            .replace(r#""q": "0.122""#, r#""q": "0.12200""#)
+            .replace(r#""t": 12345"#, r#""t": "12345""#);
+        let trade = &parse(&frame).unwrap()[0];
+        assert_eq!(trade.price.to_string(), "18.680");
+        assert_eq!(trade.amount.to_string(), "0.12200");
+        assert_eq!(trade.id, Some(TradeId::Number(12345)));
+    }
+
+    #[test]
+    fn errors_are_exchange_errors_with_code_and_message() {
+        let error = parse(r#"{"id": null, "error": {"code": 4006, "message": "Invalid stream"}}"#)
+            .unwrap_err();
+        assert_eq!(
+            error,
+            FrameError::Exchange("code 4006: Invalid stream".into())
+        );
+        let text_code =
+            parse(r#"{"error":{"code":"INVALID_CLIENT_REQUEST","message":"Bad params"}}"#)
+                .unwrap_err();
+        assert_eq!(
+            text_code,
+            FrameError::Exchange("code INVALID_CLIENT_REQUEST: Bad params".into())
+        );
+        let odd = parse(r#"{"error":"Too many streams"}"#).unwrap_err();
+        assert_eq!(odd, FrameError::Exchange(r#""Too many streams""#.into()));
+    }
+
+    #[test]
+    fn acks_and_other_streams_carry_no_trade() {
+        assert!(parse(r#"{"id":null,"result":null}"#).unwrap().is_empty());
+        assert!(parse(r#"{"result":null,"id":1,"error":null}"#)
+            .unwrap()
+            .is_empty());
+        let ticker = r#"{"stream":"ticker.SOL_USDC","data":{"e":"ticker","E":1694687692980000,"s":"SOL_USDC","o":"18.75","c":"19.24","h":"19.80","l":"18.50","v":"32123","V":"928190","n":93828}}"#;
+        assert!(parse(ticker).unwrap().is_empty());
+    }
+
+    #[test]
+    fn unsubscribed_markets_are_skipped_and_garbage_is_malformed() {
+        let other = DOCUMENTED_TRADE.replace("SOL_USDC", "BTC_USDC");
+        assert!(parse(&other).unwrap().is_empty());
+        let perp = LIVE_TRADE.replace("ETH_USDC", "ETH_USDC_PERP");
+        assert!(parse(&perp).unwrap().is_empty());
+        assert!(matches!(parse("not json"), Err(FrameError::Malformed(_))));
+        assert!(matches!(parse("[]"), Err(FrameError::Malformed(_))));
+        assert!(matches!(
+            parse(r#"{"foo":1}"#),
+            Err(FrameError::Malformed(_))
+        ));
+        let no_price = DOCUMENTED_TRADE.replace(r#""p": "18.68","#, "");
+        assert!(
+            matches!(parse(&no_price), Err(FrameError::Malformed(text)) if text.contains("'p'"))
+        );
+        let no_time = DOCUMENTED_TRADE.replace(r#""T": 1694688638089000,"#, "");
+        assert!(
+            matches!(parse(&no_time), Err(FrameError::Malformed(text)) if text.contains("'T'"))
+        );
+        let bad_price = DOCUMENTED_TRADE.replace(r#""p": "18.68""#, r#""p": "18,68""#);
+        assert!(matches!(parse(&bad_price), Err(FrameError::Malformed(_))));
+        let bad_side = DOCUMENTED_TRADE.replace(r#""m": true"#, r#""m": "yes""#);
+        assert!(matches!(parse(&bad_side), Err(FrameError::Malformed(_))));
+        assert!(matches!(
+            parse(r#"{"stream":"trade.SOL_USDC","data":{"s":"SOL_USDC"}}"#),
+            Err(FrameError::Malformed(_))
+        ));
+    }
+}

@@ -1,0 +1,382 @@
+//! Kraken WebSocket v2 frames: trades, acks, heartbeats, status, pongs and errors.
+
+use std::borrow::Cow;
+
+use feed_core::runtime::{FrameError, FrameReply};
+use feed_core::{Side, Trade, TradeId};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::adapter::FrameContext;
+use crate::parse::{decimal, malformed, rfc3339_to_seconds};
+
+/// Every frame shape, read in one pass. Requests are answered with `method` frames: the
+/// subscribe ack (one per symbol)
+///
+/// ```json
+/// {"method":"subscribe","result":{"channel":"trade","snapshot":true,"symbol":"MATIC/USD"},
+///  "success":true,"time_in":"2023-09-25T09:04:31.742599Z","time_out":"2023-09-25T09:04:31.742648Z"}
+/// ```
+///
+/// or, on failure, `"success":false` with `error`
+/// (`{"error":"Currency pair not supported XBT/FOO","method":"subscribe","req_id":1,"success":false,...}`),
+/// and `{"method":"pong",...}`. Data frames have a `channel`: `trade` (see [`KrakenTrade`]),
+/// `{"channel":"heartbeat"}` about once a second when nothing else is sent, and `status`
+/// on connect and on trading-engine changes:
+///
+/// ```json
+/// {"channel":"status","data":[{"api_version":"v2","connection_id":13834774380200032777,
+///  "system":"online","version":"2.0.0"}],"type":"update"}
+/// ```
+///
+/// Any frame with `success: false` is an error; so is a bare `{"error":...}` (or the
+/// undocumented `{"Error":"Exceeded msg rate"}` some clients report). Other channels and
+/// methods are ignored.
+#[derive(Deserialize)]
+struct KrakenFrame<'a> {
+    #[serde(borrow)]
+    method: Option<Cow<'a, str>>,
+    success: Option<bool>,
+    #[serde(borrow, alias = "Error")]
+    error: Option<&'a RawValue>,
+    #[serde(borrow)]
+    channel: Option<Cow<'a, str>>,
+    #[serde(rename = "type", borrow)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    data: Option<&'a RawValue>,
+}
+
+/// One trade of a `trade` frame's `data` array, as documented:
+///
+/// ```json
+/// {"channel":"trade","type":"snapshot","data":[
+///   {"symbol":"MATIC/USD","side":"buy","price":0.5147,"qty":6423.46326,"ord_type":"limit",
+///    "trade_id":4665846,"timestamp":"2023-09-25T07:48:36.925533Z"},
+///   {"symbol":"MATIC/USD","side":"buy","price":0.5147,"qty":1136.19677815,"ord_type":"limit",
+///    "trade_id":4665847,"timestamp":"2023-09-25T07:49:36.925603Z"}]}
+/// ```
+///
+/// Updates are the same with `"type":"update"`; one frame may carry several trades.
+/// `side` is "the side of the taker order". `price` and `qty` are JSON numbers: their text
+/// is read as it is (never through `f64`) so the exchange's digits are kept; strings are
+/// accepted too. `trade_id` is "a sequence number, unique per book"; `timestamp` is RFC 3339.
+/// Snapshot frames (sent only if asked for, and this adapter asks for none) are skipped:
+/// they repeat past trades.
+#[derive(Deserialize)]
+struct KrakenTrade<'a> {
+    #[serde(borrow)]
+    symbol: Cow<'a, str>,
+    #[serde(borrow)]
+    side: Cow<'a, str>,
+    #[serde(borrow)]
+    price: &'a RawValue,
+    #[serde(borrow)]
+    qty: &'a RawValue,
+    #[serde(borrow)]
+    trade_id: Option<&'a RawValue>,
+    #[serde(borrow)]
+    timestamp: Cow<'a, str>,
+}
+
+/// The part of a `status` frame's data worth a log line.
+#[derive(Deserialize)]
+struct SystemStatus<'a> {
+    #[serde(borrow)]
+    system: Option<Cow<'a, str>>,
+}
+
+pub(super) fn parse_frame(
+    frame: &str,
+    context: &FrameContext<'_>,
+    out: &mut Vec<Trade>,
+) -> Result<FrameReply, FrameError> {
+    let parsed: KrakenFrame<'_> = serde_json::from_str(frame).map_err(|error| malformed(&error))?;
+    let bare_error = parsed.error.is_some() && parsed.method.is_none() && parsed.channel.is_none();
+    if parsed.success == Some(false) || bare_error {
+        return Err(FrameError::Exchange(error_text(&parsed, frame)));
+    }
+    if parsed.method.is_some() {
+        return Ok(FrameReply::NONE); // subscribe/unsubscribe ack, pong
+    }
+    match parsed.channel.as_deref() {
+        Some("trade") if parsed.kind.as_deref() == Some("snapshot") => Ok(FrameReply::NONE),
+        Some("trade") => {
+            let data = parsed
+                .data
+                .ok_or_else(|| FrameError::Malformed("trade without 'data'".into()))?;
+            let trades: Vec<KrakenTrade<'_>> =
+                serde_json::from_str(data.get()).map_err(|error| malformed(&error))?;
+            for trade in &trades {
+                push_trade(trade, context, out)?;
+            }
+            Ok(FrameReply::NONE)
+        }
+        Some("status") => {
+            log_status(parsed.data);
+            Ok(FrameReply::NONE)
+        }
+        Some(_) => Ok(FrameReply::NONE), // heartbeat, and channels this feed does not read
+        None => Err(FrameError::Malformed(
+            "neither a method response nor a channel message".into(),
+        )),
+    }
+}
+
+fn error_text(frame: &KrakenFrame<'_>, text: &str) -> String {
+    match frame.error {
+        Some(error) => serde_json::from_str::<Cow<'_, str>>(error.get())
+            .map_or_else(|_| error.get().to_owned(), Cow::into_owned),
+        None => match frame.method.as_deref() {
+            Some(method) => format!("{method} failed: {text}"),
+            None => text.to_owned(),
+        },
+    }
+}
+
+fn log_status(data: Option<&RawValue>) {
+    let statuses: Vec<SystemStatus<'_>> = data
+        .and_then(|data| serde_json::from_str(data.get()).ok())
+        .unwrap_or_default();
+    for system in statuses
+        .iter()
+        .filter_map(|status| status.system.as_deref())
+    {
+        if system == "online" {
+            tracing::debug!(system, "kraken trading engine status");
+        } else {
+            tracing::warn!(
+                system,
+                "kraken trading engine is not online: no trades expected"
+            );
+        }
+    }
+}
+
+fn push_trade(
+    trade: &KrakenTrade<'_>,
+    context: &FrameContext<'_>,
+    out: &mut Vec<Trade>,
+) -> Result<(), FrameError> {
+    let Some(symbol) = context.markets.symbol(&trade.symbol) else {
+        return Ok(()); // a market this feed did not subscribe to
+    };
+    let side = if trade.side.eq_ignore_ascii_case("buy") {
+        Side::Buy
+    } else if trade.side.eq_ignore_ascii_case("sell") {
+        Side::Sell
+    } else {
+        return Err(FrameError::Malformed(format!(
+            "side is neither buy nor sell: {:?}",
+            trade.side
+        )));
+    };
+    let timestamp = rfc3339_to_seconds(&trade.timestamp).ok_or_else(|| {
+        FrameError::Malformed(format!(
+            "timestamp is not an RFC 3339 time: {:?}",
+            trade.timestamp
+        ))
+    })?;
+    out.push(Trade {
+        exchange: context.exchange.clone(),
+        symbol: symbol.clone(),
+        side,
+        amount: decimal(&number_text(trade.qty, "qty")?, "qty")?,
+        price: decimal(&number_text(trade.price, "price")?, "price")?,
+        id: trade.trade_id.map(trade_id).transpose()?,
+        timestamp,
+        receipt_timestamp: context.receipt,
+    });
+    Ok(())
+}
+
+/// The text of a JSON number as sent (`0.5147`), or of a string (`"0.5147"`).
+fn number_text<'a>(raw: &'a RawValue, field: &str) -> Result<Cow<'a, str>, FrameError> {
+    let text = raw.get();
+    if text.starts_with('"') {
+        serde_json::from_str(text).map_err(|error| malformed(&error))
+    } else if text.starts_with(|first: char| first == '-' || first.is_ascii_digit()) {
+        Ok(Cow::Borrowed(text))
+    } else {
+        Err(FrameError::Malformed(format!(
+            "{field} is not a number: {text}"
+        )))
+    }
+}
+
+/// The trade id: documented as an integer. [`TradeId::Number`] for a whole number that
+/// fits; a string id becomes [`TradeId::Number`] when it is such a number written plainly
+/// (no sign or leading zeros), else [`TradeId::Text`].
+fn trade_id(raw: &RawValue) -> Result<TradeId, FrameError> {
+    let text = number_text(raw, "trade_id")?;
+    let plain = !text.is_empty()
+        && text.bytes().all(|byte| byte.is_ascii_digit())
+        && (text.len() == 1 || !text.starts_with('0'));
+    match text.parse::<u64>() {
+        Ok(number) if plain => Ok(TradeId::Number(number)),
+        _ if raw.get().starts_with('"') => Ok(TradeId::Text(text.into())),
+        _ => Err(FrameError::Malformed(format!(
+            "trade_id is not a whole number: {}",
+            raw.get()
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+    use std::sync::Arc;
+
+    use feed_core::Symbol;
+    use rust_decimal::Decimal;
+
+    use super::*;
+    use crate::markets::{Market, MarketMap};
+
+    /// The trade payload from Kraken's documentation (a snapshot).
+    const DOCUMENTED_TRADE: &str = r#"{
+      "channel": "trade",
+      "type": "snapshot",
+      "data": [
+        {"symbol": "MATIC/USD", "side": "buy", "price": 0.5147, "qty": 6423.46326, "ord_type": "limit",
+         "trade_id": 4665846, "timestamp": "2023-09-25T07:48:36.925533Z"},
+        {"symbol": "MATIC/USD", "side": "buy", "price": 0.5147, "qty": 1136.19677815, "ord_type": "limit",
+         "trade_id": 4665847, "timestamp": "2023-09-25T07:49:36.925603Z"}
+      ]
+    }"#;
+
+    fn parse(frame: &str) -> Result<Vec<Trade>, FrameError> {
+        let markets = MarketMap::new([
+            Market::new("MATIC", "USD", "MATIC/USD"),
+            Market::new("BTC", "USD", "BTC/USD"),
+        ]);
+        let exchange: Arc<str> = "KRAKEN".into();
+        let context = FrameContext {
+            markets: &markets,
+            exchange: &exchange,
+            receipt: Decimal::from_str("1695628177.5").unwrap(),
+        };
+        let mut out = Vec::new();
+        parse_frame(frame, &context, &mut out)?;
+        Ok(out)
+    }
+
+    fn dec(text: &str) -> Decimal {
+        Decimal::from_str(text).unwrap()
+    }
+
+    fn update() -> String {
+        DOCUMENTED_TRADE.replace(r#""type": "snapshot""#, r#""type": "update""#)
+    }
+
+    #[test]
+    fn the_documented_trades_as_an_update_normalize_field_by_field() {
+        let trade = |amount, id, timestamp| Trade {
+            exchange: "KRAKEN".into(),
+            symbol: Symbol::parse("MATIC-USD").unwrap(),
+            side: Side::Buy,
+            amount: dec(amount),
+            price: dec("0.5147"),
+            id: Some(TradeId::Number(id)),
+            timestamp: dec(timestamp),
+            receipt_timestamp: dec("1695628177.5"),
+        };
+        let trades = parse(&update()).unwrap();
+        assert_eq!(
+            trades,
+            vec![
+                trade("6423.46326", 4_665_846, "1695628116.925533"),
+                trade("1136.19677815", 4_665_847, "1695628176.925603"),
+            ]
+        );
+        assert_eq!(
+            trades[1].amount.to_string(),
+            "1136.19677815",
+            "no f64 rounding"
+        );
+    }
+
+    #[test]
+    fn the_documented_snapshot_is_skipped() {
+        assert_eq!(parse(DOCUMENTED_TRADE).unwrap(), vec![]);
+    }
+
+    #[test]
+    fn sells_exponents_strings_and_unsubscribed_markets() {
+        let frame = r#"{"channel":"trade","type":"update","data":[
+          {"symbol":"BTC/USD","side":"sell","price":37000.10,"qty":1e-05,"ord_type":"market","trade_id":98765,"timestamp":"2023-09-25T07:48:36Z"},
+          {"symbol":"ETH/USD","side":"buy","price":2000.5,"qty":1,"ord_type":"limit","trade_id":5,"timestamp":"2023-09-25T07:48:36Z"},
+          {"symbol":"BTC/USD","side":"buy","price":"37000.20","qty":"0.50000000","ord_type":"limit","trade_id":"98766","timestamp":"2023-09-25T07:48:37.1Z"}]}"#;
+        let trades = parse(frame).unwrap();
+        assert_eq!(trades.len(), 2, "ETH/USD is not subscribed");
+        assert_eq!(trades[0].side, Side::Sell);
+        assert_eq!(trades[0].price.to_string(), "37000.10");
+        assert_eq!(trades[0].amount, dec("0.00001"));
+        assert_eq!(trades[0].id, Some(TradeId::Number(98_765)));
+        assert_eq!(trades[1].price.to_string(), "37000.20");
+        assert_eq!(trades[1].amount.to_string(), "0.50000000");
+        assert_eq!(trades[1].id, Some(TradeId::Number(98_766)));
+        assert_eq!(trades[1].timestamp, dec("1695628117.1"));
+    }
+
+    #[test]
+    fn acks_heartbeats_status_and_pongs_carry_no_trade() {
+        for frame in [
+            r#"{"method":"subscribe","result":{"channel":"trade","snapshot":true,"symbol":"MATIC/USD"},"success":true,"time_in":"2023-09-25T09:04:31.742599Z","time_out":"2023-09-25T09:04:31.742648Z"}"#,
+            r#"{"method":"subscribe","result":{"channel":"trade","snapshot":false,"symbol":"BTC/USD","warnings":["tick_size is deprecated"]},"success":true,"time_in":"2023-09-25T09:04:31.742599Z","time_out":"2023-09-25T09:04:31.742648Z","req_id":1}"#,
+            r#"{"channel":"heartbeat"}"#,
+            r#"{"channel":"status","data":[{"api_version":"v2","connection_id":13834774380200032777,"system":"online","version":"2.0.0"}],"type":"update"}"#,
+            r#"{"channel":"status","data":[{"api_version":"v2","connection_id":1,"system":"maintenance","version":"2.0.0"}],"type":"update"}"#,
+            r#"{"method":"pong","req_id":101,"time_in":"2023-09-24T14:10:23.799685Z","time_out":"2023-09-24T14:10:23.799703Z"}"#,
+            r#"{"channel":"book","type":"update","data":[]}"#,
+        ] {
+            assert_eq!(parse(frame).unwrap(), vec![], "{frame}");
+        }
+    }
+
+    #[test]
+    fn failures_are_exchange_errors() {
+        assert_eq!(
+            parse(r#"{"error":"Currency pair not supported XBT/FOO","method":"subscribe","req_id":1,"success":false,"symbol":"XBT/FOO","time_in":"2023-09-25T09:04:31.742599Z","time_out":"2023-09-25T09:04:31.742648Z"}"#)
+                .unwrap_err(),
+            FrameError::Exchange("Currency pair not supported XBT/FOO".into())
+        );
+        assert_eq!(
+            parse(r#"{"method":"subscribe","success":false,"req_id":1}"#).unwrap_err(),
+            FrameError::Exchange(
+                r#"subscribe failed: {"method":"subscribe","success":false,"req_id":1}"#.into()
+            )
+        );
+        assert_eq!(
+            parse(r#"{"Error":"Exceeded msg rate"}"#).unwrap_err(),
+            FrameError::Exchange("Exceeded msg rate".into())
+        );
+    }
+
+    #[test]
+    fn garbage_is_malformed() {
+        let update = update();
+        for (frame, expected) in [
+            ("not json".to_owned(), "expected"),
+            (r#"{"foo":1}"#.to_owned(), "neither"),
+            (
+                r#"{"channel":"trade","type":"update"}"#.to_owned(),
+                "'data'",
+            ),
+            (update.replace(r#""price": 0.5147, "#, ""), "price"),
+            (update.replace("0.5147", "true"), "price"),
+            (update.replace("6423.46326", r#""12x""#), "qty"),
+            (update.replace(r#""side": "buy""#, r#""side": "b""#), "side"),
+            (
+                update.replace("2023-09-25T07:48:36.925533Z", "now"),
+                "timestamp",
+            ),
+            (update.replace("4665846", "-4665846"), "trade_id"),
+        ] {
+            match parse(&frame) {
+                Err(FrameError::Malformed(text)) => assert!(text.contains(expected), "{text}"),
+                other => panic!("{frame}: {other:?}"),
+            }
+        }
+    }
+}
