@@ -21,7 +21,7 @@ pub enum Written {
 
 struct State {
     out: Box<dyn Write + Send>,
-    line: String,
+    line: Vec<u8>,
     written: u64,
     limit: Option<u64>,
     flush_each_line: bool,
@@ -64,7 +64,7 @@ impl TradeWriter {
         TradeWriter {
             state: Mutex::new(State {
                 out,
-                line: String::with_capacity(256),
+                line: Vec::with_capacity(256),
                 written: 0,
                 limit,
                 flush_each_line,
@@ -87,7 +87,7 @@ impl TradeWriter {
         let State { out, line, .. } = &mut *state;
         line.clear();
         trade.write_json_line(line);
-        out.write_all(line.as_bytes())?;
+        out.write_all(line)?;
         if state.flush_each_line {
             state.out.flush()?;
         }

@@ -90,7 +90,7 @@ pub fn replay(
     let mut counts = ReplayCounts::default();
     let mut trades = Vec::with_capacity(16);
     let mut raw = Vec::with_capacity(512);
-    let mut json = String::with_capacity(256);
+    let mut json = Vec::with_capacity(256);
     let mut line_number = 0_u64;
     loop {
         raw.clear();
@@ -124,7 +124,7 @@ pub fn replay(
         for trade in &trades {
             json.clear();
             trade.write_json_line(&mut json);
-            output.write_all(json.as_bytes())?;
+            output.write_all(&json)?;
             counts.trades += 1;
         }
     }

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod certs;
+pub mod fuzz;
 pub mod http_server;
 pub mod listener;
 pub mod relays;

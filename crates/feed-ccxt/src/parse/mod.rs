@@ -1,11 +1,11 @@
-//! Small parsing helpers shared by adapters: decimals, ISO 8601 times, a flat-object JSON
-//! scanner for hot paths, JSON errors.
+//! Small parsing helpers shared by adapters: decimals, ISO 8601 times, a cursor over
+//! documented JSON layouts for hot paths, JSON errors.
 
-mod flat;
+mod cursor;
 mod number;
 mod time;
 
-pub use flat::{scan_flat_object, FlatValue};
+pub use cursor::JsonCursor;
 pub use number::parse_decimal;
 pub use time::rfc3339_to_seconds;
 
