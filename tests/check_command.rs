@@ -180,7 +180,7 @@ fn invalid_inputs_exit_2_with_every_problem_named() {
             "bad value from the environment",
             "proxy:\n  enabled: true\n",
             &[("FEED_PROXY__EXCHANGES__BINANCE__WEBSOCKET__URL", "socks5://user:env-s3cret@p:notaport")],
-            &["proxy.exchanges.binance.websocket.url: invalid proxy port 'notaport' (expected 1-65535) (from environment variable FEED_PROXY__EXCHANGES__BINANCE__WEBSOCKET__URL)"],
+            &["proxy.exchanges.binance.websocket.url: invalid proxy port (expected a number from 1 to 65535) (from environment variable FEED_PROXY__EXCHANGES__BINANCE__WEBSOCKET__URL)"],
         ),
     ];
     for (name, text, env, expected) in cases {

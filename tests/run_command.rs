@@ -5,7 +5,7 @@ mod support;
 use std::net::{IpAddr, Ipv4Addr};
 
 use feed_testkit::proxies::{start_dante, DANTE_EGRESS};
-use support::{binance_config, binance_standin, feedhandler_async, trades};
+use support::{binance_config, binance_standin, feedhandler_async, okx_standin, trades};
 
 const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 
@@ -154,4 +154,40 @@ async fn duration_stops_the_run_and_output_file_appends() {
     assert_eq!(lines.len(), 4, "{written}");
     assert_eq!(lines[0]["existing"], true, "appended, not truncated");
     assert_eq!(lines[3]["id"], "3");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_exchanges_one_proxied_one_direct_in_one_run() {
+    let dante = start_dante(DANTE_EGRESS).expect("start danted");
+    let binance = binance_standin(3).await;
+    let okx = okx_standin(3).await;
+    let dir = tempfile::tempdir().unwrap();
+    // Both stand-ins' CAs in one file.
+    let roots = format!("{}{}", binance.cert.ca_pem(), okx.cert.ca_pem());
+    std::fs::write(dir.path().join("roots.pem"), roots).unwrap();
+    let config = format!(
+        "proxy:\n  enabled: true\n  exchanges:\n    binance:\n      http: {{ url: \"{proxy}\" }}\n      websocket: {{ url: \"{proxy}\" }}\n\
+         tls:\n  ca_file: roots.pem\n\
+         exchanges:\n  binance:\n    symbols: [BTC-USDT]\n    channels: [TRADES]\n    endpoints: {{ rest: \"{}\", websocket: \"{}\" }}\n\
+         \x20 okx:\n    symbols: [BTC-USDT]\n    channels: [TRADES]\n    endpoints: {{ rest: \"{}\", websocket: \"{}\" }}\n",
+        binance.rest_base(),
+        binance.websocket_url("/ws"),
+        okx.rest_base(),
+        okx.websocket_url("/ws/v5/public"),
+        proxy = dante.url("socks5h"),
+    );
+    let path = dir.path().join("feed.yaml");
+    std::fs::write(&path, config).unwrap();
+    let run = feedhandler_async(args(&path, &["--max-trades", "6"]), vec![]).await;
+
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let trades = trades(&run.stdout);
+    assert_eq!(trades.len(), 6);
+    assert_eq!(trades.iter().filter(|t| t["exchange"] == "BINANCE").count(), 3);
+    assert_eq!(trades.iter().filter(|t| t["exchange"] == "OKX").count(), 3);
+    let egress = IpAddr::V4(DANTE_EGRESS);
+    assert_eq!(binance.rest.peer_ips(), vec![egress], "binance REST through dante");
+    assert_eq!(binance.websocket.peer_ips(), vec![egress], "binance WebSocket through dante");
+    assert_eq!(okx.rest.peer_ips(), vec![LOCALHOST], "okx REST direct");
+    assert_eq!(okx.websocket.peer_ips(), vec![LOCALHOST], "okx WebSocket direct");
 }

@@ -95,3 +95,30 @@ pub fn trades(stdout: &str) -> Vec<serde_json::Value> {
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
         .collect()
 }
+
+pub const OKX_INSTRUMENTS: &str = r#"{"code":"0","msg":"","data":[
+ {"baseCcy":"BTC","instId":"BTC-USDT","instType":"SPOT","quoteCcy":"USDT","state":"live"}]}"#;
+
+/// An OKX stand-in that acknowledges the subscription and sends `trades` BTC-USDT trades.
+pub async fn okx_standin(trades: u64) -> ScriptedExchange {
+    ScriptedExchange::start(ExchangeScript {
+        markets_path: "/api/v5/public/instruments".into(),
+        markets: CannedResponse::ok(OKX_INSTRUMENTS),
+        on_connect: vec![],
+        on_message: Arc::new(move |message: &str| {
+            if !message.contains("subscribe") {
+                return vec![];
+            }
+            let mut frames: Vec<ServerFrame> =
+                vec![r#"{"event":"subscribe","arg":{"channel":"trades","instId":"BTC-USDT"},"connId":"a4d3ae55"}"#.into()];
+            frames.extend((1..=trades).map(|id| {
+                ServerFrame::Text(format!(
+                    r#"{{"arg":{{"channel":"trades","instId":"BTC-USDT"}},"data":[{{"instId":"BTC-USDT","tradeId":"{id}","px":"42219.9","sz":"0.1","side":"sell","ts":"1630048897897","count":"1"}}]}}"#
+                ))
+            }));
+            frames
+        }),
+    })
+    .await
+    .expect("start the okx stand-in")
+}
