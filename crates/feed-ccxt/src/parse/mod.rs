@@ -3,10 +3,12 @@
 
 mod cursor;
 mod number;
+mod scalar;
 mod time;
 
 pub use cursor::JsonCursor;
 pub use number::parse_decimal;
+pub use scalar::{boolean, integer, scalar_text, trade_id, trade_id_from_text};
 pub use time::rfc3339_to_seconds;
 
 use feed_core::runtime::FrameError;

@@ -13,7 +13,6 @@
 mod market;
 mod subscription;
 mod trade;
-mod value;
 
 use feed_core::runtime::{FrameError, FrameReply};
 use feed_core::Trade;

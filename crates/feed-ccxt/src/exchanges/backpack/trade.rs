@@ -9,8 +9,8 @@ use serde::de::{Deserializer, IgnoredAny};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::value::{boolean, integer, scalar_text, trade_id};
 use crate::adapter::FrameContext;
+use crate::parse::{boolean, integer, scalar_text, trade_id};
 use crate::parse::{decimal, malformed};
 
 /// Every frame shape on the stream, read in one pass. All data is wrapped as documented:
@@ -107,7 +107,7 @@ fn error_text(error: &RawValue) -> String {
             code: Some(code),
             message: Some(message),
         }) => {
-            let code = scalar_text(code, "code").unwrap_or(code.get());
+            let code = scalar_text(code, "code").unwrap_or(std::borrow::Cow::Borrowed(code.get()));
             format!("code {code}: {message}")
         }
         _ => error.get().to_owned(),
@@ -136,8 +136,8 @@ fn push_trade(
         } else {
             Side::Buy
         },
-        amount: decimal(amount, "q")?,
-        price: decimal(price, "p")?,
+        amount: decimal(&amount, "q")?,
+        price: decimal(&price, "p")?,
         id: Some(trade_id(event.t.ok_or_else(|| missing("t"))?, "t")?),
         timestamp: micros_to_seconds(micros),
         receipt_timestamp: context.receipt,

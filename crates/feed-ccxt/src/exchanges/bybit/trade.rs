@@ -4,12 +4,12 @@ use std::borrow::Cow;
 
 use feed_core::runtime::{FrameError, FrameReply};
 use feed_core::types::millis_to_seconds;
-use feed_core::{Side, Trade, TradeId};
+use feed_core::{Side, Trade};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::adapter::FrameContext;
-use crate::parse::{decimal, malformed};
+use crate::parse::{decimal, malformed, trade_id_from_text};
 
 /// The topic prefix of public trades (`publicTrade.BTCUSDT`).
 const TRADE_TOPIC_PREFIX: &str = "publicTrade.";
@@ -132,23 +132,11 @@ fn push_trade(
         side,
         amount: decimal(&trade.size, "v")?,
         price: decimal(&trade.price, "p")?,
-        id: Some(trade_id(&trade.id)),
+        id: Some(trade_id_from_text(&trade.id)),
         timestamp: millis_to_seconds(trade.time),
         receipt_timestamp: context.receipt,
     });
     Ok(())
-}
-
-/// A number when the id is plain digits that survive the round trip (no leading zero, fits
-/// a `u64`); text otherwise (UUIDs).
-fn trade_id(text: &str) -> TradeId {
-    let plain_digits = !text.is_empty()
-        && text.bytes().all(|byte| byte.is_ascii_digit())
-        && (text.len() == 1 || !text.starts_with('0'));
-    match text.parse::<u64>() {
-        Ok(number) if plain_digits => TradeId::Number(number),
-        _ => TradeId::Text(text.into()),
-    }
 }
 
 #[cfg(test)]
@@ -158,6 +146,8 @@ mod tests {
 
     use feed_core::Symbol;
     use rust_decimal::Decimal;
+
+    use feed_core::TradeId;
 
     use super::*;
     use crate::markets::{Market, MarketMap};
@@ -248,15 +238,15 @@ mod tests {
 
     #[test]
     fn ids_are_numbers_only_when_plain_digits() {
-        assert_eq!(trade_id("0"), TradeId::Number(0));
-        assert_eq!(trade_id("123"), TradeId::Number(123));
-        assert_eq!(trade_id("0123"), TradeId::Text("0123".into()));
-        assert_eq!(trade_id("+5"), TradeId::Text("+5".into()));
+        assert_eq!(trade_id_from_text("0"), TradeId::Number(0));
+        assert_eq!(trade_id_from_text("123"), TradeId::Number(123));
+        assert_eq!(trade_id_from_text("0123"), TradeId::Text("0123".into()));
+        assert_eq!(trade_id_from_text("+5"), TradeId::Text("+5".into()));
         assert_eq!(
-            trade_id("99999999999999999999"),
+            trade_id_from_text("99999999999999999999"),
             TradeId::Text("99999999999999999999".into())
         );
-        assert_eq!(trade_id(""), TradeId::Text("".into()));
+        assert_eq!(trade_id_from_text(""), TradeId::Text("".into()));
     }
 
     #[test]

@@ -3,13 +3,13 @@
 use std::borrow::Cow;
 
 use feed_core::runtime::{FrameError, FrameReply};
-use feed_core::{Side, Trade, TradeId};
+use feed_core::{Side, Trade};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::subscription::MARKET_TRADES;
 use crate::adapter::FrameContext;
-use crate::parse::{decimal, malformed, rfc3339_to_seconds};
+use crate::parse::{decimal, malformed, rfc3339_to_seconds, trade_id};
 
 /// Every frame's envelope, read in one pass. The `market_trades` message, as documented:
 ///
@@ -170,34 +170,11 @@ fn push_trade(
         side,
         amount: decimal(&trade.size, "size")?,
         price: decimal(&trade.price, "price")?,
-        id: Some(trade_id(trade.trade_id)?),
+        id: Some(trade_id(trade.trade_id, "trade_id")?),
         timestamp,
         receipt_timestamp: context.receipt,
     });
     Ok(())
-}
-
-/// The trade id: documented as a string of digits (`"629147539"`), accepted as a JSON number
-/// too. [`TradeId::Number`] when it is a plain decimal number that prints back the same
-/// (no sign, no leading zeros: the documented `"000000000"` stays text), else
-/// [`TradeId::Text`].
-fn trade_id(raw: &RawValue) -> Result<TradeId, FrameError> {
-    let text: Cow<'_, str> = if raw.get().starts_with('"') {
-        serde_json::from_str(raw.get()).map_err(|error| malformed(&error))?
-    } else {
-        Cow::Borrowed(raw.get())
-    };
-    let canonical_number = !text.is_empty()
-        && text.bytes().all(|byte| byte.is_ascii_digit())
-        && (text.len() == 1 || !text.starts_with('0'));
-    match text.parse::<u64>() {
-        Ok(number) if canonical_number => Ok(TradeId::Number(number)),
-        _ if raw.get().starts_with('"') => Ok(TradeId::Text(text.into())),
-        _ => Err(FrameError::Malformed(format!(
-            "trade_id is neither a string nor a whole number: {}",
-            raw.get()
-        ))),
-    }
 }
 
 #[cfg(test)]
@@ -207,6 +184,8 @@ mod tests {
 
     use feed_core::Symbol;
     use rust_decimal::Decimal;
+
+    use feed_core::TradeId;
 
     use super::*;
     use crate::markets::{Market, MarketMap};
@@ -388,20 +367,5 @@ mod tests {
                 other => panic!("{frame}: {other:?}"),
             }
         }
-    }
-
-    #[test]
-    fn trade_ids_are_numbers_only_when_they_print_back_the_same() {
-        let id = |json: &str| trade_id(&serde_json::from_str::<Box<RawValue>>(json).unwrap());
-        assert_eq!(id(r#""629147539""#).unwrap(), TradeId::Number(629_147_539));
-        assert_eq!(id("629147539").unwrap(), TradeId::Number(629_147_539));
-        assert_eq!(id(r#""0""#).unwrap(), TradeId::Number(0));
-        assert_eq!(id(r#""007""#).unwrap(), TradeId::Text("007".into()));
-        assert_eq!(id(r#""a1b2-c3""#).unwrap(), TradeId::Text("a1b2-c3".into()));
-        assert_eq!(
-            id(r#""99999999999999999999""#).unwrap(),
-            TradeId::Text("99999999999999999999".into())
-        );
-        assert!(id("-1").is_err());
     }
 }

@@ -3,12 +3,12 @@
 use std::borrow::Cow;
 
 use feed_core::runtime::{FrameError, FrameReply};
-use feed_core::{Side, Trade, TradeId};
+use feed_core::{Side, Trade};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::adapter::FrameContext;
-use crate::parse::{decimal, malformed, rfc3339_to_seconds};
+use crate::parse::{decimal, malformed, rfc3339_to_seconds, scalar_text, trade_id};
 
 /// Every frame shape, read in one pass. Requests are answered with `method` frames: the
 /// subscribe ack (one per symbol)
@@ -181,45 +181,16 @@ fn push_trade(
         exchange: context.exchange.clone(),
         symbol: symbol.clone(),
         side,
-        amount: decimal(&number_text(trade.qty, "qty")?, "qty")?,
-        price: decimal(&number_text(trade.price, "price")?, "price")?,
-        id: trade.trade_id.map(trade_id).transpose()?,
+        amount: decimal(&scalar_text(trade.qty, "qty")?, "qty")?,
+        price: decimal(&scalar_text(trade.price, "price")?, "price")?,
+        id: trade
+            .trade_id
+            .map(|raw| trade_id(raw, "trade_id"))
+            .transpose()?,
         timestamp,
         receipt_timestamp: context.receipt,
     });
     Ok(())
-}
-
-/// The text of a JSON number as sent (`0.5147`), or of a string (`"0.5147"`).
-fn number_text<'a>(raw: &'a RawValue, field: &str) -> Result<Cow<'a, str>, FrameError> {
-    let text = raw.get();
-    if text.starts_with('"') {
-        serde_json::from_str(text).map_err(|error| malformed(&error))
-    } else if text.starts_with(|first: char| first == '-' || first.is_ascii_digit()) {
-        Ok(Cow::Borrowed(text))
-    } else {
-        Err(FrameError::Malformed(format!(
-            "{field} is not a number: {text}"
-        )))
-    }
-}
-
-/// The trade id: documented as an integer. [`TradeId::Number`] for a whole number that
-/// fits; a string id becomes [`TradeId::Number`] when it is such a number written plainly
-/// (no sign or leading zeros), else [`TradeId::Text`].
-fn trade_id(raw: &RawValue) -> Result<TradeId, FrameError> {
-    let text = number_text(raw, "trade_id")?;
-    let plain = !text.is_empty()
-        && text.bytes().all(|byte| byte.is_ascii_digit())
-        && (text.len() == 1 || !text.starts_with('0'));
-    match text.parse::<u64>() {
-        Ok(number) if plain => Ok(TradeId::Number(number)),
-        _ if raw.get().starts_with('"') => Ok(TradeId::Text(text.into())),
-        _ => Err(FrameError::Malformed(format!(
-            "trade_id is not a whole number: {}",
-            raw.get()
-        ))),
-    }
 }
 
 #[cfg(test)]
@@ -229,6 +200,8 @@ mod tests {
 
     use feed_core::Symbol;
     use rust_decimal::Decimal;
+
+    use feed_core::TradeId;
 
     use super::*;
     use crate::markets::{Market, MarketMap};

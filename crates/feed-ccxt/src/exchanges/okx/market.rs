@@ -5,9 +5,9 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::value::scalar_text;
 use crate::error::AdapterError;
 use crate::markets::Market;
+use crate::parse::scalar_text;
 
 /// The documented response, trimmed to what the mapping needs:
 ///
@@ -51,7 +51,8 @@ pub(super) fn parse_instruments(body: &str) -> Result<Vec<Market>, AdapterError>
     };
     let response: Instruments<'_> =
         serde_json::from_str(body).map_err(|json| error(json.to_string()))?;
-    let code = scalar_text(response.code, "code").unwrap_or(response.code.get());
+    let code = scalar_text(response.code, "code")
+        .unwrap_or(std::borrow::Cow::Borrowed(response.code.get()));
     if code != "0" {
         return Err(error(format!("code {code}: {}", response.msg)));
     }

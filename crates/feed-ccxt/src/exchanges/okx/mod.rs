@@ -17,7 +17,6 @@
 mod market;
 mod subscription;
 mod trade;
-mod value;
 
 use std::time::Duration;
 

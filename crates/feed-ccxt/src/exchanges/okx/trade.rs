@@ -8,9 +8,9 @@ use feed_core::{Side, Symbol, Trade};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::value::{integer, scalar_text, trade_id};
 use crate::adapter::FrameContext;
 use crate::parse::{decimal, malformed};
+use crate::parse::{integer, scalar_text, trade_id};
 
 /// The answer to the client's `ping`: plain text, not JSON.
 const PONG: &str = "pong";
@@ -112,8 +112,8 @@ pub(super) fn parse_frame(
 fn error_text(frame: &OkxFrame<'_>) -> String {
     let code = frame
         .code
-        .map(|code| scalar_text(code, "code").unwrap_or(code.get()))
-        .unwrap_or("?");
+        .map(|code| scalar_text(code, "code").unwrap_or(std::borrow::Cow::Borrowed(code.get())))
+        .unwrap_or(std::borrow::Cow::Borrowed("?"));
     format!("code {code}: {}", frame.msg.as_deref().unwrap_or(""))
 }
 
@@ -170,8 +170,8 @@ fn normalize(
         exchange: context.exchange.clone(),
         symbol: symbol.clone(),
         side,
-        amount: decimal(amount, "sz")?,
-        price: decimal(price, "px")?,
+        amount: decimal(&amount, "sz")?,
+        price: decimal(&price, "px")?,
         id: Some(trade_id(
             trade.trade_id.ok_or_else(|| missing("tradeId"))?,
             "tradeId",
