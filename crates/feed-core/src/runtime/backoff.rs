@@ -19,8 +19,10 @@ pub struct ReconnectPolicy {
     pub max_attempts: Option<u32>,
     /// A connection that stayed up this long resets the delay to `initial_delay`.
     pub healthy_after: Duration,
-    /// A connection with no frame at all for this long is dead (a WebSocket ping is sent
-    /// at half of it, so a quiet market does not trip it).
+    /// Silence that makes a connection dead. Every half of it the feed checks that some
+    /// frame (pongs included) arrived since the last check; after one silent check it sends a
+    /// WebSocket ping, so a quiet market does not trip it; after two it reconnects. A socket
+    /// that goes silent is thus replaced after between 1 and 1.5 times this.
     pub idle_timeout: Duration,
 }
 

@@ -152,33 +152,36 @@ impl FeedTask {
     }
 
     /// Reads frames until the connection ends or shutdown is requested.
+    ///
+    /// The timers and the shutdown future are created once per connection, not per frame:
+    /// the idle check runs every half idle timeout and looks at whether any frame arrived
+    /// since the last check, so the per-frame cost is reading, parsing and dispatching only.
     async fn stream(&mut self, mut socket: ExchangeWebSocket) -> SessionEnd {
-        let idle_timeout = self.policy.idle_timeout;
+        let idle_check_every = self.policy.idle_timeout / 2;
         let keep_alive = self.feed.keep_alive();
-        let keep_alive_interval = match &keep_alive {
+        let keep_alive_every = match &keep_alive {
             Some(KeepAlive::Text { interval, .. } | KeepAlive::PingFrame { interval }) => *interval,
             None => Duration::from_secs(3600),
         };
-        let mut next_keep_alive = Instant::now() + keep_alive_interval;
-        let mut last_activity = Instant::now();
-        let mut pinged_idle = false;
+        let mut shutdown = self.shutdown.clone();
+        let shutdown_requested = shutdown.requested();
+        tokio::pin!(shutdown_requested);
+        let keep_alive_timer = tokio::time::sleep(keep_alive_every);
+        tokio::pin!(keep_alive_timer);
+        let idle_timer = tokio::time::sleep(idle_check_every);
+        tokio::pin!(idle_timer);
+        let mut frames_since_check: u64 = 0;
+        let mut silent_checks = 0_u32;
         let mut trades: Vec<Trade> = Vec::with_capacity(64);
         loop {
-            let idle_check = last_activity
-                + if pinged_idle {
-                    idle_timeout
-                } else {
-                    idle_timeout / 2
-                };
             tokio::select! {
                 biased;
-                () = self.shutdown.requested() => {
+                () = &mut shutdown_requested => {
                     let _ = socket.close(None).await;
                     return SessionEnd::Shutdown;
                 }
                 frame = socket.next() => {
-                    last_activity = Instant::now();
-                    pinged_idle = false;
+                    frames_since_check += 1;
                     let text = match frame {
                         None => return SessionEnd::Lost("the exchange closed the connection".into()),
                         Some(Err(error)) => return SessionEnd::Lost(format!("read failed: {error}")),
@@ -202,8 +205,8 @@ impl FeedTask {
                         return SessionEnd::Lost(reason);
                     }
                 }
-                () = tokio::time::sleep_until(next_keep_alive) => {
-                    next_keep_alive = Instant::now() + keep_alive_interval;
+                () = &mut keep_alive_timer => {
+                    keep_alive_timer.as_mut().reset(Instant::now() + keep_alive_every);
                     let message = match &keep_alive {
                         Some(KeepAlive::Text { message, .. }) => Message::text(message.clone()),
                         Some(KeepAlive::PingFrame { .. }) => Message::Ping(Default::default()),
@@ -213,11 +216,21 @@ impl FeedTask {
                         return SessionEnd::Lost(format!("keep-alive failed: {error}"));
                     }
                 }
-                () = tokio::time::sleep_until(idle_check) => {
-                    if pinged_idle {
-                        return SessionEnd::Lost(format!("no frame for {}s (idle timeout)", idle_timeout.as_secs_f64()));
+                () = &mut idle_timer => {
+                    idle_timer.as_mut().reset(Instant::now() + idle_check_every);
+                    if frames_since_check > 0 {
+                        frames_since_check = 0;
+                        silent_checks = 0;
+                        continue;
                     }
-                    pinged_idle = true;
+                    silent_checks += 1;
+                    if silent_checks >= 2 {
+                        return SessionEnd::Lost(format!(
+                            "no frame for {}s (idle timeout)",
+                            self.policy.idle_timeout.as_secs_f64()
+                        ));
+                    }
+                    // Half the idle timeout without a frame: a ping makes a live server answer.
                     if let Err(error) = socket.send(Message::Ping(Default::default())).await {
                         return SessionEnd::Lost(format!("idle ping failed: {error}"));
                     }
