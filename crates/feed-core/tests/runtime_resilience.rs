@@ -26,6 +26,8 @@ struct LoopbackFeed {
     url: String,
     keep_alive: Option<KeepAlive>,
     symbol: Symbol,
+    /// How long `prepare` takes (a slow market list).
+    prepare_takes: Duration,
 }
 
 impl LoopbackFeed {
@@ -34,6 +36,7 @@ impl LoopbackFeed {
             url: format!("ws://127.0.0.1:{}/ws", server.port()),
             keep_alive: None,
             symbol: Symbol::parse("BTC-USDT").unwrap(),
+            prepare_takes: Duration::ZERO,
         }
     }
 }
@@ -54,6 +57,7 @@ impl Feed for LoopbackFeed {
     }
 
     async fn prepare(&mut self, _connector: &ExchangeConnector) -> Result<(), FeedError> {
+        tokio::time::sleep(self.prepare_takes).await;
         Ok(())
     }
 
@@ -492,5 +496,37 @@ async fn a_feed_that_cannot_connect_fails_the_start_before_any_trade() {
     assert!(
         ids.lock().unwrap().is_empty(),
         "no trade reached a callback"
+    );
+}
+
+#[tokio::test]
+async fn the_first_feed_to_fail_stops_a_slow_start_at_once() {
+    let server = start_ws_server(LOCALHOST, None, |mut socket, _peer| async move {
+        while socket.next().await.is_some() {}
+    })
+    .await
+    .unwrap();
+    let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut slow = LoopbackFeed::new(&server);
+    slow.prepare_takes = Duration::from_secs(60); // e.g. a market list behind a stalled proxy
+    let mut broken = LoopbackFeed::new(&server);
+    broken.url = format!("ws://127.0.0.1:{closed_port}/ws");
+    let mut handler = FeedHandler::new()
+        .with_reconnect_policy(fast_policy())
+        .stop_on_ctrl_c(false);
+    handler.add_named_feed("slow", slow, Callbacks::new());
+    handler.add_named_feed("broken", broken, Callbacks::new());
+
+    let started = std::time::Instant::now();
+    let error = handler.run().await.unwrap_err();
+    assert_eq!(error.name, "broken");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
     );
 }

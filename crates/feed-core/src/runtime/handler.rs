@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use futures_util::stream::{FuturesUnordered, StreamExt};
 use tokio::sync::{oneshot, watch};
 
 use super::backoff::ReconnectPolicy;
@@ -196,27 +197,31 @@ impl FeedHandler {
             })
         });
 
+        // The first feed to fail (in whatever order they finish) stops the start.
+        let mut waiting: FuturesUnordered<_> = readiness
+            .into_iter()
+            .enumerate()
+            .map(|(index, ready)| async move { (index, ready.await) })
+            .collect();
         let mut failure = None;
-        for ((name, _, _), ready) in identities.iter().zip(readiness) {
-            match ready.await {
-                Ok(Ok(())) => {}
-                Ok(Err(error)) => {
-                    failure.get_or_insert((name.clone(), error));
-                }
+        while let Some((index, outcome)) = waiting.next().await {
+            let name = identities[index].0.clone();
+            match outcome {
+                Ok(Ok(())) => continue,
+                Ok(Err(error)) => failure = Some((name, error)),
                 Err(_) => {
-                    failure.get_or_insert((
+                    failure = Some((
                         name.clone(),
                         FeedError::Setup {
-                            exchange: name.clone(),
+                            exchange: name,
                             message: "the feed task ended before connecting".into(),
                         },
                     ));
                 }
             }
-            if failure.is_some() {
-                break;
-            }
+            break;
         }
+        drop(waiting);
         if failure.is_some() {
             self.shutdown.shutdown();
         }

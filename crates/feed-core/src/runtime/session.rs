@@ -55,7 +55,13 @@ impl FeedTask {
     }
 
     async fn run_inner(mut self) -> Result<(), FeedError> {
-        let socket = match self.first_connection().await {
+        // Shutdown (another feed failed to start, or the user stopped) ends a slow start too.
+        let mut shutdown = self.shutdown.clone();
+        let first = tokio::select! {
+            first = self.first_connection() => first,
+            () = shutdown.requested() => return Ok(()),
+        };
+        let socket = match first {
             Ok(socket) => socket,
             Err(error) => {
                 if let Some(ready) = self.ready.take() {
