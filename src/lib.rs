@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[macro_use]
 pub mod cli;
 pub mod config;
 pub mod demo;

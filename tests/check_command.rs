@@ -140,10 +140,13 @@ fn environment_alone_can_turn_a_proxy_on() {
     assert!(route_line(&run.stdout, "binance", "websocket").ends_with("direct"));
 }
 
+/// One invalid input: its name, the config text, environment variables, expected stderr.
+type InvalidCase<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
+
 /// Each invalid input: exit 2, and every expected line on stderr.
 #[test]
 fn invalid_inputs_exit_2_with_every_problem_named() {
-    let cases: &[(&str, &str, &[(&str, &str)], &[&str])] = &[
+    let cases: &[InvalidCase<'_>] = &[
         ("missing file", "", &[], &["config file not found"]),
         ("malformed YAML", "proxy:\n  enabled: [true\n", &[], &["malformed YAML", "line"]),
         (

@@ -183,11 +183,26 @@ async fn two_exchanges_one_proxied_one_direct_in_one_run() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let trades = trades(&run.stdout);
     assert_eq!(trades.len(), 6);
-    assert_eq!(trades.iter().filter(|t| t["exchange"] == "BINANCE").count(), 3);
+    assert_eq!(
+        trades.iter().filter(|t| t["exchange"] == "BINANCE").count(),
+        3
+    );
     assert_eq!(trades.iter().filter(|t| t["exchange"] == "OKX").count(), 3);
     let egress = IpAddr::V4(DANTE_EGRESS);
-    assert_eq!(binance.rest.peer_ips(), vec![egress], "binance REST through dante");
-    assert_eq!(binance.websocket.peer_ips(), vec![egress], "binance WebSocket through dante");
+    assert_eq!(
+        binance.rest.peer_ips(),
+        vec![egress],
+        "binance REST through dante"
+    );
+    assert_eq!(
+        binance.websocket.peer_ips(),
+        vec![egress],
+        "binance WebSocket through dante"
+    );
     assert_eq!(okx.rest.peer_ips(), vec![LOCALHOST], "okx REST direct");
-    assert_eq!(okx.websocket.peer_ips(), vec![LOCALHOST], "okx WebSocket direct");
+    assert_eq!(
+        okx.websocket.peer_ips(),
+        vec![LOCALHOST],
+        "okx WebSocket direct"
+    );
 }

@@ -18,18 +18,19 @@ pub const EXIT_INVALID_CONFIG: i32 = 2;
 pub fn run(path: &Path) -> i32 {
     match AppConfig::load(path) {
         Ok(config) => {
-            print!("{}", describe_routes(&config));
+            use std::io::Write as _;
+            let _ = std::io::stdout().write_all(describe_routes(&config).as_bytes());
             EXIT_OK
         }
         Err(problems) => {
             let count = problems.0.len();
             let plural = if count == 1 { "" } else { "s" };
-            eprintln!(
+            say!(
                 "{}: invalid configuration ({count} problem{plural})",
                 path.display()
             );
             for problem in &problems.0 {
-                eprintln!("error: {problem}");
+                say!("error: {problem}");
             }
             EXIT_INVALID_CONFIG
         }

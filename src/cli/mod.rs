@@ -1,5 +1,13 @@
 //! The `feedhandler` command line: `check`, `run`, `replay`, `demo`.
 
+/// A line on stderr; a closed stderr is ignored instead of panicking like `eprintln!`.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod check;
 pub mod exit;
 pub mod logging;
@@ -36,10 +44,10 @@ pub enum Command {
         /// The YAML config file; FEED_* environment variables apply on top.
         config: PathBuf,
         /// Stop cleanly after exactly this many trades in total.
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", allow_negative_numbers = true)]
         max_trades: Option<u64>,
         /// Stop after this many seconds.
-        #[arg(long, value_name = "SECS")]
+        #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
         duration: Option<f64>,
     },
     /// Parse recorded WebSocket frames (one per line) with an exchange's live parser and print
@@ -59,13 +67,13 @@ pub enum Command {
     /// trades through the normal code path; needs no internet.
     Demo {
         /// Stop cleanly after exactly this many trades.
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", allow_negative_numbers = true)]
         max_trades: Option<u64>,
         /// Stop after this many seconds.
-        #[arg(long, value_name = "SECS")]
+        #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
         duration: Option<f64>,
         /// Trades per second the simulator sends.
-        #[arg(long, default_value_t = 20.0)]
+        #[arg(long, default_value_t = 20.0, allow_negative_numbers = true)]
         rate: f64,
         /// Route the demo's connections through this proxy (e.g. socks5h://127.0.0.1:1080).
         #[arg(long, value_name = "URL")]
@@ -85,6 +93,18 @@ fn stop_rules(max_trades: Option<u64>, duration: Option<f64>) -> Result<StopRule
         max_trades,
         duration,
     })
+}
+
+/// The demo's `--rate`: a positive, finite number of trades per second (NaN would reach
+/// `Duration::from_secs_f64` and panic; 0 and negative numbers mean nothing).
+fn check_rate(rate: f64) -> Result<(), String> {
+    if rate.is_finite() && rate > 0.0 {
+        Ok(())
+    } else {
+        Err(format!(
+            "--rate must be a positive number of trades per second (found {rate})"
+        ))
+    }
 }
 
 /// Parses the arguments, runs the command, and returns the process exit code.
@@ -111,7 +131,9 @@ pub fn main() -> i32 {
             duration,
             rate,
             proxy,
-        } => match stop_rules(max_trades, duration) {
+        } => match stop_rules(max_trades, duration)
+            .and_then(|rules| check_rate(rate).map(|()| rules))
+        {
             Ok(rules) => {
                 logging::init("info");
                 run::block_on(crate::demo::run(crate::demo::DemoOptions {
@@ -126,6 +148,6 @@ pub fn main() -> i32 {
 }
 
 fn usage_error(message: &str) -> i32 {
-    eprintln!("error: {message}");
+    say!("error: {message}");
     exit::USAGE
 }

@@ -19,14 +19,14 @@ pub fn run(exchange: &str, markets: &Path, input: Option<&Path>) -> i32 {
     let markets_body = match std::fs::read_to_string(markets) {
         Ok(body) => body,
         Err(error) => {
-            eprintln!("error: --markets {}: {error}", markets.display());
+            say!("error: --markets {}: {error}", markets.display());
             return exit::USAGE;
         }
     };
     let feed = match CcxtFeed::replay(exchange, &markets_body) {
         Ok(feed) => feed,
         Err(error) => {
-            eprintln!("error: {error}");
+            say!("error: {error}");
             return exit::USAGE;
         }
     };
@@ -35,7 +35,7 @@ pub fn run(exchange: &str, markets: &Path, input: Option<&Path>) -> i32 {
         Some(path) => match std::fs::File::open(path) {
             Ok(file) => Box::new(BufReader::with_capacity(1 << 16, file)),
             Err(error) => {
-                eprintln!("error: --input {}: {error}", path.display());
+                say!("error: --input {}: {error}", path.display());
                 return exit::USAGE;
             }
         },
@@ -46,9 +46,12 @@ pub fn run(exchange: &str, markets: &Path, input: Option<&Path>) -> i32 {
         &mut BufWriter::with_capacity(1 << 16, io::stdout().lock()),
     ) {
         Ok(counts) => {
-            eprintln!(
+            say!(
                 "replay: {} frames, {} trades, {} malformed, {} exchange errors",
-                counts.frames, counts.trades, counts.malformed, counts.exchange_errors
+                counts.frames,
+                counts.trades,
+                counts.malformed,
+                counts.exchange_errors
             );
             if counts.malformed > 0 {
                 exit::FAILURE
@@ -58,7 +61,7 @@ pub fn run(exchange: &str, markets: &Path, input: Option<&Path>) -> i32 {
         }
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => exit::OK,
         Err(error) => {
-            eprintln!("error: {error}");
+            say!("error: {error}");
             exit::FAILURE
         }
     }
@@ -101,7 +104,7 @@ pub fn replay(
         let Ok(text) = std::str::from_utf8(&raw) else {
             counts.frames += 1;
             counts.malformed += 1;
-            eprintln!("line {line_number}: not UTF-8 text");
+            say!("line {line_number}: not UTF-8 text");
             continue;
         };
         let frame = text.trim_end_matches(['\n', '\r']);
@@ -114,11 +117,11 @@ pub fn replay(
             Ok(_) => {}
             Err(FrameError::Malformed(reason)) => {
                 counts.malformed += 1;
-                eprintln!("line {line_number}: {reason}: {}", shown(frame));
+                say!("line {line_number}: {reason}: {}", shown(frame));
             }
             Err(FrameError::Exchange(message)) => {
                 counts.exchange_errors += 1;
-                eprintln!("line {line_number}: the exchange reported an error: {message}");
+                say!("line {line_number}: the exchange reported an error: {message}");
             }
         }
         for trade in &trades {

@@ -29,16 +29,16 @@ pub fn run(path: &Path, rules: StopRules) -> i32 {
     let config = match AppConfig::load(path) {
         Ok(config) => config,
         Err(problems) => {
-            eprintln!("{}: invalid configuration", path.display());
+            say!("{}: invalid configuration", path.display());
             for problem in &problems.0 {
-                eprintln!("error: {problem}");
+                say!("error: {problem}");
             }
             return exit::USAGE;
         }
     };
     if let Some(ca_file) = &config.tls.ca_file {
         if let Err(error) = init_tls_roots(ca_file) {
-            eprintln!("error: {error}");
+            say!("error: {error}");
             return exit::USAGE;
         }
     }
@@ -53,7 +53,7 @@ pub(crate) fn block_on<F: std::future::Future<Output = i32>>(future: F) -> i32 {
     {
         Ok(runtime) => runtime.block_on(future),
         Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
+            say!("error: cannot start the async runtime: {error}");
             exit::FAILURE
         }
     }
@@ -71,7 +71,7 @@ pub(crate) async fn run_feeds(
         Some(file) => match TradeWriter::append_to(file, rules.max_trades) {
             Ok(writer) => writer,
             Err(error) => {
-                eprintln!("error: output.file {}: {error}", file.display());
+                say!("error: output.file {}: {error}", file.display());
                 return exit::USAGE;
             }
         },
@@ -100,13 +100,13 @@ pub(crate) async fn run_feeds(
                 handler.add_named_feed(feed.name.clone(), ccxt_feed, sink.clone());
             }
             Err(error) => {
-                eprintln!("error: {error}");
+                say!("error: {error}");
                 return exit::USAGE;
             }
         }
     }
     if config.feeds.is_empty() {
-        eprintln!("error: no feeds configured (add some under `exchanges:`)");
+        say!("error: no feeds configured (add some under `exchanges:`)");
         return exit::USAGE;
     }
     if rules.max_trades == Some(0) {
@@ -135,7 +135,7 @@ pub(crate) async fn run_feeds(
             }
         }
         Err(error) => {
-            eprintln!("error: {error}");
+            say!("error: {error}");
             exit::FAILURE
         }
     }
@@ -144,7 +144,7 @@ pub(crate) async fn run_feeds(
 fn print_summary(reports: &[FeedReport]) {
     for report in reports {
         let stats = &report.stats;
-        eprintln!(
+        say!(
             "summary: feed={} exchange={} trades={} frames={} reconnects={} parse_errors={} exchange_errors={} callback_errors={} route={}",
             report.name,
             report.exchange,
@@ -157,7 +157,7 @@ fn print_summary(reports: &[FeedReport]) {
             if stats.route.is_empty() { "-" } else { &stats.route },
         );
         if let Err(reason) = &report.outcome {
-            eprintln!("error: feed {} stopped: {reason}", report.name);
+            say!("error: feed {} stopped: {reason}", report.name);
         }
     }
 }

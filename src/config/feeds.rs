@@ -79,8 +79,9 @@ fn read_feed(reader: &mut ConfigReader<'_>, key: &str, name: &str) -> Option<Fee
             );
         }
     }
+    let id_key = join_key(key, "exchange_id");
     let exchange_id = reader
-        .value::<String>(&join_key(key, "exchange_id"))
+        .value::<String>(&id_key)
         .unwrap_or_else(|| name.to_owned())
         .to_ascii_lowercase();
     let symbols = read_list(reader, &join_key(key, "symbols"), |text| {
@@ -90,6 +91,18 @@ fn read_feed(reader: &mut ConfigReader<'_>, key: &str, name: &str) -> Option<Fee
         text.parse::<Channel>().map_err(|error| error.to_string())
     });
     let endpoints = read_endpoints(reader, &join_key(key, "endpoints"));
+    let id_key = if reader.contains(&id_key) {
+        id_key
+    } else {
+        key.to_owned()
+    };
+    check_adapter(
+        reader,
+        &id_key,
+        &exchange_id,
+        &join_key(key, "channels"),
+        channels.as_deref(),
+    );
     Some(FeedConfig {
         name: name.to_owned(),
         exchange_id,
@@ -97,6 +110,37 @@ fn read_feed(reader: &mut ConfigReader<'_>, key: &str, name: &str) -> Option<Fee
         channels: channels?,
         endpoints,
     })
+}
+
+/// The exchange has an adapter, and the adapter provides every channel: so `check` rejects
+/// what `run` could not start.
+fn check_adapter(
+    reader: &mut ConfigReader<'_>,
+    id_key: &str,
+    exchange_id: &str,
+    channels_key: &str,
+    channels: Option<&[Channel]>,
+) {
+    let adapter = match feed_ccxt::adapter(exchange_id) {
+        Ok(adapter) => adapter,
+        Err(error) => {
+            reader.problem(id_key, error.to_string());
+            return;
+        }
+    };
+    for (index, channel) in channels.unwrap_or_default().iter().enumerate() {
+        if !adapter.channels().contains(channel) {
+            let supported: Vec<String> =
+                adapter.channels().iter().map(ToString::to_string).collect();
+            reader.problem(
+                &join_key(channels_key, &index.to_string()),
+                format!(
+                    "{exchange_id} does not support channel {channel} (supported: {})",
+                    supported.join(", ")
+                ),
+            );
+        }
+    }
 }
 
 /// A required, non-empty list whose every item parses; each bad item is its own problem.

@@ -33,21 +33,21 @@ pub async fn run(options: DemoOptions) -> i32 {
     let tls = match certificate::generate() {
         Ok(tls) => tls,
         Err(error) => {
-            eprintln!("error: generating the demo certificate: {error}");
+            say!("error: generating the demo certificate: {error}");
             return exit::FAILURE;
         }
     };
     let exchange = match SimulatedExchange::start(Arc::clone(&tls.server), options.rate).await {
         Ok(exchange) => exchange,
         Err(error) => {
-            eprintln!("error: starting the simulated exchange: {error}");
+            say!("error: starting the simulated exchange: {error}");
             return exit::FAILURE;
         }
     };
     let proxy = match options.proxy.as_deref().map(ProxyConfig::new).transpose() {
         Ok(proxy) => proxy,
         Err(error) => {
-            eprintln!("error: --proxy: {error}");
+            say!("error: --proxy: {error}");
             return exit::USAGE;
         }
     };

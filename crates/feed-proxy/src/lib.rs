@@ -48,7 +48,7 @@ pub use kind::ConnectionKind;
 pub use load::read_proxy_settings;
 pub use problem::{closest_matches, ConfigProblem, ConfigProblems, Origin};
 pub use proxies::ConnectionProxies;
-pub use reader::{join_key, ConfigReader};
+pub use reader::{join_key, shown_key, ConfigReader};
 pub use scheme::ProxyScheme;
 pub use secret::Secret;
 pub use settings::ProxySettings;

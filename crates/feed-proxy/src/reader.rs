@@ -18,6 +18,20 @@ pub fn join_key(parent: &str, child: &str) -> String {
     }
 }
 
+/// A key path as problems show it. A key holding `:`, `@` or `/` is a URL written where a
+/// key belongs (`websocket: {socks5://user:pass@host:1080}`), so it may hold a password: it
+/// is shown as `<a URL-like key>`, with the path up to it.
+#[must_use]
+pub fn shown_key(key: &str) -> String {
+    match key.find([':', '@', '/']) {
+        None => key.to_owned(),
+        Some(at) => {
+            let start = key[..at].rfind('.').map_or(0, |dot| dot + 1);
+            format!("{}<a URL-like key>", &key[..start])
+        }
+    }
+}
+
 /// A validating reader over loaded configuration layers.
 ///
 /// Each accessor returns `None` when the key is absent or wrong, and records what was
@@ -44,10 +58,10 @@ impl<'a> ConfigReader<'a> {
         self.sources
     }
 
-    /// Records a problem at `key`, with the key's origin.
+    /// Records a problem at `key`, with the key's origin (the key shown as [`shown_key`]).
     pub fn problem(&mut self, key: &str, message: impl Into<String>) {
         self.problems.push(ConfigProblem {
-            key: key.to_owned(),
+            key: shown_key(key),
             message: message.into(),
             origin: self.sources.origin(key),
         });
@@ -105,7 +119,8 @@ impl<'a> ConfigReader<'a> {
                 self.problem(
                     &join_key(key, child),
                     format!(
-                        "unknown key '{child}'{hint}; allowed here: {}",
+                        "unknown key '{}'{hint}; allowed here: {}",
+                        shown_key(child),
                         allowed.join(", ")
                     ),
                 );
@@ -165,12 +180,22 @@ fn describe_kind(kind: &Kind) -> String {
         }
         Kind::UnknownField(field, allowed) => {
             format!(
-                "unknown key '{field}'; allowed here: {}",
+                "unknown key '{}'; allowed here: {}",
+                shown_key(field),
                 allowed.join(", ")
             )
         }
         Kind::MissingField(field) => format!("missing key '{field}'"),
-        other => other.to_string(),
+        Kind::UnknownVariant(_, allowed) => format!("expected one of {}", allowed.join(", ")),
+        Kind::Unsupported(actual) | Kind::UnsupportedKey(actual, _) => {
+            format!("{} is not supported here", describe_actual(actual))
+        }
+        // Free text from a deserializer or the YAML reader may quote the value.
+        Kind::Message(_) => "the value cannot be read here".to_owned(),
+        other @ (Kind::InvalidLength(..)
+        | Kind::DuplicateField(_)
+        | Kind::ISizeOutOfRange(_)
+        | Kind::USizeOutOfRange(_)) => other.to_string(),
     }
 }
 
@@ -196,5 +221,25 @@ fn describe_value(value: &Value) -> &'static str {
         Value::Empty(..) => "an empty value",
         Value::Dict(..) => "a mapping",
         Value::Array(..) => "a list",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_key;
+
+    /// Fuzzing regression (tests/fuzz_config.rs): `websocket: {socks5://u:pw@h:1}` made the
+    /// URL a key, and the unknown-key problem showed it, password included.
+    #[test]
+    fn url_like_keys_are_not_shown() {
+        assert_eq!(
+            shown_key("proxy.default.webscoket"),
+            "proxy.default.webscoket"
+        );
+        assert_eq!(
+            shown_key("proxy.default.websocket.socks5://u:pw@10.0.0.1:1080"),
+            "proxy.default.websocket.<a URL-like key>"
+        );
+        assert_eq!(shown_key("u:pw@host"), "<a URL-like key>");
     }
 }

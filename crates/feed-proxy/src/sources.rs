@@ -31,6 +31,18 @@ pub struct ConfigSources {
     env_keys: BTreeMap<String, String>,
 }
 
+/// An environment variable's value, typed as figment reads it (`true`, `30`, `[a, b]`,
+/// `{key = value}`, `"quoted"`), except text holding both a backslash and a non-ASCII
+/// character, which is kept as plain text: figment 0.10 slices such an escaped string at a
+/// character index as if it were a byte index and panics (found by fuzzing,
+/// tests/fuzz_config.rs).
+fn env_value(value: &str) -> Value {
+    if value.contains('\\') && !value.is_ascii() {
+        return Value::from(value.to_owned());
+    }
+    value.parse().unwrap_or_else(|never| match never {})
+}
+
 impl ConfigSources {
     /// Reads `path` and this process's `FEED_*` environment variables.
     ///
@@ -86,13 +98,13 @@ impl ConfigSources {
         if !yaml_text.trim().is_empty() {
             let env_layers = std::mem::take(&mut sources.figment);
             sources.figment = Figment::from(Yaml::string(yaml_text)).merge(env_layers);
-            if let Err(error) = sources.figment.extract::<figment::value::Dict>() {
+            if sources.figment.extract::<figment::value::Dict>().is_err() {
+                // The reader's own message would quote the text, which may be a URL.
                 return Err(ConfigProblem {
                     key: String::new(),
-                    message: format!(
-                        "the file must be a YAML mapping of sections: {}",
-                        error.kind
-                    ),
+                    message: "the file must be a YAML mapping of sections (such as `proxy:`), \
+                              not a single value or a list"
+                        .to_owned(),
                     origin: origin(None),
                 });
             }
@@ -115,7 +127,7 @@ impl ConfigSources {
             if key.is_empty() || key.split('.').any(str::is_empty) {
                 continue;
             }
-            let parsed: Value = value.parse().unwrap_or_else(|never| match never {});
+            let parsed = env_value(&value);
             figment = figment.merge(Serialized::default(&key, parsed));
             env_keys.insert(key, name);
         }
@@ -180,5 +192,46 @@ impl ConfigSources {
             },
             None => Origin::Unknown,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fuzzing regression (tests/fuzz_config.rs): a file that is one string (a proxy URL
+    /// pasted alone) was quoted whole in the error, password included.
+    #[test]
+    fn a_file_that_is_not_a_mapping_is_not_quoted() {
+        let problem = ConfigSources::from_parts(None, "socks5://u:s3cret@h:1", Vec::new())
+            .expect_err("not a mapping");
+        let text = problem.to_string();
+        assert!(!text.contains("s3cret"), "{text}");
+        assert!(
+            text.contains("the file must be a YAML mapping of sections"),
+            "{text}"
+        );
+    }
+
+    /// Fuzzing regression (tests/fuzz_config.rs): `FEED_X="é\n"` (quotes included)
+    /// panicked inside figment's string unescaping.
+    #[test]
+    fn escaped_non_ascii_environment_values_load_as_text() {
+        let env = [("FEED_PROXY__ENABLED".to_owned(), "\"é\\n\"".to_owned())];
+        let sources = ConfigSources::from_parts(None, "", env).expect("loads");
+        assert_eq!(
+            sources
+                .find("proxy.enabled")
+                .and_then(|value| value.into_string()),
+            Some("\"é\\n\"".to_owned())
+        );
+        let plain = [("FEED_PROXY__ENABLED".to_owned(), "true".to_owned())];
+        let sources = ConfigSources::from_parts(None, "", plain).expect("loads");
+        assert_eq!(
+            sources
+                .find("proxy.enabled")
+                .and_then(|value| value.to_bool()),
+            Some(true)
+        );
     }
 }

@@ -44,7 +44,9 @@ impl fmt::Debug for ProxyCredentials {
     }
 }
 
-/// What is wrong with a proxy URL. No variant carries the password.
+/// What is wrong with a proxy URL. No variant carries, and no message shows, any part of
+/// the text that could be a password: a URL whose `@` is missing or misplaced puts the
+/// password where the host, port or path would be, so those are never echoed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProxyUrlError {
     /// The URL is empty.
@@ -56,24 +58,29 @@ pub enum ProxyUrlError {
         ProxyScheme::supported_list()
     )]
     MissingScheme,
-    /// The scheme is not a proxy protocol we speak.
-    #[error("unsupported proxy scheme '{0}' (expected one of {list})", list = ProxyScheme::supported_list())]
-    UnsupportedScheme(String),
+    /// The scheme is not a proxy protocol we speak. Carries the scheme when it looks like
+    /// one (letters, digits, `+`, `-`, `.`; at most 16), else nothing.
+    #[error("unsupported proxy scheme{} (expected one of {list})", quoted(.0), list = ProxyScheme::supported_list())]
+    UnsupportedScheme(Option<String>),
     /// No host between `://` (or `@`) and `:port`.
     #[error("the proxy URL has no host")]
     MissingHost,
+    /// The host is neither a name (letters, digits, `-`, `.`, `_`), an IPv4 address, nor an
+    /// IPv6 address in brackets.
+    #[error("invalid proxy host (expected a host name, an IPv4 address or an IPv6 address in brackets; is the '@' before the host missing?)")]
+    InvalidHost,
     /// The port is missing: proxies have no default port, so it must be explicit.
     #[error("the proxy URL has no port (write it explicitly, e.g. host:1080)")]
     MissingPort,
     /// The port is not a number in 1..=65535.
-    #[error("invalid proxy port '{0}' (expected 1-65535)")]
-    InvalidPort(String),
+    #[error("invalid proxy port (expected a number from 1 to 65535)")]
+    InvalidPort,
     /// A bracketed IPv6 host that does not close or does not parse.
     #[error("invalid IPv6 host in the proxy URL")]
     InvalidIpv6,
     /// Anything after `host:port` other than a single `/`.
-    #[error("a proxy URL has no path, query or fragment (found '{0}')")]
-    UnexpectedPath(String),
+    #[error("a proxy URL has no path, query or fragment (remove what follows host:port)")]
+    UnexpectedPath,
     /// The user name or password is not valid percent-encoded UTF-8.
     #[error("the proxy credentials are not valid percent-encoded UTF-8")]
     InvalidCredentials,
@@ -106,7 +113,7 @@ impl ProxyUrl {
         let (scheme_text, rest) = text.split_once("://").ok_or(ProxyUrlError::MissingScheme)?;
         let scheme = scheme_text
             .parse::<ProxyScheme>()
-            .map_err(|()| ProxyUrlError::UnsupportedScheme(scheme_text.to_owned()))?;
+            .map_err(|()| ProxyUrlError::UnsupportedScheme(scheme_like(scheme_text)))?;
         // The last '@' ends the credentials, which may hold any character (even '/').
         let (userinfo, after_userinfo) = match rest.rfind('@') {
             Some(at) => (Some(&rest[..at]), &rest[at + 1..]),
@@ -114,11 +121,7 @@ impl ProxyUrl {
         };
         let host_port = match after_userinfo.find(['/', '?', '#']) {
             Some(at) if &after_userinfo[at..] == "/" => &after_userinfo[..at],
-            Some(at) => {
-                return Err(ProxyUrlError::UnexpectedPath(
-                    after_userinfo[at..].to_owned(),
-                ))
-            }
+            Some(_) => return Err(ProxyUrlError::UnexpectedPath),
             None => after_userinfo,
         };
         let credentials = userinfo.map(parse_credentials).transpose()?;
@@ -178,6 +181,29 @@ impl ProxyUrl {
     }
 }
 
+/// `text` when it looks like a URL scheme, for an error message; `None` otherwise (then it
+/// may be part of a password, as in `user:pa://ss` with the scheme forgotten).
+fn scheme_like(text: &str) -> Option<String> {
+    let looks_like_scheme = (1..=16).contains(&text.len())
+        && text.starts_with(|first: char| first.is_ascii_alphabetic())
+        && text
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'+' | b'-' | b'.'));
+    looks_like_scheme.then(|| text.to_owned())
+}
+
+fn quoted(scheme: &Option<String>) -> String {
+    scheme
+        .as_ref()
+        .map_or_else(String::new, |scheme| format!(" '{scheme}'"))
+}
+
+/// A host name made of letters, digits, `-`, `.` and `_` (IPv4 addresses are such names).
+fn is_host_name(host: &str) -> bool {
+    host.bytes()
+        .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_'))
+}
+
 fn parse_credentials(userinfo: &str) -> Result<ProxyCredentials, ProxyUrlError> {
     let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
     let decode = |part: &str| {
@@ -211,6 +237,9 @@ fn split_host_port(host_port: &str) -> Result<(String, u16), ProxyUrlError> {
     if host.is_empty() {
         return Err(ProxyUrlError::MissingHost);
     }
+    if !host_port.starts_with('[') && !is_host_name(host) {
+        return Err(ProxyUrlError::InvalidHost);
+    }
     let port_text = port_text
         .filter(|text| !text.is_empty())
         .ok_or(ProxyUrlError::MissingPort)?;
@@ -218,7 +247,7 @@ fn split_host_port(host_port: &str) -> Result<(String, u16), ProxyUrlError> {
         .parse::<u16>()
         .ok()
         .filter(|port| *port != 0)
-        .ok_or_else(|| ProxyUrlError::InvalidPort(port_text.to_owned()))?;
+        .ok_or(ProxyUrlError::InvalidPort)?;
     Ok((host.to_owned(), port))
 }
 
@@ -234,7 +263,17 @@ impl fmt::Display for ProxyUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}://", self.scheme)?;
         if let Some(credentials) = &self.credentials {
-            write!(f, "{}:***@", credentials.username)?;
+            // ':' would end the user name and '%' start an escape when the URL is read back.
+            for part in credentials.username.split_inclusive([':', '%']) {
+                match part.strip_suffix(':') {
+                    Some(head) => write!(f, "{head}%3A")?,
+                    None => match part.strip_suffix('%') {
+                        Some(head) => write!(f, "{head}%25")?,
+                        None => f.write_str(part)?,
+                    },
+                }
+            }
+            f.write_str(":***@")?;
         }
         if self.host.contains(':') {
             write!(f, "[{}]:{}", self.host, self.port)
@@ -293,6 +332,18 @@ mod tests {
         assert_eq!(url.host(), "proxy");
     }
 
+    /// Fuzzing regression (tests/fuzz_config.rs): a user name with ':' or '%' was shown as
+    /// is, so the shown URL read back as another user and password.
+    #[test]
+    fn the_shown_user_name_reads_back_as_the_same_user() {
+        let url = ProxyUrl::parse("http://a%3Ab%2541:pw@proxy:8080").unwrap();
+        assert_eq!(url.credentials().unwrap().username(), "a:b%41");
+        let shown = url.to_string();
+        assert_eq!(shown, "http://a%3Ab%2541:***@proxy:8080");
+        let again = ProxyUrl::parse(&shown.replace("***", "pw")).unwrap();
+        assert_eq!(again, url);
+    }
+
     #[test]
     fn ipv6_hosts_are_bracketed() {
         let url = ProxyUrl::parse("socks5://[::1]:1080").unwrap();
@@ -311,24 +362,17 @@ mod tests {
             ("proxy:1080", ProxyUrlError::MissingScheme),
             (
                 "ftp://proxy:21",
-                ProxyUrlError::UnsupportedScheme("ftp".into()),
+                ProxyUrlError::UnsupportedScheme(Some("ftp".into())),
             ),
             ("socks5://:1080", ProxyUrlError::MissingHost),
             ("socks5://proxy", ProxyUrlError::MissingPort),
             ("http://proxy:", ProxyUrlError::MissingPort),
-            ("socks5://proxy:0", ProxyUrlError::InvalidPort("0".into())),
-            (
-                "socks5://proxy:99999",
-                ProxyUrlError::InvalidPort("99999".into()),
-            ),
-            (
-                "socks5://proxy:abc",
-                ProxyUrlError::InvalidPort("abc".into()),
-            ),
-            (
-                "http://proxy:8080/path",
-                ProxyUrlError::UnexpectedPath("/path".into()),
-            ),
+            ("socks5://proxy:0", ProxyUrlError::InvalidPort),
+            ("socks5://proxy:99999", ProxyUrlError::InvalidPort),
+            ("socks5://proxy:abc", ProxyUrlError::InvalidPort),
+            ("http://proxy:8080/path", ProxyUrlError::UnexpectedPath),
+            ("socks5://pro xy:1080", ProxyUrlError::InvalidHost),
+            ("socks5://::1:1080", ProxyUrlError::InvalidHost),
             ("socks5://u:%ff@proxy:1", ProxyUrlError::InvalidCredentials),
             ("socks5://u:pa/ss@proxy", ProxyUrlError::MissingPort),
         ];
@@ -344,6 +388,14 @@ mod tests {
             "socks5://user:s3cret@proxy:x",
             "socks5://user:s3/cret@proxy:1/x",
             "socks5://user:s3cret@:1",
+            // Fuzzing regressions (tests/fuzz_config.rs): the host forgotten, so the
+            // password stands where the port or the path would be; the '@' lost, so it
+            // stands in the host; the scheme's "://" lost inside the password.
+            "socks5://user:s3cret",
+            "socks5://user:s3cret/x",
+            "socks5://user:s3cret/x@",
+            "socks5://user:s3cretproxy:1080",
+            "socks5//user:s3cret://proxy@host:1",
         ];
         for text in bad {
             let error = ProxyUrl::parse(text).unwrap_err().to_string();

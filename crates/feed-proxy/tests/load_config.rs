@@ -214,7 +214,7 @@ fn a_bad_environment_value_names_the_variable() {
             "(from environment variable FEED_PROXY__ENABLED)",
         ),
         (
-            "proxy.exchanges.binance.websocket.url: invalid proxy port 'notaport'",
+            "proxy.exchanges.binance.websocket.url: invalid proxy port (expected a number from 1 to 65535)",
             "(from environment variable FEED_PROXY__EXCHANGES__BINANCE__WEBSOCKET__URL)",
         ),
         (

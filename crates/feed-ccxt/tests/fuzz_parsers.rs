@@ -1,0 +1,272 @@
+//! Fuzzing every adapter's frame parser and market-list parser, the way `feedhandler
+//! replay` and the live feed reach them: `CcxtFeed::replay(id, markets)` then
+//! `.parse(frame, receipt, &mut out)`.
+//!
+//! Inputs: arbitrary text, and mutations (truncations, byte flips, deletions,
+//! duplications, huge numbers, structure characters) of the seed corpus in
+//! `tests/corpus/<id>/`: the documented payloads of each adapter's unit tests.
+//!
+//! Properties:
+//! - nothing panics;
+//! - a frame either parses whole or yields no trade (trades already in `out` are kept);
+//! - every trade is of this exchange and of a listed market, and its JSON line is valid
+//!   JSON carrying the trade's decimals;
+//! - a trade's price and amount are exactly the digits the exchange sent, or the frame is
+//!   rejected as malformed: never rounded, never overflowed.
+//!
+//! `cargo test` runs each target for `PROPTEST_CASES` cases (256 by default);
+//! `scripts/fuzz` gives each a large budget.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use feed_ccxt::CcxtFeed;
+use feed_core::runtime::FrameError;
+use feed_core::{Side, Symbol, Trade, TradeId};
+use feed_testkit::fuzz::{fuzz, mutations_of, INTERESTING_TOKENS};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+/// Every adapter with a seed corpus.
+const EXCHANGES: [&str; 6] = ["binance", "backpack", "coinbase", "kraken", "bybit", "okx"];
+
+fn corpus_dir(exchange: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus")
+        .join(exchange)
+}
+
+/// The documented frames of `exchange` (`frame-*.json`), in name order.
+fn seed_frames(exchange: &str) -> Vec<String> {
+    let dir = corpus_dir(exchange);
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|error| panic!("read the corpus {}: {error}", dir.display()))
+        .map(|entry| entry.expect("a corpus entry").path())
+        .filter(|path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| name.starts_with("frame-") && name.ends_with(".json"))
+        })
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "no seed frames in {}", dir.display());
+    paths
+        .iter()
+        .map(|path| std::fs::read_to_string(path).expect("read a seed frame"))
+        .collect()
+}
+
+/// The documented market list body of `exchange`.
+fn seed_markets(exchange: &str) -> String {
+    let path = corpus_dir(exchange).join("markets.json");
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|error| panic!("read {}: {error}", path.display()))
+}
+
+fn replay_feed(exchange: &str) -> CcxtFeed {
+    CcxtFeed::replay(exchange, &seed_markets(exchange))
+        .unwrap_or_else(|error| panic!("{exchange}: the seed market list loads: {error}"))
+}
+
+/// A trade no parser makes: a frame must leave it where it is.
+fn sentinel() -> Trade {
+    Trade {
+        exchange: "SENTINEL".into(),
+        symbol: Symbol::new("SEN", "TINEL"),
+        side: Side::Buy,
+        amount: Decimal::ONE,
+        price: Decimal::ONE,
+        id: Some(TradeId::Number(0)),
+        timestamp: Decimal::ZERO,
+        receipt_timestamp: Decimal::ZERO,
+    }
+}
+
+fn receipt() -> Decimal {
+    Decimal::from_str("1700000000.123456").expect("a decimal")
+}
+
+/// Parses `frame` after a sentinel trade and checks every property of a parsed frame;
+/// returns the new trades and the outcome.
+fn parse_checked(
+    feed: &CcxtFeed,
+    exchange: &str,
+    frame: &str,
+) -> Result<(Vec<Trade>, Result<(), FrameError>), TestCaseError> {
+    let mut out = vec![sentinel()];
+    let outcome = feed.parse(frame, receipt(), &mut out).map(|_| ());
+    prop_assert_eq!(
+        &out[0],
+        &sentinel(),
+        "the trade already in `out` was touched"
+    );
+    let trades = out.split_off(1);
+    if outcome.is_err() {
+        prop_assert!(
+            trades.is_empty(),
+            "a frame that failed still yielded {} trade(s)",
+            trades.len()
+        );
+    }
+    let name = exchange.to_ascii_uppercase();
+    for trade in &trades {
+        prop_assert_eq!(&*trade.exchange, name.as_str());
+        prop_assert_eq!(trade.receipt_timestamp, receipt());
+        let line = trade.to_json_line();
+        let json: serde_json::Value = serde_json::from_str(&line)
+            .map_err(|error| TestCaseError::fail(format!("not JSON ({error}): {line}")))?;
+        prop_assert_eq!(
+            &json["price"],
+            &serde_json::Value::from(trade.price.to_string())
+        );
+        prop_assert_eq!(
+            &json["amount"],
+            &serde_json::Value::from(trade.amount.to_string())
+        );
+        prop_assert_eq!(
+            &json["symbol"],
+            &serde_json::Value::from(trade.symbol.to_string())
+        );
+    }
+    Ok((trades, outcome))
+}
+
+/// Arbitrary text, and (four times as often) mutations of the documented frames.
+fn frames(exchange: &str) -> impl Strategy<Value = String> {
+    prop_oneof![
+        1 => any::<String>(),
+        1 => "[{}\\[\\]\":,a-zA-Z0-9._ -]{0,200}",
+        4 => mutations_of(seed_frames(exchange), INTERESTING_TOKENS),
+    ]
+}
+
+fn fuzz_frames(exchange: &'static str) {
+    let feed = replay_feed(exchange);
+    fuzz(&format!("{exchange}_frames"), frames(exchange), |frame| {
+        parse_checked(&feed, exchange, &frame).map(|_| ())
+    });
+}
+
+/// Arbitrary text and mutations of the documented market list.
+fn fuzz_markets(exchange: &'static str) {
+    let bodies = prop_oneof![
+        1 => any::<String>(),
+        4 => mutations_of(vec![seed_markets(exchange)], INTERESTING_TOKENS),
+    ];
+    fuzz(&format!("{exchange}_markets"), bodies, |body| {
+        // Any outcome is fine; a panic is the finding.
+        let _ = CcxtFeed::replay(exchange, &body);
+        Ok(())
+    });
+}
+
+/// A documented trade frame of `exchange` with `{P}` and `{Q}` where its price and
+/// amount go (quoted as the exchange quotes them).
+fn trade_template(exchange: &str) -> &'static str {
+    match exchange {
+        "binance" => {
+            r#"{"e":"aggTrade","E":1672515782136,"s":"BNBBTC","a":12345,"p":"{P}","q":"{Q}","f":100,"l":105,"T":1672515782136,"m":true,"M":true}"#
+        }
+        "backpack" => {
+            r#"{"stream":"trade.SOL_USDC","data":{"e":"trade","E":1694688638091000,"s":"SOL_USDC","p":"{P}","q":"{Q}","b":"1","a":"2","t":12345,"T":1694688638089000,"m":true}}"#
+        }
+        "coinbase" => {
+            r#"{"channel":"market_trades","client_id":"","timestamp":"2023-02-09T20:19:35.39625135Z","sequence_num":0,"events":[{"type":"update","trades":[{"trade_id":"1","product_id":"BTC-USD","price":"{P}","size":"{Q}","side":"BUY","time":"2019-08-14T20:42:27.265Z"}]}]}"#
+        }
+        "kraken" => {
+            r#"{"channel":"trade","type":"update","data":[{"symbol":"BTC/USD","side":"buy","price":{P},"qty":{Q},"ord_type":"limit","trade_id":4665846,"timestamp":"2023-09-25T07:48:36.925533Z"}]}"#
+        }
+        "bybit" => {
+            r#"{"topic":"publicTrade.BTCUSDT","type":"snapshot","ts":1672304486868,"data":[{"T":1672304486865,"s":"BTCUSDT","S":"Buy","v":"{Q}","p":"{P}","L":"PlusTick","i":"20f43950-d8dd-5b31-9112-a178eb6023af","BT":false}]}"#
+        }
+        "okx" => {
+            r#"{"arg":{"channel":"trades","instId":"BTC-USDT"},"data":[{"instId":"BTC-USDT","tradeId":"130639474","px":"{P}","sz":"{Q}","side":"buy","ts":"1630048897897","count":"3","seqId":1234}]}"#
+        }
+        other => panic!("no trade template for {other}"),
+    }
+}
+
+/// Decimal text as exchanges write it (no sign, no leading zeros), from one digit to far
+/// more than any decimal type holds.
+fn decimal_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "(0|[1-9][0-9]{0,12})(\\.[0-9]{1,10})?",
+        "(0|[1-9][0-9]{0,40})(\\.[0-9]{1,40})?",
+        "0\\.0{0,40}[1-9]{1,3}",
+        "[1-9]{1,3}0{0,40}",
+    ]
+}
+
+/// The value `text` stands for, when a `Decimal` holds it exactly with these digits.
+fn exact_decimal(text: &str) -> Option<Decimal> {
+    Decimal::from_str_exact(text)
+        .ok()
+        .filter(|value| value.to_string() == text)
+}
+
+fn fuzz_round_trip(exchange: &'static str) {
+    let feed = replay_feed(exchange);
+    let template = trade_template(exchange);
+    fuzz(
+        &format!("{exchange}_decimals_round_trip"),
+        (decimal_text(), decimal_text()),
+        |(price, amount)| {
+            let frame = template.replace("{P}", &price).replace("{Q}", &amount);
+            let (trades, outcome) = parse_checked(&feed, exchange, &frame)?;
+            match (exact_decimal(&price), exact_decimal(&amount)) {
+                (Some(_), Some(_)) => {
+                    prop_assert!(
+                        outcome.is_ok(),
+                        "rejected a representable trade: {outcome:?}"
+                    );
+                    prop_assert_eq!(trades.len(), 1);
+                    prop_assert_eq!(trades[0].price.to_string(), price);
+                    prop_assert_eq!(trades[0].amount.to_string(), amount);
+                }
+                _ => {
+                    prop_assert!(
+                        matches!(outcome, Err(FrameError::Malformed(_))),
+                        "a number no Decimal holds exactly was not rejected: {outcome:?}, trades {trades:?}"
+                    );
+                }
+            }
+            Ok(())
+        },
+    );
+}
+
+#[test]
+fn the_seed_corpus_parses_and_every_adapter_has_a_trade_seed() {
+    for exchange in EXCHANGES {
+        let feed = replay_feed(exchange);
+        let mut trades = 0;
+        for frame in seed_frames(exchange) {
+            let (parsed, _) = parse_checked(&feed, exchange, &frame)
+                .unwrap_or_else(|error| panic!("{exchange}: {error}: {frame}"));
+            trades += parsed.len();
+        }
+        assert!(trades > 0, "{exchange}: no seed frame yields a trade");
+        let template = trade_template(exchange)
+            .replace("{P}", "37000.10")
+            .replace("{Q}", "0.5");
+        let (parsed, outcome) = parse_checked(&feed, exchange, &template).expect("properties");
+        assert!(outcome.is_ok(), "{exchange}: {outcome:?}");
+        assert_eq!(parsed.len(), 1, "{exchange}: the template is a trade");
+    }
+}
+
+macro_rules! targets {
+    ($($exchange:ident),*) => {
+        mod frames {
+            $(#[test] fn $exchange() { super::fuzz_frames(stringify!($exchange)); })*
+        }
+        mod markets {
+            $(#[test] fn $exchange() { super::fuzz_markets(stringify!($exchange)); })*
+        }
+        mod decimals_round_trip {
+            $(#[test] fn $exchange() { super::fuzz_round_trip(stringify!($exchange)); })*
+        }
+    };
+}
+
+targets!(binance, backpack, coinbase, kraken, bybit, okx);
