@@ -29,6 +29,8 @@ pub mod exchanges;
 pub mod markets;
 pub mod parse;
 pub mod registry;
+#[cfg(test)]
+mod testing;
 
 pub use adapter::{DefaultEndpoints, ExchangeAdapter, FrameContext, Subscription};
 pub use ccxt_feed::CcxtFeed;

@@ -71,6 +71,7 @@ pub(super) fn parse_markets(body: &str) -> Result<Vec<Market>, AdapterError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::market_pairs;
 
     /// The documented shape: open spot markets, a perpetual with the same base and quote as
     /// a spot market, and spot markets whose book is not open.
@@ -106,10 +107,7 @@ mod tests {
     #[test]
     fn maps_open_spot_markets_from_base_and_quote_symbols() {
         let markets = parse_markets(MARKETS).unwrap();
-        let pairs: Vec<(String, String)> = markets
-            .iter()
-            .map(|market| (market.symbol.to_string(), market.exchange_symbol.clone()))
-            .collect();
+        let pairs = market_pairs(&markets);
         assert_eq!(
             pairs,
             vec![

@@ -23,18 +23,12 @@ pub(super) fn subscribe_messages(subscriptions: &[Subscription]) -> Vec<String> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use feed_core::{Channel, Symbol};
+    use crate::testing::trade_subscriptions;
 
     #[test]
     fn one_subscribe_with_trade_streams_of_exchange_symbols() {
-        let subscriptions: Vec<Subscription> = [("SOL-USDC", "SOL_USDC"), ("BTC-USDC", "BTC_USDC")]
-            .into_iter()
-            .map(|(symbol, exchange_symbol)| Subscription {
-                channel: Channel::Trades,
-                symbol: Symbol::parse(symbol).unwrap(),
-                exchange_symbol: exchange_symbol.into(),
-            })
-            .collect();
+        let subscriptions: Vec<Subscription> =
+            trade_subscriptions(&[("SOL-USDC", "SOL_USDC"), ("BTC-USDC", "BTC_USDC")]);
         assert_eq!(
             subscribe_messages(&subscriptions),
             vec![r#"{"method":"SUBSCRIBE","params":["trade.SOL_USDC","trade.BTC_USDC"]}"#]

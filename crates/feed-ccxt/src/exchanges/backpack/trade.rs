@@ -148,13 +148,13 @@ fn push_trade(
 #[cfg(test)]
 mod tests {
     use std::str::FromStr;
-    use std::sync::Arc;
 
     use feed_core::{Symbol, TradeId};
     use rust_decimal::Decimal;
 
     use super::*;
-    use crate::markets::{Market, MarketMap};
+    use crate::markets::Market;
+    use crate::testing::parse_with;
 
     /// The trade payload from Backpack's documentation, wrapped as every stream frame is.
     const DOCUMENTED_TRADE: &str = r#"{"stream": "trade.SOL_USDC", "data": {
@@ -167,19 +167,11 @@ mod tests {
     const LIVE_TRADE: &str = r#"{"data":{"E":"1754601477746429","T":"1754601477744000","a":"5121860761","b":"5121861755","e":"trade","m":false,"p":"3870.25","q":"0.0008","s":"ETH_USDC","t":10782547},"stream":"trade.ETH_USDC"}"#;
 
     fn parse(frame: &str) -> Result<Vec<Trade>, FrameError> {
-        let markets = MarketMap::new([
+        let markets = [
             Market::new("SOL", "USDC", "SOL_USDC"),
             Market::new("ETH", "USDC", "ETH_USDC"),
-        ]);
-        let exchange: Arc<str> = "BACKPACK".into();
-        let context = FrameContext {
-            markets: &markets,
-            exchange: &exchange,
-            receipt: Decimal::from_str("1694688638.5").unwrap(),
-        };
-        let mut out = Vec::new();
-        parse_frame(frame, &context, &mut out)?;
-        Ok(out)
+        ];
+        parse_with(parse_frame, &markets, "BACKPACK", "1694688638.5", frame)
     }
 
     #[test]

@@ -46,6 +46,7 @@ pub(super) fn parse_exchange_info(body: &str) -> Result<Vec<Market>, AdapterErro
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::market_pairs;
 
     /// The documented shape, with one market in `BREAK` (not tradable).
     pub(crate) const EXCHANGE_INFO: &str = r#"{
@@ -63,10 +64,7 @@ mod tests {
     #[test]
     fn maps_trading_symbols_from_base_and_quote_assets() {
         let markets = parse_exchange_info(EXCHANGE_INFO).unwrap();
-        let pairs: Vec<(String, String)> = markets
-            .iter()
-            .map(|market| (market.symbol.to_string(), market.exchange_symbol.clone()))
-            .collect();
+        let pairs = market_pairs(&markets);
         assert_eq!(
             pairs,
             vec![

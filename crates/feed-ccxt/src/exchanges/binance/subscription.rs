@@ -27,18 +27,12 @@ pub(super) fn subscribe_messages(subscriptions: &[Subscription]) -> Vec<String> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use feed_core::{Channel, Symbol};
+    use crate::testing::trade_subscriptions;
 
     #[test]
     fn one_subscribe_with_lower_case_agg_trade_streams() {
-        let subscriptions: Vec<Subscription> = [("BTC-USDT", "BTCUSDT"), ("ETH-USDT", "ETHUSDT")]
-            .into_iter()
-            .map(|(symbol, exchange_symbol)| Subscription {
-                channel: Channel::Trades,
-                symbol: Symbol::parse(symbol).unwrap(),
-                exchange_symbol: exchange_symbol.into(),
-            })
-            .collect();
+        let subscriptions: Vec<Subscription> =
+            trade_subscriptions(&[("BTC-USDT", "BTCUSDT"), ("ETH-USDT", "ETHUSDT")]);
         assert_eq!(
             subscribe_messages(&subscriptions),
             vec![

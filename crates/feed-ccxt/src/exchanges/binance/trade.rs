@@ -199,13 +199,13 @@ fn push_agg_trade(
 #[cfg(test)]
 mod tests {
     use std::str::FromStr;
-    use std::sync::Arc;
 
     use feed_core::Symbol;
     use rust_decimal::Decimal;
 
     use super::*;
-    use crate::markets::{Market, MarketMap};
+    use crate::markets::Market;
+    use crate::testing::parse_with;
 
     /// The aggregate trade payload from Binance's documentation.
     const DOCUMENTED_AGG_TRADE: &str = r#"{
@@ -214,16 +214,8 @@ mod tests {
     }"#;
 
     fn parse(frame: &str) -> Result<Vec<Trade>, FrameError> {
-        let markets = MarketMap::new([Market::new("BNB", "BTC", "BNBBTC")]);
-        let exchange: Arc<str> = "BINANCE".into();
-        let context = FrameContext {
-            markets: &markets,
-            exchange: &exchange,
-            receipt: Decimal::from_str("1672515782.5").unwrap(),
-        };
-        let mut out = Vec::new();
-        parse_frame(frame, &context, &mut out)?;
-        Ok(out)
+        let markets = [Market::new("BNB", "BTC", "BNBBTC")];
+        parse_with(parse_frame, &markets, "BINANCE", "1672515782.5", frame)
     }
 
     #[test]

@@ -87,6 +87,7 @@ pub(super) fn parse_instruments_info(body: &str) -> Result<Vec<Market>, AdapterE
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::market_pairs;
 
     /// The documented shape, plus a market whose symbol no suffix rule splits right
     /// (`USDEUSDT`: USDE/USDT) and one not trading.
@@ -117,10 +118,7 @@ mod tests {
     #[test]
     fn maps_trading_instruments_from_base_and_quote_coins() {
         let markets = parse_instruments_info(INSTRUMENTS_INFO).unwrap();
-        let pairs: Vec<(String, String)> = markets
-            .iter()
-            .map(|market| (market.symbol.to_string(), market.exchange_symbol.clone()))
-            .collect();
+        let pairs = market_pairs(&markets);
         assert_eq!(
             pairs,
             vec![

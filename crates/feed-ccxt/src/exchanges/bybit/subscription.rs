@@ -27,17 +27,9 @@ pub(super) fn subscribe_messages(subscriptions: &[Subscription]) -> Vec<String> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use feed_core::{Channel, Symbol};
 
     fn subscriptions(pairs: &[(&str, &str)]) -> Vec<Subscription> {
-        pairs
-            .iter()
-            .map(|(symbol, exchange_symbol)| Subscription {
-                channel: Channel::Trades,
-                symbol: Symbol::parse(symbol).unwrap(),
-                exchange_symbol: (*exchange_symbol).into(),
-            })
-            .collect()
+        crate::testing::trade_subscriptions(pairs)
     }
 
     fn json(text: &str) -> serde_json::Value {

@@ -85,6 +85,7 @@ pub(super) fn parse_products(body: &str) -> Result<Vec<Market>, AdapterError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::market_pairs;
 
     /// The documented shape, with products that are not markets: offline, trading disabled,
     /// disabled, a future, and a "-USDC" alias of a "-USD" product.
@@ -121,10 +122,7 @@ mod tests {
     #[test]
     fn maps_online_spot_products_from_base_and_quote_ids() {
         let markets = parse_products(PRODUCTS).unwrap();
-        let pairs: Vec<(String, String)> = markets
-            .iter()
-            .map(|market| (market.symbol.to_string(), market.exchange_symbol.clone()))
-            .collect();
+        let pairs = market_pairs(&markets);
         assert_eq!(
             pairs,
             vec![

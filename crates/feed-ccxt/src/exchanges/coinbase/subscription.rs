@@ -39,18 +39,12 @@ pub(super) fn subscribe_messages(subscriptions: &[Subscription]) -> Vec<String> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use feed_core::{Channel, Symbol};
+    use crate::testing::trade_subscriptions;
 
     #[test]
     fn market_trades_for_every_product_then_heartbeats() {
-        let subscriptions: Vec<Subscription> = [("BTC-USD", "BTC-USD"), ("ETH-EUR", "ETH-EUR")]
-            .into_iter()
-            .map(|(symbol, exchange_symbol)| Subscription {
-                channel: Channel::Trades,
-                symbol: Symbol::parse(symbol).unwrap(),
-                exchange_symbol: exchange_symbol.into(),
-            })
-            .collect();
+        let subscriptions: Vec<Subscription> =
+            trade_subscriptions(&[("BTC-USD", "BTC-USD"), ("ETH-EUR", "ETH-EUR")]);
         let messages: Vec<serde_json::Value> = subscribe_messages(&subscriptions)
             .iter()
             .map(|message| serde_json::from_str(message).unwrap())

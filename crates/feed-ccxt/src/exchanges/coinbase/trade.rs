@@ -180,7 +180,6 @@ fn push_trade(
 #[cfg(test)]
 mod tests {
     use std::str::FromStr;
-    use std::sync::Arc;
 
     use feed_core::Symbol;
     use rust_decimal::Decimal;
@@ -188,7 +187,8 @@ mod tests {
     use feed_core::TradeId;
 
     use super::*;
-    use crate::markets::{Market, MarketMap};
+    use crate::markets::Market;
+    use crate::testing::parse_with;
 
     /// The `market_trades` payload from Coinbase's documentation (a snapshot).
     const DOCUMENTED_MARKET_TRADES: &str = r#"{
@@ -214,19 +214,11 @@ mod tests {
     }"#;
 
     fn parse(frame: &str) -> Result<Vec<Trade>, FrameError> {
-        let markets = MarketMap::new([
+        let markets = [
             Market::new("ETH", "USD", "ETH-USD"),
             Market::new("BTC", "USD", "BTC-USD"),
-        ]);
-        let exchange: Arc<str> = "COINBASE".into();
-        let context = FrameContext {
-            markets: &markets,
-            exchange: &exchange,
-            receipt: Decimal::from_str("1676000000.5").unwrap(),
-        };
-        let mut out = Vec::new();
-        parse_frame(frame, &context, &mut out)?;
-        Ok(out)
+        ];
+        parse_with(parse_frame, &markets, "COINBASE", "1676000000.5", frame)
     }
 
     fn dec(text: &str) -> Decimal {

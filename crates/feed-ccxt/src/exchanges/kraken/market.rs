@@ -90,6 +90,7 @@ pub(super) fn parse_asset_pairs(body: &str) -> Result<Vec<Market>, AdapterError>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::market_pairs;
 
     /// The documented shape: XBT and XDG pairs (renamed for v2), a plain pair, a pair in
     /// `cancel_only`, a dark-pool pair and a pair without `wsname`.
@@ -116,10 +117,7 @@ mod tests {
     #[test]
     fn maps_online_pairs_to_v2_symbols() {
         let markets = parse_asset_pairs(ASSET_PAIRS).unwrap();
-        let pairs: Vec<(String, String)> = markets
-            .iter()
-            .map(|market| (market.symbol.to_string(), market.exchange_symbol.clone()))
-            .collect();
+        let pairs = market_pairs(&markets);
         assert_eq!(
             pairs,
             vec![

@@ -28,18 +28,12 @@ pub(super) fn subscribe_messages(subscriptions: &[Subscription]) -> Vec<String> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use feed_core::{Channel, Symbol};
+    use crate::testing::trade_subscriptions;
 
     #[test]
     fn one_subscribe_with_v2_symbols_and_no_snapshot() {
-        let subscriptions: Vec<Subscription> = [("BTC-USD", "BTC/USD"), ("DOGE-USD", "DOGE/USD")]
-            .into_iter()
-            .map(|(symbol, exchange_symbol)| Subscription {
-                channel: Channel::Trades,
-                symbol: Symbol::parse(symbol).unwrap(),
-                exchange_symbol: exchange_symbol.into(),
-            })
-            .collect();
+        let subscriptions: Vec<Subscription> =
+            trade_subscriptions(&[("BTC-USD", "BTC/USD"), ("DOGE-USD", "DOGE/USD")]);
         let messages = subscribe_messages(&subscriptions);
         assert_eq!(messages.len(), 1);
         assert_eq!(

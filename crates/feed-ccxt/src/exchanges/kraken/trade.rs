@@ -196,7 +196,6 @@ fn push_trade(
 #[cfg(test)]
 mod tests {
     use std::str::FromStr;
-    use std::sync::Arc;
 
     use feed_core::Symbol;
     use rust_decimal::Decimal;
@@ -204,7 +203,8 @@ mod tests {
     use feed_core::TradeId;
 
     use super::*;
-    use crate::markets::{Market, MarketMap};
+    use crate::markets::Market;
+    use crate::testing::parse_with;
 
     /// The trade payload from Kraken's documentation (a snapshot).
     const DOCUMENTED_TRADE: &str = r#"{
@@ -219,19 +219,11 @@ mod tests {
     }"#;
 
     fn parse(frame: &str) -> Result<Vec<Trade>, FrameError> {
-        let markets = MarketMap::new([
+        let markets = [
             Market::new("MATIC", "USD", "MATIC/USD"),
             Market::new("BTC", "USD", "BTC/USD"),
-        ]);
-        let exchange: Arc<str> = "KRAKEN".into();
-        let context = FrameContext {
-            markets: &markets,
-            exchange: &exchange,
-            receipt: Decimal::from_str("1695628177.5").unwrap(),
-        };
-        let mut out = Vec::new();
-        parse_frame(frame, &context, &mut out)?;
-        Ok(out)
+        ];
+        parse_with(parse_frame, &markets, "KRAKEN", "1695628177.5", frame)
     }
 
     fn dec(text: &str) -> Decimal {

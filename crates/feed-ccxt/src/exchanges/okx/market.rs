@@ -75,6 +75,7 @@ pub(super) fn parse_instruments(body: &str) -> Result<Vec<Market>, AdapterError>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::market_pairs;
 
     /// The documented example (first entry verbatim), instruments in other states, and a
     /// base currency with digits.
@@ -102,10 +103,7 @@ mod tests {
     #[test]
     fn maps_live_spot_instruments_from_base_and_quote_currencies() {
         let markets = parse_instruments(INSTRUMENTS).unwrap();
-        let pairs: Vec<(String, String)> = markets
-            .iter()
-            .map(|market| (market.symbol.to_string(), market.exchange_symbol.clone()))
-            .collect();
+        let pairs = market_pairs(&markets);
         assert_eq!(
             pairs,
             vec![

@@ -191,6 +191,7 @@ mod tests {
 
     use super::*;
     use crate::markets::{Market, MarketMap};
+    use crate::testing::parse_with;
 
     /// The trades push from OKX's documentation.
     const DOCUMENTED_TRADES: &str = r#"{
@@ -202,19 +203,11 @@ mod tests {
     }"#;
 
     fn parse(frame: &str) -> Result<Vec<Trade>, FrameError> {
-        let markets = MarketMap::new([
+        let markets = [
             Market::new("BTC", "USDT", "BTC-USDT"),
             Market::new("ETH", "USDT", "ETH-USDT"),
-        ]);
-        let exchange: Arc<str> = "OKX".into();
-        let context = FrameContext {
-            markets: &markets,
-            exchange: &exchange,
-            receipt: Decimal::from_str("1630048898.25").unwrap(),
-        };
-        let mut out = Vec::new();
-        parse_frame(frame, &context, &mut out)?;
-        Ok(out)
+        ];
+        parse_with(parse_frame, &markets, "OKX", "1630048898.25", frame)
     }
 
     #[test]

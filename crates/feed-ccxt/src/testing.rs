@@ -1,0 +1,55 @@
+//! Helpers for the adapters' unit tests.
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use feed_core::runtime::{FrameError, FrameReply};
+use feed_core::{Channel, Symbol, Trade};
+use rust_decimal::Decimal;
+
+use crate::adapter::{FrameContext, Subscription};
+use crate::markets::{Market, MarketMap};
+
+/// An adapter's frame parser.
+pub(crate) type FrameParser =
+    fn(&str, &FrameContext<'_>, &mut Vec<Trade>) -> Result<FrameReply, FrameError>;
+
+/// Runs `parse` on `frame` with these subscribed markets, exchange name and receipt time.
+pub(crate) fn parse_with(
+    parse: FrameParser,
+    markets: &[Market],
+    exchange: &str,
+    receipt: &str,
+    frame: &str,
+) -> Result<Vec<Trade>, FrameError> {
+    let markets = MarketMap::new(markets.iter().cloned());
+    let exchange: Arc<str> = exchange.into();
+    let context = FrameContext {
+        markets: &markets,
+        exchange: &exchange,
+        receipt: Decimal::from_str(receipt).expect("a decimal receipt time"),
+    };
+    let mut out = Vec::new();
+    parse(frame, &context, &mut out)?;
+    Ok(out)
+}
+
+/// `(normalized, exchange)` symbol pairs of a market list, in order.
+pub(crate) fn market_pairs(markets: &[Market]) -> Vec<(String, String)> {
+    markets
+        .iter()
+        .map(|market| (market.symbol.to_string(), market.exchange_symbol.clone()))
+        .collect()
+}
+
+/// TRADES subscriptions of `(normalized, exchange)` symbol pairs.
+pub(crate) fn trade_subscriptions(pairs: &[(&str, &str)]) -> Vec<Subscription> {
+    pairs
+        .iter()
+        .map(|(symbol, exchange_symbol)| Subscription {
+            channel: Channel::Trades,
+            symbol: Symbol::parse(symbol).expect("a normalized symbol"),
+            exchange_symbol: (*exchange_symbol).to_owned(),
+        })
+        .collect()
+}
