@@ -49,6 +49,8 @@ proxy:
   exchanges:
     binance:
       http: { url: "http://binance-proxy:8080", timeout_seconds: 15 }
+    coinbase:
+      direct: true
 exchanges:
   binance:
     exchange_class: CcxtFeed
@@ -62,6 +64,9 @@ exchanges:
     endpoints:
       rest: "https://127.0.0.1:8443"
       websocket: "wss://127.0.0.1:8444"
+  coinbase:
+    symbols: ["BTC-USD"]
+    channels: [TRADES]
 "#;
 
 fn route_line<'a>(stdout: &'a str, feed: &str, kind: &str) -> &'a str {
@@ -85,6 +90,11 @@ fn valid_config_prints_every_route_redacted() {
         .ends_with("socks5://user:***@10.0.0.1:1081 (timeout 30s)"));
     assert!(route_line(&run.stdout, "backpack", "http")
         .ends_with("socks5://user:***@10.0.0.1:1080 (timeout 30s)"));
+    assert!(
+        route_line(&run.stdout, "coinbase", "http").ends_with("direct"),
+        "an exchange opted out of the default"
+    );
+    assert!(route_line(&run.stdout, "coinbase", "websocket").ends_with("direct"));
     assert!(!run.stdout.contains("s3cr3t-pw") && !run.stderr.contains("s3cr3t-pw"));
 }
 

@@ -9,6 +9,8 @@
 //!   exchanges:
 //!     binance:
 //!       http: { url: "http://binance-proxy:8080", timeout_seconds: 15 }
+//!     coinbase:
+//!       direct: true      # no default proxy for this exchange
 //! ```
 
 use std::path::Path;
@@ -66,27 +68,47 @@ pub fn read_proxy_settings(reader: &mut ConfigReader<'_>, key: &str) -> ProxySet
         .value::<bool>(&join_key(key, "enabled"))
         .unwrap_or(false);
     let mut settings = ProxySettings::disabled().with_enabled(enabled);
-    if let Some(default) = read_connection_proxies(reader, &join_key(key, "default")) {
+    if let Some(default) = read_connection_proxies(reader, &join_key(key, "default"), false) {
         settings = settings.with_default(default);
     }
     let exchanges_key = join_key(key, "exchanges");
     for exchange_id in reader.keys(&exchanges_key) {
         let exchange_key = join_key(&exchanges_key, &exchange_id);
-        if let Some(proxies) = read_connection_proxies(reader, &exchange_key) {
+        if let Some(proxies) = read_connection_proxies(reader, &exchange_key, true) {
             settings = settings.with_exchange(&exchange_id, proxies);
         }
     }
     settings
 }
 
-fn read_connection_proxies(reader: &mut ConfigReader<'_>, key: &str) -> Option<ConnectionProxies> {
-    reader.section(key, &ConnectionKind::ALL.map(ConnectionKind::config_key))?;
+/// `http` and `websocket` proxies of a section; an exchange's own section (`may_be_direct`)
+/// may also say `direct: true` to opt out of the default.
+fn read_connection_proxies(
+    reader: &mut ConfigReader<'_>,
+    key: &str,
+    may_be_direct: bool,
+) -> Option<ConnectionProxies> {
+    let kinds = ConnectionKind::ALL.map(ConnectionKind::config_key);
+    let allowed: Vec<&str> = kinds
+        .iter()
+        .copied()
+        .chain(may_be_direct.then_some("direct"))
+        .collect();
+    reader.section(key, &allowed)?;
     let http = read_proxy_config(reader, &join_key(key, ConnectionKind::Http.config_key()));
     let websocket = read_proxy_config(
         reader,
         &join_key(key, ConnectionKind::Websocket.config_key()),
     );
-    Some(ConnectionProxies::new(http, websocket))
+    let direct = may_be_direct
+        && reader
+            .value::<bool>(&join_key(key, "direct"))
+            .unwrap_or(false);
+    Some(ConnectionProxies {
+        http,
+        websocket,
+        direct,
+    })
 }
 
 fn read_proxy_config(reader: &mut ConfigReader<'_>, key: &str) -> Option<ProxyConfig> {

@@ -10,13 +10,30 @@ pub struct ConnectionProxies {
     pub http: Option<ProxyConfig>,
     /// The proxy for WebSocket streams.
     pub websocket: Option<ProxyConfig>,
+    /// In an exchange's own entry: the kinds this entry names no proxy for connect directly
+    /// instead of falling back to the default (`proxy.exchanges.ID.direct: true`).
+    pub direct: bool,
 }
 
 impl ConnectionProxies {
     /// Separate proxies (or none) for each kind.
     #[must_use]
     pub fn new(http: Option<ProxyConfig>, websocket: Option<ProxyConfig>) -> Self {
-        ConnectionProxies { http, websocket }
+        ConnectionProxies {
+            http,
+            websocket,
+            direct: false,
+        }
+    }
+
+    /// An exchange entry that connects directly whatever the default says.
+    #[must_use]
+    pub fn direct() -> Self {
+        ConnectionProxies {
+            http: None,
+            websocket: None,
+            direct: true,
+        }
     }
 
     /// The same proxy for HTTP and WebSocket.
@@ -25,6 +42,7 @@ impl ConnectionProxies {
         ConnectionProxies {
             http: Some(proxy.clone()),
             websocket: Some(proxy),
+            direct: false,
         }
     }
 
@@ -34,6 +52,7 @@ impl ConnectionProxies {
         ConnectionProxies {
             http: Some(proxy),
             websocket: None,
+            direct: false,
         }
     }
 
@@ -43,6 +62,7 @@ impl ConnectionProxies {
         ConnectionProxies {
             http: None,
             websocket: Some(proxy),
+            direct: false,
         }
     }
 
@@ -55,8 +75,10 @@ impl ConnectionProxies {
         }
     }
 
-    /// Fills in each kind `other` names, keeping ours where `other` has none.
+    /// Fills in each kind `other` names, keeping ours where `other` has none; `direct` once
+    /// either says so.
     pub fn overlay(&mut self, other: ConnectionProxies) {
+        self.direct |= other.direct;
         if other.http.is_some() {
             self.http = other.http;
         }

@@ -9,7 +9,7 @@ use crate::proxies::ConnectionProxies;
 /// Which proxy each exchange's connections take.
 ///
 /// Resolution ([`ProxySettings::get_proxy`]): the exchange's own entry for that connection
-/// kind, else the default's, else none (direct). When `enabled` is false nothing is proxied.
+/// kind, else the default's (unless the exchange's entry says `direct`), else none (direct). When `enabled` is false nothing is proxied.
 /// Exchange ids match case-insensitively.
 ///
 /// # Examples
@@ -110,9 +110,14 @@ impl ProxySettings {
         if !self.enabled {
             return None;
         }
-        self.exchange_proxies(exchange_id)
-            .and_then(|own| own.get(kind))
-            .or_else(|| self.default.as_ref().and_then(|default| default.get(kind)))
+        let own = self.exchange_proxies(exchange_id);
+        if let Some(proxy) = own.and_then(|own| own.get(kind)) {
+            return Some(proxy);
+        }
+        if own.is_some_and(|own| own.direct) {
+            return None;
+        }
+        self.default.as_ref().and_then(|default| default.get(kind))
     }
 }
 
@@ -181,6 +186,31 @@ mod tests {
         let upper = ProxySettings::enabled()
             .with_exchange("OKX", ConnectionProxies::both(proxy("socks5h://okx:1")));
         assert!(upper.get_proxy("okx", ConnectionKind::Websocket).is_some());
+    }
+
+    #[test]
+    fn a_direct_exchange_entry_opts_out_of_the_default() {
+        let settings = design_settings()
+            .with_exchange("coinbase", ConnectionProxies::direct())
+            .with_exchange(
+                "okx",
+                ConnectionProxies {
+                    http: Some(proxy("http://okx-proxy:8080")),
+                    ..ConnectionProxies::direct()
+                },
+            );
+        for kind in ConnectionKind::ALL {
+            assert_eq!(route(&settings, "coinbase", kind), None, "{kind}");
+        }
+        assert_eq!(
+            route(&settings, "okx", ConnectionKind::Http).as_deref(),
+            Some("http://okx-proxy:8080")
+        );
+        assert_eq!(route(&settings, "okx", ConnectionKind::Websocket), None);
+        assert_eq!(
+            route(&settings, "kraken", ConnectionKind::Websocket).as_deref(),
+            Some("socks5://proxy:1081")
+        );
     }
 
     #[test]

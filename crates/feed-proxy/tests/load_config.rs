@@ -304,3 +304,36 @@ fn a_missing_file_is_one_clear_problem() {
         "config file not found (from /nonexistent/feed.yaml)"
     );
 }
+
+#[test]
+fn an_exchange_can_opt_out_of_the_default_with_direct() {
+    let yaml = format!("{DESIGN_YAML}    coinbase:\n      direct: true\n");
+    let settings = load(&yaml, &[]).unwrap();
+    assert_eq!(route(&settings, "coinbase", ConnectionKind::Http), "direct");
+    assert_eq!(
+        route(&settings, "coinbase", ConnectionKind::Websocket),
+        "direct"
+    );
+    assert_eq!(
+        route(&settings, "kraken", ConnectionKind::Http),
+        "socks5://proxy:1080 (timeout 30s)"
+    );
+    let from_env = load(
+        DESIGN_YAML,
+        &[("FEED_PROXY__EXCHANGES__KRAKEN__DIRECT", "true")],
+    )
+    .unwrap();
+    assert_eq!(
+        route(&from_env, "kraken", ConnectionKind::Websocket),
+        "direct"
+    );
+    let problems = load(
+        "proxy:\n  enabled: true\n  default:\n    direct: true\n",
+        &[],
+    )
+    .unwrap_err();
+    assert!(
+        problems[0].starts_with("proxy.default.direct: unknown key 'direct'"),
+        "{problems:?}"
+    );
+}
