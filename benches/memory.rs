@@ -2,6 +2,10 @@
 //! per trade on the client's hot path (socket -> frame -> Trade -> callback).
 //!
 //!   cargo bench --bench memory            (FRAMES=2000000 for a shorter run)
+//!   ROUTE=dante cargo bench --bench memory  (or ROUTE=tinyproxy: through a real proxy)
+//!
+//! It also reports the client thread's CPU time per trade, which shows what a route costs
+//! feedhandler itself, apart from the proxy daemon's own CPU.
 //!
 //! The loopback server runs on its own runtime thread; only allocations made on the client
 //! runtime's thread are counted (a counting global allocator with a per-thread switch).
@@ -57,6 +61,22 @@ unsafe impl GlobalAlloc for CountingAllocator {
 #[global_allocator]
 static GLOBAL: CountingAllocator = CountingAllocator;
 
+/// CPU seconds (user + system) the calling thread has used, from /proc (clock ticks of 10 ms).
+fn thread_cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |index: usize| {
+        fields
+            .get(index)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of stat, i.e. 11 and 12 after the name.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 /// Resident and peak resident memory of this process, in KiB.
 fn rss_kib() -> (u64, u64) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -85,6 +105,28 @@ fn main() {
         .build()
         .expect("server runtime");
     let exchange = server_runtime.block_on(loopback::LoopbackBinance::start());
+    let route = std::env::var("ROUTE").unwrap_or_else(|_| "direct".into());
+    let proxy = match route.as_str() {
+        "dante" => Some(
+            feed_testkit::proxies::start_dante(feed_testkit::proxies::DANTE_EGRESS)
+                .expect("start danted"),
+        ),
+        "tinyproxy" => Some(
+            feed_testkit::proxies::start_tinyproxy(
+                feed_testkit::proxies::TinyproxyOptions::default(),
+            )
+            .expect("start tinyproxy"),
+        ),
+        _ => None,
+    };
+    let settings = match proxy.as_ref().map(|proxy| proxy.proxy_url()) {
+        Some(url) => feedhandler::ProxySettings::enabled().with_default(
+            feedhandler::ConnectionProxies::both(
+                feedhandler::ProxyConfig::new(&url).expect("proxy url"),
+            ),
+        ),
+        None => feedhandler::ProxySettings::disabled(),
+    };
     exchange.set_frames_per_connection(frames);
     let client_runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -114,7 +156,8 @@ fn main() {
         )
         .expect("feed")
         .with_rest_endpoint(format!("http://127.0.0.1:{}", exchange.rest.port()))
-        .with_websocket_endpoint(format!("ws://127.0.0.1:{}/ws", exchange.ws.port())),
+        .with_websocket_endpoint(format!("ws://127.0.0.1:{}/ws", exchange.ws.port()))
+        .with_proxy_settings(settings),
         Callbacks::new().on_trade(move |trade: &Trade| {
             std::hint::black_box(trade);
             let count = counter.fetch_add(1, Ordering::Relaxed) + 1;
@@ -134,15 +177,25 @@ fn main() {
         }),
     );
     let started = Instant::now();
+    let cpu_before = thread_cpu_seconds();
     client_runtime.block_on(async {
         COUNTED.with(|counted| counted.set(true));
         handler.run().await.expect("the feed starts");
         COUNTED.with(|counted| counted.set(false));
     });
     let elapsed = started.elapsed();
+    let client_cpu = thread_cpu_seconds() - cpu_before;
     let (rss, peak) = rss_kib();
     let samples = samples.lock().map(|s| s.clone()).unwrap_or_default();
-    println!("memory: {frames} frames in {:.2} s ({:.2} M trades/s) over loopback ws://, one client thread", elapsed.as_secs_f64(), frames as f64 / elapsed.as_secs_f64() / 1e6);
+    println!(
+        "memory: {frames} frames in {:.2} s ({:.2} M trades/s) over loopback ws://, route {route}, one client thread",
+        elapsed.as_secs_f64(),
+        frames as f64 / elapsed.as_secs_f64() / 1e6
+    );
+    println!(
+        "memory: client thread CPU {client_cpu:.2} s = {:.0} ns per trade",
+        client_cpu * 1e9 / frames as f64
+    );
     println!("memory: RSS by trades received (KiB):");
     for (count, rss, _) in &samples {
         println!("memory:   {count:>10}  {rss}");
