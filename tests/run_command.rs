@@ -206,3 +206,47 @@ async fn two_exchanges_one_proxied_one_direct_in_one_run() {
         "okx WebSocket direct"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_stops_cleanly_with_a_summary() {
+    let standin = binance_standin(3).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = binance_config(dir.path(), &standin, "");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_feedhandler"))
+        .args(["run", &config.display().to_string()])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start feedhandler");
+    // Wait until the three trades have arrived at the exchange's side of things: the
+    // stand-in saw the subscription.
+    for _ in 0..200 {
+        if !standin.received().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success());
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("ctrl-c: stopping feeds"), "{stderr}");
+    assert!(
+        stderr.contains("summary: feed=binance exchange=binance trades=3"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("summary: 3 trades written to stdout"),
+        "{stderr}"
+    );
+    assert_eq!(trades(&String::from_utf8_lossy(&output.stdout)).len(), 3);
+}

@@ -128,6 +128,15 @@ pub(crate) async fn run_feeds(
     match outcome {
         Ok(reports) => {
             print_summary(&reports);
+            let destination = config
+                .output
+                .file
+                .as_ref()
+                .map_or_else(|| "stdout".to_owned(), |file| file.display().to_string());
+            say!(
+                "summary: {} trades written to {destination}",
+                writer.written()
+            );
             if reports.iter().all(|report| report.outcome.is_ok()) {
                 exit::OK
             } else {
