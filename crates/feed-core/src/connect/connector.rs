@@ -126,18 +126,33 @@ impl ExchangeConnector {
     /// [`ConnectError`] naming the stage that failed; when a proxy is configured and fails,
     /// no direct connection is attempted.
     pub async fn websocket(&self, url: &str) -> Result<ExchangeWebSocket, ConnectError> {
+        self.websocket_with_route(url)
+            .await
+            .map(|(socket, _route)| socket)
+    }
+
+    /// As [`ExchangeConnector::websocket`], also returning the route the connection took
+    /// (resolved once, for connecting and for reporting alike).
+    ///
+    /// # Errors
+    /// As [`ExchangeConnector::websocket`].
+    pub async fn websocket_with_route(
+        &self,
+        url: &str,
+    ) -> Result<(ExchangeWebSocket, Route), ConnectError> {
         let kind = ConnectionKind::Websocket;
         let route = self.route(kind);
         let (url, target) =
             Target::parse(url).map_err(|stage| self.error(kind, &route, url.to_owned(), stage))?;
         let span = tracing::debug_span!("connect", exchange = %self.exchange, kind = %kind, route = %route, target = %target.authority());
-        async {
+        let socket = async {
             let stream = open_stream(&route, &target, &self.tls(), &self.timeouts).await?;
             upgrade(&url, stream, self.limits, self.timeouts.websocket_handshake).await
         }
         .instrument(span)
         .await
-        .map_err(|stage| self.error(kind, &route, target.authority(), stage))
+        .map_err(|stage| self.error(kind, &route, target.authority(), stage))?;
+        Ok((socket, route))
     }
 
     /// GETs `url` along the exchange's HTTP route and returns the body of a 2xx answer.

@@ -21,7 +21,6 @@ use super::shutdown::ShutdownSignal;
 use super::stats::FeedStats;
 use crate::connect::{ExchangeConnector, ExchangeWebSocket};
 use crate::types::{now_seconds, Trade};
-use crate::ConnectionKind;
 
 /// How a connection ended.
 enum SessionEnd {
@@ -109,8 +108,8 @@ impl FeedTask {
 
     async fn connect_and_subscribe(&mut self) -> Result<ExchangeWebSocket, FeedError> {
         let url = self.feed.websocket_url();
-        let mut socket = self.connector.websocket(&url).await?;
-        let route = self.connector.route(ConnectionKind::Websocket).to_string();
+        let (mut socket, route) = self.connector.websocket_with_route(&url).await?;
+        let route = route.to_string();
         tracing::info!(%route, "connected");
         self.stats.add_connection(route);
         for message in self.feed.subscribe_messages() {
