@@ -1,10 +1,12 @@
-//! Frame -> normalized Trade, per adapter, on realistic frames (criterion; one core).
+//! Frame -> normalized Trade, per adapter, through the adapter's live session, on realistic
+//! frames (criterion; one core).
 //!
 //!   cargo bench --bench parse
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use feedhandler::feed_ccxt::CcxtFeed;
+use feedhandler::feed_core::runtime::{FeedSession, Frame, SessionOutput};
 use rust_decimal::Decimal;
 
 mod fixtures;
@@ -15,14 +17,16 @@ fn bench_adapters(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     for fixture in fixtures::all() {
         let feed = CcxtFeed::replay(fixture.exchange, fixture.markets).expect("markets parse");
-        let mut out = Vec::with_capacity(8);
+        let mut session = feed.new_session().expect("markets loaded");
+        let mut out = SessionOutput::default();
         // Every fixture frame must yield its trades: a benchmark of errors would be worthless.
         for frame in &fixture.frames {
             out.clear();
-            feed.parse(frame, receipt, &mut out)
+            session
+                .frame(Frame::Text(frame), receipt, &mut out)
                 .expect("fixture frame parses");
             assert_eq!(
-                out.len(),
+                out.events.len(),
                 fixture.trades_per_frame,
                 "{}: {frame}",
                 fixture.exchange
@@ -34,7 +38,7 @@ fn bench_adapters(c: &mut Criterion) {
                 out.clear();
                 let frame = &fixture.frames[index % fixture.frames.len()];
                 index += 1;
-                let _ = feed.parse(black_box(frame), receipt, &mut out);
+                let _ = session.frame(Frame::Text(black_box(frame)), receipt, &mut out);
                 black_box(&out);
             });
         });

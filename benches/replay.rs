@@ -8,6 +8,7 @@ use std::io::Cursor;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use feedhandler::cli::replay::replay;
 use feedhandler::feed_ccxt::CcxtFeed;
+use feedhandler::replay::ReplaySession;
 
 mod fixtures;
 
@@ -26,7 +27,8 @@ fn bench_replay(c: &mut Criterion) {
     group.bench_function("binance_100k_frames_to_json_lines", |b| {
         b.iter(|| {
             output.clear();
-            let counts = replay(&feed, Cursor::new(&input), &mut output).expect("replay");
+            let mut session = ReplaySession::new(feed.new_session().expect("markets loaded"));
+            let counts = replay(&mut session, Cursor::new(&input), &mut output).expect("replay");
             assert_eq!(counts.trades, FRAMES);
             black_box(&output);
         });

@@ -12,13 +12,13 @@ use std::time::Duration;
 
 use feed_testkit::{CannedResponse, ExchangeScript, ScriptedExchange};
 use feedhandler::feed_ccxt::{
-    register_adapter, AdapterError, CcxtFeed, DefaultEndpoints, ExchangeAdapter, FrameContext,
-    Market, Subscription,
+    register_adapter, Ack, AckBy, AdapterError, CcxtFeed, DefaultEndpoints, ExchangeAdapter,
+    FrameContext, Market, ParsedFrame, SubscribeRequest, Subscription,
 };
 use feedhandler::feed_core::connect::{client_config, load_ca_file};
-use feedhandler::feed_core::runtime::{Callbacks, FeedHandler, FrameError, FrameReply};
+use feedhandler::feed_core::runtime::{Callbacks, FeedHandler, FrameError};
 use feedhandler::feed_core::types::millis_to_seconds;
-use feedhandler::feed_core::{Side, TradeId};
+use feedhandler::feed_core::{Event, Side, TradeId};
 use feedhandler::{Channel, Symbol, Trade};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -38,11 +38,14 @@ struct Pair {
     live: bool,
 }
 
-/// Acme's trade frame: `{"type":"fill","pair":"btc_eur","px":"61000.5","sz":"0.01","taker":"buy","id":77,"t":1700000000123}`
+/// Acme's frames: the acknowledgement `{"type":"watching","pairs":["btc_eur"]}` and trades
+/// `{"type":"fill","pair":"btc_eur","px":"61000.5","sz":"0.01","taker":"buy","id":77,"t":1700000000123}`
 #[derive(Deserialize)]
 struct Fill<'a> {
     #[serde(rename = "type")]
     kind: &'a str,
+    #[serde(default, borrow)]
+    pairs: Vec<&'a str>,
     pair: Option<&'a str>,
     px: Option<&'a str>,
     sz: Option<&'a str>,
@@ -83,34 +86,48 @@ impl ExchangeAdapter for Acme {
             .collect())
     }
 
-    fn subscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<String> {
+    /// One `watch` for every pair; Acme answers with `watching` naming each pair, so the
+    /// session waits for those acknowledgements (a pair left out is a rejected subscription).
+    fn subscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<SubscribeRequest> {
         let pairs: Vec<&str> = subscriptions
             .iter()
             .map(|s| s.exchange_symbol.as_str())
             .collect();
-        vec![serde_json::json!({"op": "watch", "pairs": pairs}).to_string()]
+        let message = serde_json::json!({"op": "watch", "pairs": pairs}).to_string();
+        let all: Vec<&Subscription> = subscriptions.iter().collect();
+        vec![SubscribeRequest::new(message, &all, AckBy::Topic)]
     }
 
     fn parse_frame(
         &self,
         frame: &str,
         context: &FrameContext<'_>,
-        out: &mut Vec<Trade>,
-    ) -> Result<FrameReply, FrameError> {
+        out: &mut ParsedFrame,
+    ) -> Result<(), FrameError> {
         let fill: Fill<'_> =
             serde_json::from_str(frame).map_err(|e| FrameError::Malformed(e.to_string()))?;
+        if fill.kind == "watching" {
+            for pair in fill.pairs {
+                out.acks.push(Ack::Topic {
+                    channel: Channel::Trades,
+                    exchange_symbol: pair.to_owned(),
+                    outcome: Ok(()),
+                });
+            }
+            return Ok(());
+        }
         if fill.kind != "fill" {
-            return Ok(FrameReply::NONE); // "watching", "heartbeat", ...
+            return Ok(()); // "heartbeat", ...
         }
         let missing = || FrameError::Malformed("fill without a field".into());
         let Some(symbol) = context.markets.symbol(fill.pair.ok_or_else(missing)?) else {
-            return Ok(FrameReply::NONE);
+            return Ok(());
         };
         let decimal = |text: Option<&str>| -> Result<Decimal, FrameError> {
             Decimal::from_str(text.ok_or_else(missing)?)
                 .map_err(|e| FrameError::Malformed(e.to_string()))
         };
-        out.push(Trade {
+        out.events.push(Event::Trade(Trade {
             exchange: context.exchange.clone(),
             symbol: symbol.clone(),
             side: if fill.taker == Some("sell") {
@@ -123,8 +140,8 @@ impl ExchangeAdapter for Acme {
             id: fill.id.map(TradeId::Number),
             timestamp: millis_to_seconds(fill.t.ok_or_else(missing)?),
             receipt_timestamp: context.receipt,
-        });
-        Ok(FrameReply::NONE)
+        }));
+        Ok(())
     }
 }
 

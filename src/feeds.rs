@@ -14,7 +14,8 @@ pub fn build_feed(config: &FeedConfig) -> Result<CcxtFeed, String> {
         config.symbols.clone(),
         config.channels.clone(),
     )
-    .map_err(|error| format!("exchanges.{}: {error}", config.name))?;
+    .map_err(|error| format!("exchanges.{}: {error}", config.name))?
+    .with_book_depth(config.book_depth);
     if let Some(rest) = &config.endpoints.rest {
         feed = feed.with_rest_endpoint(rest.as_str());
     }

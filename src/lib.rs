@@ -17,6 +17,7 @@ pub mod config;
 pub mod demo;
 pub mod feeds;
 pub mod output;
+pub mod replay;
 
 pub use feed_ccxt;
 pub use feed_core;

@@ -45,7 +45,7 @@ fn frames_become_json_lines_exactly_as_sent() {
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 2);
     assert!(
-        lines[0].starts_with(r#"{"exchange":"BINANCE","symbol":"BTC-USDT","side":"buy","amount":"0.50000000","price":"37000.10","id":"123","timestamp":1700000000.123,"receipt_timestamp":"#),
+        lines[0].starts_with(r#"{"exchange":"BINANCE","symbol":"BTC-USDT","channel":"trades","side":"buy","amount":"0.50000000","price":"37000.10","id":"123","timestamp":1700000000.123,"receipt_timestamp":"#),
         "{}",
         lines[0]
     );

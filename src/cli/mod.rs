@@ -38,8 +38,8 @@ pub enum Command {
         /// The YAML config file; FEED_* environment variables apply on top.
         config: PathBuf,
     },
-    /// Run every feed of a config: trades as JSON lines on stdout (or `output.file`), logs on
-    /// stderr (RUST_LOG sets the level).
+    /// Run every feed of a config: events (trades, books, gaps) as JSON lines on stdout (or
+    /// `output.file`), logs on stderr (RUST_LOG sets the level).
     Run {
         /// The YAML config file; FEED_* environment variables apply on top.
         config: PathBuf,
@@ -50,8 +50,9 @@ pub enum Command {
         #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
         duration: Option<f64>,
     },
-    /// Parse recorded WebSocket frames (one per line) with an exchange's live parser and print
-    /// the trades as JSON lines.
+    /// Run a recording (WebSocket frames one per line, plus `REST <url> <body>` lines for
+    /// snapshots and `BINARY <base64>` lines) through an exchange's live session and print
+    /// the events (trades, books, gaps) as JSON lines.
     Replay {
         /// The exchange id (binance, backpack, coinbase, kraken, bybit, okx, ...).
         #[arg(long)]
@@ -59,9 +60,16 @@ pub enum Command {
         /// The body of the exchange's REST market-list response.
         #[arg(long, value_name = "FILE")]
         markets: PathBuf,
-        /// The frames, one per line (stdin when absent).
+        /// The recording, one item per line (stdin when absent).
         #[arg(long, value_name = "FILE")]
         input: Option<PathBuf>,
+        /// Only these channels, comma-separated (TRADES,L2_BOOK); every channel the adapter
+        /// has when absent.
+        #[arg(long, value_name = "LIST", value_delimiter = ',')]
+        channels: Vec<String>,
+        /// Book levels per side delivered.
+        #[arg(long, value_name = "N")]
+        book_depth: Option<usize>,
     },
     /// Start an embedded simulated exchange (Binance's wire format over wss://) and stream its
     /// trades through the normal code path; needs no internet.
@@ -125,7 +133,28 @@ pub fn main() -> i32 {
             exchange,
             markets,
             input,
-        } => replay::run(&exchange, &markets, input.as_deref()),
+            channels,
+            book_depth,
+        } => {
+            let channels: Result<Vec<feed_core::Channel>, _> =
+                channels.iter().map(|channel| channel.parse()).collect();
+            match (channels, book_depth) {
+                (Err(error), _) => usage_error(&format!("--channels: {error}")),
+                (_, Some(depth)) if !(1..=crate::config::MAX_BOOK_DEPTH).contains(&depth) => {
+                    usage_error(&format!(
+                        "--book-depth must be from 1 to {}",
+                        crate::config::MAX_BOOK_DEPTH
+                    ))
+                }
+                (Ok(channels), book_depth) => replay::run(&replay::ReplayOptions {
+                    exchange: &exchange,
+                    markets: &markets,
+                    input: input.as_deref(),
+                    channels,
+                    book_depth,
+                }),
+            }
+        }
         Command::Demo {
             max_trades,
             duration,

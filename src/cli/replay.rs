@@ -1,36 +1,61 @@
-//! `feedhandler replay --exchange ID --markets FILE [--input FILE]`: recorded frames through
-//! the live parser, trades out as JSON lines.
+//! `feedhandler replay --exchange ID --markets FILE [--input FILE] [--channels LIST]
+//! [--book-depth N]`: a recording through the exchange's live session (see
+//! [`crate::replay`] for the recording format), events out as JSON lines.
 
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 
 use feed_ccxt::CcxtFeed;
-use feed_core::runtime::FrameError;
-use feed_core::types::now_seconds;
+use feed_core::{Channel, Event, EventKind};
 
 use crate::cli::exit;
+use crate::replay::{LineOutcome, ReplaySession};
 
 /// How many characters of a bad frame an error message shows.
 const SHOWN_FRAME_CHARS: usize = 120;
 
+/// What to replay.
+#[derive(Debug, Clone)]
+pub struct ReplayOptions<'a> {
+    /// The exchange id.
+    pub exchange: &'a str,
+    /// The market list body's file.
+    pub markets: &'a Path,
+    /// The recording (stdin when `None`).
+    pub input: Option<&'a Path>,
+    /// Only these channels (every channel the adapter has when empty).
+    pub channels: Vec<Channel>,
+    /// Book levels per side.
+    pub book_depth: Option<usize>,
+}
+
 /// Runs the replay; returns the exit code: 0 when every frame parsed, 1 when any frame could
 /// not be parsed, 2 for unusable arguments or files.
-pub fn run(exchange: &str, markets: &Path, input: Option<&Path>) -> i32 {
-    let markets_body = match std::fs::read_to_string(markets) {
+pub fn run(options: &ReplayOptions<'_>) -> i32 {
+    let markets_body = match std::fs::read_to_string(options.markets) {
         Ok(body) => body,
         Err(error) => {
-            say!("error: --markets {}: {error}", markets.display());
+            say!("error: --markets {}: {error}", options.markets.display());
             return exit::USAGE;
         }
     };
-    let feed = match CcxtFeed::replay(exchange, &markets_body) {
-        Ok(feed) => feed,
+    let feed = CcxtFeed::replay(options.exchange, &markets_body).and_then(|feed| {
+        let feed =
+            feed.with_book_depth(options.book_depth.unwrap_or(feed_ccxt::DEFAULT_BOOK_DEPTH));
+        if options.channels.is_empty() {
+            Ok(feed)
+        } else {
+            feed.with_channels(options.channels.clone())
+        }
+    });
+    let session = match feed.and_then(|feed| feed.new_session()) {
+        Ok(session) => session,
         Err(error) => {
             say!("error: {error}");
             return exit::USAGE;
         }
     };
-    let reader: Box<dyn BufRead> = match input {
+    let reader: Box<dyn BufRead> = match options.input {
         None => Box::new(io::stdin().lock()),
         Some(path) => match std::fs::File::open(path) {
             Ok(file) => Box::new(BufReader::with_capacity(1 << 16, file)),
@@ -40,19 +65,25 @@ pub fn run(exchange: &str, markets: &Path, input: Option<&Path>) -> i32 {
             }
         },
     };
+    let mut replay_session = ReplaySession::new(session);
     match replay(
-        &feed,
+        &mut replay_session,
         reader,
         &mut BufWriter::with_capacity(1 << 16, io::stdout().lock()),
     ) {
         Ok(counts) => {
             say!(
-                "replay: {} frames, {} trades, {} malformed, {} exchange errors",
+                "replay: {} frames, {} trades, {} malformed, {} exchange errors, {} books, {} gaps",
                 counts.frames,
                 counts.trades,
                 counts.malformed,
-                counts.exchange_errors
+                counts.exchange_errors,
+                counts.books,
+                counts.gaps
             );
+            for request in replay_session.unanswered() {
+                say!("replay: no REST line answered the request for {request}: that book never synced");
+            }
             if counts.malformed > 0 {
                 exit::FAILURE
             } else {
@@ -74,24 +105,28 @@ pub struct ReplayCounts {
     pub frames: u64,
     /// Trades written.
     pub trades: u64,
-    /// Frames that did not parse.
+    /// Book updates written.
+    pub books: u64,
+    /// Gaps written.
+    pub gaps: u64,
+    /// Lines that did not parse.
     pub malformed: u64,
     /// Error frames the exchange had sent.
     pub exchange_errors: u64,
 }
 
-/// Parses every line of `input` as a frame and writes the trades to `output`; problems go to
-/// stderr with their line number.
+/// Feeds every line of `input` to the session and writes the data events to `output`;
+/// problems go to stderr with their line number.
 ///
 /// # Errors
 /// Reading the input or writing the output failed.
 pub fn replay(
-    feed: &CcxtFeed,
+    session: &mut ReplaySession,
     mut input: impl BufRead,
     output: &mut impl Write,
 ) -> io::Result<ReplayCounts> {
     let mut counts = ReplayCounts::default();
-    let mut trades = Vec::with_capacity(16);
+    let mut events: Vec<Event> = Vec::with_capacity(16);
     let mut raw = Vec::with_capacity(512);
     let mut json = Vec::with_capacity(256);
     let mut line_number = 0_u64;
@@ -108,27 +143,33 @@ pub fn replay(
             continue;
         };
         let frame = text.trim_end_matches(['\n', '\r']);
-        if frame.trim().is_empty() {
-            continue;
-        }
-        counts.frames += 1;
-        trades.clear();
-        match feed.parse(frame, now_seconds(), &mut trades) {
-            Ok(_) => {}
-            Err(FrameError::Malformed(reason)) => {
+        match session.line(frame, &mut events) {
+            LineOutcome::Skipped => continue,
+            LineOutcome::Handled => {}
+            LineOutcome::Malformed(reason) => {
                 counts.malformed += 1;
                 say!("line {line_number}: {reason}: {}", shown(frame));
             }
-            Err(FrameError::Exchange(message)) => {
+            LineOutcome::Unreadable(reason) => {
+                counts.malformed += 1;
+                say!("line {line_number}: {reason}");
+            }
+            LineOutcome::ExchangeError(message) => {
                 counts.exchange_errors += 1;
                 say!("line {line_number}: the exchange reported an error: {message}");
             }
         }
-        for trade in &trades {
+        counts.frames += 1;
+        for event in events.drain(..) {
+            match event.kind() {
+                EventKind::Trade => counts.trades += 1,
+                EventKind::Book => counts.books += 1,
+                EventKind::Gap => counts.gaps += 1,
+                _ => continue,
+            }
             json.clear();
-            trade.write_json_line(&mut json);
+            event.write_json_line(&mut json);
             output.write_all(&json)?;
-            counts.trades += 1;
         }
     }
     output.flush()?;

@@ -1,5 +1,5 @@
 //! `feedhandler run CONFIG [--max-trades N] [--duration SECS]`: every feed of a config,
-//! trades as JSON lines, logs and a summary on stderr.
+//! events (trades, books, gaps) as JSON lines, logs and a summary on stderr.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -7,12 +7,12 @@ use std::time::Duration;
 
 use feed_core::connect::{init_proxy_system, init_tls_roots};
 use feed_core::runtime::{Callbacks, FeedHandler, FeedReport};
-use feed_core::Trade;
+use feed_core::{Event, EventKind};
 
 use crate::cli::exit;
 use crate::config::AppConfig;
 use crate::feeds::build_feed;
-use crate::output::{TradeWriter, Written};
+use crate::output::{EventWriter, Written};
 
 /// When to stop besides ctrl-c.
 #[derive(Debug, Clone, Copy, Default)]
@@ -68,29 +68,30 @@ pub(crate) async fn run_feeds(
 ) -> i32 {
     init_proxy_system(config.proxy.clone());
     let writer = match &config.output.file {
-        Some(file) => match TradeWriter::append_to(file, rules.max_trades) {
+        Some(file) => match EventWriter::append_to(file, rules.max_trades) {
             Ok(writer) => writer,
             Err(error) => {
                 say!("error: output.file {}: {error}", file.display());
                 return exit::USAGE;
             }
         },
-        None => TradeWriter::stdout(rules.max_trades),
+        None => EventWriter::stdout(rules.max_trades),
     };
     let writer = Arc::new(writer);
     let mut handler = customize(FeedHandler::new());
     let stop = handler.shutdown_handle();
     let sink = {
         let (writer, stop) = (Arc::clone(&writer), stop.clone());
-        Callbacks::new().on_trade(move |trade: &Trade| match writer.write(trade) {
-            Ok(Written::Yes | Written::OverLimit) => Ok(()),
+        let data = [EventKind::Trade, EventKind::Book, EventKind::Gap];
+        Callbacks::new().on_event(&data, move |event: &Event| match writer.write(event) {
+            Ok(Written::Yes | Written::Skipped) => Ok(()),
             Ok(Written::Last) => {
                 stop.shutdown();
                 Ok(())
             }
             Err(error) => {
                 stop.shutdown();
-                Err(format!("writing trades failed: {error}"))
+                Err(format!("writing output failed: {error}"))
             }
         })
     };
@@ -133,8 +134,13 @@ pub(crate) async fn run_feeds(
                 .file
                 .as_ref()
                 .map_or_else(|| "stdout".to_owned(), |file| file.display().to_string());
+            let stats = reports.iter().map(|report| &report.stats);
+            let (books, gaps) = stats.fold((0, 0), |(books, gaps), stats| {
+                (books + stats.books, gaps + stats.gaps)
+            });
             say!(
-                "summary: {} trades written to {destination}",
+                "summary: {} trades written to {destination} ({} lines in all; books delivered: {books}, gaps: {gaps})",
+                writer.trades(),
                 writer.written()
             );
             if reports.iter().all(|report| report.outcome.is_ok()) {
@@ -154,10 +160,13 @@ fn print_summary(reports: &[FeedReport]) {
     for report in reports {
         let stats = &report.stats;
         say!(
-            "summary: feed={} exchange={} trades={} frames={} reconnects={} parse_errors={} exchange_errors={} callback_errors={} route={}",
+            "summary: feed={} exchange={} trades={} books={} gaps={} rejected={} frames={} reconnects={} parse_errors={} exchange_errors={} callback_errors={} route={}",
             report.name,
             report.exchange,
             stats.trades,
+            stats.books,
+            stats.gaps,
+            stats.rejected,
             stats.frames,
             stats.reconnects,
             stats.parse_errors,

@@ -6,7 +6,8 @@
 //!     exchange_class: CcxtFeed    # optional; CcxtFeed is the only class today
 //!     exchange_id: backpack       # optional; defaults to the feed's name
 //!     symbols: ["BTC-USDT"]
-//!     channels: [TRADES]
+//!     channels: [TRADES, L2_BOOK]
+//!     book_depth: 10              # optional: book levels per side delivered (1-1000)
 //!     endpoints:                  # optional: replace the documented base URLs
 //!       rest: "https://127.0.0.1:8443"
 //!       websocket: "wss://127.0.0.1:8444"
@@ -30,6 +31,8 @@ pub struct FeedConfig {
     pub symbols: Vec<Symbol>,
     /// Channels.
     pub channels: Vec<Channel>,
+    /// Book levels per side delivered (`L2_BOOK`).
+    pub book_depth: usize,
     /// Base URL overrides.
     pub endpoints: EndpointOverrides,
 }
@@ -64,6 +67,7 @@ fn read_feed(reader: &mut ConfigReader<'_>, key: &str, name: &str) -> Option<Fee
             "exchange_id",
             "symbols",
             "channels",
+            "book_depth",
             "endpoints",
         ],
     )?;
@@ -90,6 +94,7 @@ fn read_feed(reader: &mut ConfigReader<'_>, key: &str, name: &str) -> Option<Fee
     let channels = read_list(reader, &join_key(key, "channels"), |text| {
         text.parse::<Channel>().map_err(|error| error.to_string())
     });
+    let book_depth = read_book_depth(reader, &join_key(key, "book_depth"));
     let endpoints = read_endpoints(reader, &join_key(key, "endpoints"));
     let id_key = if reader.contains(&id_key) {
         id_key
@@ -108,8 +113,31 @@ fn read_feed(reader: &mut ConfigReader<'_>, key: &str, name: &str) -> Option<Fee
         exchange_id,
         symbols: symbols?,
         channels: channels?,
+        book_depth,
         endpoints,
     })
+}
+
+/// The most book levels per side a feed may ask for.
+pub const MAX_BOOK_DEPTH: usize = 1000;
+
+/// `book_depth`: a whole number from 1 to [`MAX_BOOK_DEPTH`]; the default when absent.
+fn read_book_depth(reader: &mut ConfigReader<'_>, key: &str) -> usize {
+    let default = feed_ccxt::DEFAULT_BOOK_DEPTH;
+    if !reader.contains(key) {
+        return default;
+    }
+    match reader.value::<i64>(key) {
+        Some(depth) if (1..=MAX_BOOK_DEPTH as i64).contains(&depth) => depth as usize,
+        Some(_) => {
+            reader.problem(
+                key,
+                format!("book_depth must be a whole number from 1 to {MAX_BOOK_DEPTH}"),
+            );
+            default
+        }
+        None => default,
+    }
 }
 
 /// The exchange has an adapter, and the adapter provides every channel: so `check` rejects

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use feed_proxy::{read_proxy_settings, ConfigProblems, ConfigReader, ConfigSources, ProxySettings};
 
-pub use feeds::{EndpointOverrides, FeedConfig, EXCHANGE_CLASSES};
+pub use feeds::{EndpointOverrides, FeedConfig, EXCHANGE_CLASSES, MAX_BOOK_DEPTH};
 pub use output::OutputConfig;
 pub use tls::TlsConfig;
 

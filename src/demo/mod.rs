@@ -70,6 +70,7 @@ pub async fn run(options: DemoOptions) -> i32 {
                 .filter_map(|symbol| feed_core::Symbol::parse(symbol).ok())
                 .collect(),
             channels: vec![feed_core::Channel::Trades],
+            book_depth: feed_ccxt::DEFAULT_BOOK_DEPTH,
             endpoints: EndpointOverrides {
                 rest: url::Url::parse(&exchange.rest_base).ok(),
                 websocket: url::Url::parse(&exchange.websocket_url).ok(),

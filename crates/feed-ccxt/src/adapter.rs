@@ -1,13 +1,21 @@
 //! [`ExchangeAdapter`]: the contract one exchange implements to become a feed.
+//!
+//! An adapter is stateless: it describes the exchange's documented wire format (endpoints,
+//! market list, subscribe messages, keep-alive, the book synchronization rules) and parses
+//! frames into a [`ParsedFrame`]. The per-connection state — acknowledgements, books,
+//! sequence checks, snapshots, resyncs — lives in [`crate::CcxtSession`], written once
+//! for every exchange; connecting and reconnecting is the runtime's.
 
 use std::sync::Arc;
 
-use feed_core::runtime::{FrameError, FrameReply, KeepAlive};
-use feed_core::{Channel, Symbol, Trade};
+use feed_core::book::{BookBatch, BookParams, BookRules};
+use feed_core::runtime::{FrameError, KeepAlive};
+use feed_core::{Channel, Symbol};
 use rust_decimal::Decimal;
 
 use crate::error::AdapterError;
 use crate::markets::{Market, MarketMap};
+use crate::parsed::ParsedFrame;
 
 /// The exchange's documented base URLs (each replaceable per feed with `endpoints:`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,7 +26,7 @@ pub struct DefaultEndpoints {
     pub websocket: &'static str,
 }
 
-/// One subscription: a channel of a market.
+/// One subscription: a channel of a market, with its parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subscription {
     /// What kind of data.
@@ -27,6 +35,61 @@ pub struct Subscription {
     pub symbol: Symbol,
     /// The exchange's name for the market.
     pub exchange_symbol: String,
+    /// A number unique within the feed (from 1): adapters use it for request ids.
+    pub id: u64,
+    /// For `L2_BOOK`: levels per side to deliver (`book_depth`).
+    pub book_depth: usize,
+}
+
+impl Subscription {
+    /// A subscription with id 1 and the default book depth (for tests and examples).
+    #[must_use]
+    pub fn new(channel: Channel, symbol: Symbol, exchange_symbol: impl Into<String>) -> Self {
+        Subscription {
+            channel,
+            symbol,
+            exchange_symbol: exchange_symbol.into(),
+            id: 1,
+            book_depth: crate::DEFAULT_BOOK_DEPTH,
+        }
+    }
+}
+
+/// How the exchange acknowledges a subscribe message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AckBy {
+    /// It does not: the subscriptions count as active once sent.
+    Nothing,
+    /// An answer carrying this request id ([`crate::Ack::Request`]).
+    RequestId(u64),
+    /// An answer per channel and market ([`crate::Ack::Topic`]).
+    Topic,
+}
+
+/// One subscribe message and what it covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubscribeRequest {
+    /// The message, as sent.
+    pub message: String,
+    /// The ids of the subscriptions it carries.
+    pub covers: Vec<u64>,
+    /// How its answer is recognised.
+    pub ack: AckBy,
+}
+
+impl SubscribeRequest {
+    /// A message for `subscriptions`, answered as `ack` says.
+    #[must_use]
+    pub fn new(message: String, subscriptions: &[&Subscription], ack: AckBy) -> Self {
+        SubscribeRequest {
+            message,
+            covers: subscriptions
+                .iter()
+                .map(|subscription| subscription.id)
+                .collect(),
+            ack,
+        }
+    }
 }
 
 /// What a frame parser needs besides the frame.
@@ -34,23 +97,18 @@ pub struct Subscription {
 pub struct FrameContext<'a> {
     /// The subscribed markets (frames for others are ignored).
     pub markets: &'a MarketMap,
-    /// The exchange's name as printed in trades (`BINANCE`).
+    /// The exchange's name as printed in events (`BINANCE`).
     pub exchange: &'a Arc<str>,
     /// When the frame arrived.
     pub receipt: Decimal,
 }
 
-/// An exchange, as feedhandler speaks to it.
-///
-/// An implementation is stateless and describes the exchange's documented wire format: its
-/// endpoints, how to read its market list, what to send to subscribe, its keep-alive, and
-/// how a frame becomes normalized trades. The runtime does the connecting (through the
-/// exchange's proxy routes), reconnecting and dispatching.
+/// An exchange, as feedhandler speaks to it. See the module docs.
 pub trait ExchangeAdapter: Send + Sync + 'static {
     /// The id configs use (`binance`), lower case.
     fn id(&self) -> &'static str;
 
-    /// The exchange's name in trades (`BINANCE`): the id in upper case unless overridden.
+    /// The exchange's name in events (`BINANCE`): the id in upper case unless overridden.
     fn name(&self) -> String {
         self.id().to_ascii_uppercase()
     }
@@ -77,24 +135,85 @@ pub trait ExchangeAdapter: Send + Sync + 'static {
         websocket_base.to_owned()
     }
 
-    /// The messages that subscribe to these subscriptions, sent after every (re)connection.
-    fn subscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<String>;
+    /// The messages that subscribe to these subscriptions, sent after every (re)connection,
+    /// with how each is acknowledged.
+    fn subscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<SubscribeRequest>;
+
+    /// The messages that unsubscribe these (sent before subscribing again to resync a
+    /// book whose snapshot comes from the stream).
+    fn unsubscribe_messages(&self, _subscriptions: &[Subscription]) -> Vec<String> {
+        Vec::new()
+    }
 
     /// The client keep-alive the exchange requires, if any.
     fn keep_alive(&self) -> Option<KeepAlive> {
         None
     }
 
-    /// Turns one text frame into trades, appended to `out`. Acks, heartbeats and pongs add
-    /// nothing; trades of markets not in `context.markets` are skipped.
+    /// The exchange's documented book synchronization (`None`: no `L2_BOOK`).
+    fn book_rules(&self) -> Option<BookRules> {
+        None
+    }
+
+    /// The book parameters of a subscription: the stream depth or snapshot size chosen for
+    /// its `book_depth`, precisions for checksums.
+    fn book_params(&self, subscription: &Subscription, _market: Option<&Market>) -> BookParams {
+        BookParams::with_depth(subscription.book_depth)
+    }
+
+    /// The URL of the REST snapshot of a subscription's book (for REST snapshot sources).
+    fn book_snapshot_url(&self, _rest_base: &str, _subscription: &Subscription) -> Option<String> {
+        None
+    }
+
+    /// The body of a REST book snapshot as one snapshot message (its `last_id` the
+    /// snapshot's update id).
     ///
     /// # Errors
-    /// [`FrameError::Malformed`] for a frame that is not the documented shape,
+    /// [`FrameError::Malformed`] when the body is not the documented shape.
+    fn parse_book_snapshot(
+        &self,
+        _body: &str,
+        _subscription: &Subscription,
+        _out: &mut BookBatch,
+    ) -> Result<(), FrameError> {
+        Err(FrameError::Malformed(format!(
+            "{} has no REST book snapshot",
+            self.id()
+        )))
+    }
+
+    /// Parses one text frame. Acks, heartbeats and pongs add nothing (or an [`crate::Ack`]);
+    /// records of markets not in `context.markets` are skipped; frames of channels the feed
+    /// did not ask for may be parsed and are filtered by the session.
+    ///
+    /// # Errors
+    /// [`FrameError::Malformed`] for a frame that is not a documented shape,
     /// [`FrameError::Exchange`] for an error the exchange reports.
     fn parse_frame(
         &self,
         frame: &str,
         context: &FrameContext<'_>,
-        out: &mut Vec<Trade>,
-    ) -> Result<FrameReply, FrameError>;
+        out: &mut ParsedFrame,
+    ) -> Result<(), FrameError>;
+
+    /// Parses one binary frame: by default as UTF-8 text (venues that compress or use
+    /// protobuf override this).
+    ///
+    /// # Errors
+    /// As [`ExchangeAdapter::parse_frame`]; non-UTF-8 bytes are malformed.
+    fn parse_binary_frame(
+        &self,
+        frame: &[u8],
+        context: &FrameContext<'_>,
+        out: &mut ParsedFrame,
+    ) -> Result<(), FrameError> {
+        match std::str::from_utf8(frame) {
+            Ok(text) => self.parse_frame(text, context, out),
+            Err(_) => Err(FrameError::Malformed(format!(
+                "a binary frame of {} bytes that is not UTF-8 text",
+                frame.len()
+            ))),
+        }
+    }
 }

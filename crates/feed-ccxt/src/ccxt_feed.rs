@@ -3,14 +3,15 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use feed_core::runtime::{Feed, FeedError, FrameError, FrameReply, KeepAlive};
-use feed_core::{Channel, ExchangeConnector, ProxySettings, Symbol, Trade};
-use rust_decimal::Decimal;
+use feed_core::runtime::{Feed, FeedError, FeedSession, KeepAlive};
+use feed_core::{Channel, ExchangeConnector, ProxySettings, Symbol};
 
-use crate::adapter::{ExchangeAdapter, FrameContext, Subscription};
+use crate::adapter::{ExchangeAdapter, Subscription};
 use crate::error::AdapterError;
 use crate::markets::MarketMap;
 use crate::registry;
+use crate::session::{CcxtSession, FeedPlan};
+use crate::DEFAULT_BOOK_DEPTH;
 
 /// A feed for any exchange with an adapter: `CcxtFeed::new("binance", ["BTC-USDT"], [TRADES])`.
 ///
@@ -19,7 +20,8 @@ use crate::registry;
 /// [`CcxtFeed::with_proxy_settings`].
 ///
 /// On start it loads the exchange's market list over REST (through the exchange's HTTP
-/// route), maps the symbols, and subscribes over WebSocket after every (re)connection.
+/// route), maps the symbols, and opens a [`CcxtSession`] on every (re)connection, which
+/// subscribes, checks acknowledgements and keeps the books.
 pub struct CcxtFeed {
     adapter: Arc<dyn ExchangeAdapter>,
     exchange_name: Arc<str>,
@@ -28,8 +30,8 @@ pub struct CcxtFeed {
     rest_base: String,
     websocket_base: String,
     proxy_settings: Option<Arc<ProxySettings>>,
-    markets: MarketMap,
-    subscriptions: Vec<Subscription>,
+    book_depth: usize,
+    plan: Option<Arc<FeedPlan>>,
 }
 
 impl std::fmt::Debug for CcxtFeed {
@@ -38,6 +40,7 @@ impl std::fmt::Debug for CcxtFeed {
             .field("exchange", &self.adapter.id())
             .field("symbols", &self.symbols)
             .field("channels", &self.channels)
+            .field("book_depth", &self.book_depth)
             .field("rest_base", &self.rest_base)
             .field("websocket_base", &self.websocket_base)
             .finish_non_exhaustive()
@@ -96,8 +99,16 @@ impl CcxtFeed {
                     .join(", "),
             });
         }
+        Ok(Self::unloaded(adapter, symbols, channels))
+    }
+
+    fn unloaded(
+        adapter: Arc<dyn ExchangeAdapter>,
+        symbols: Vec<Symbol>,
+        channels: Vec<Channel>,
+    ) -> Self {
         let defaults = adapter.default_endpoints();
-        Ok(CcxtFeed {
+        CcxtFeed {
             exchange_name: adapter.name().into(),
             rest_base: defaults.rest.to_owned(),
             websocket_base: defaults.websocket.to_owned(),
@@ -105,31 +116,22 @@ impl CcxtFeed {
             symbols,
             channels,
             proxy_settings: None,
-            markets: MarketMap::default(),
-            subscriptions: Vec::new(),
-        })
+            book_depth: DEFAULT_BOOK_DEPTH,
+            plan: None,
+        }
     }
 
     /// A feed for replaying recorded frames offline: every market of `markets_body` (the
     /// body of the exchange's market list response, as the adapter requests it live) is
-    /// mapped, and [`CcxtFeed::parse`] reads frames exactly as the live feed does.
+    /// mapped with every channel the adapter has, and [`CcxtFeed::session`] reads frames
+    /// exactly as the live feed does.
     ///
     /// # Errors
     /// [`AdapterError`] for an unknown exchange or a malformed market list.
     pub fn replay(exchange_id: &str, markets_body: &str) -> Result<Self, AdapterError> {
         let adapter = registry::adapter(exchange_id)?;
-        let defaults = adapter.default_endpoints();
-        let mut feed = CcxtFeed {
-            exchange_name: adapter.name().into(),
-            rest_base: defaults.rest.to_owned(),
-            websocket_base: defaults.websocket.to_owned(),
-            adapter,
-            symbols: Vec::new(),
-            channels: vec![Channel::Trades],
-            proxy_settings: None,
-            markets: MarketMap::default(),
-            subscriptions: Vec::new(),
-        };
+        let channels = adapter.channels().to_vec();
+        let mut feed = Self::unloaded(adapter, Vec::new(), channels);
         feed.load_markets(markets_body, true)?;
         Ok(feed)
     }
@@ -155,6 +157,43 @@ impl CcxtFeed {
         self
     }
 
+    /// Levels per side of delivered books (`book_depth`; default [`DEFAULT_BOOK_DEPTH`]).
+    /// The adapter picks the exchange's stream depth and snapshot size to match.
+    #[must_use]
+    pub fn with_book_depth(mut self, depth: usize) -> Self {
+        self.book_depth = depth.max(1);
+        self
+    }
+
+    /// Only these channels (replays: `--channels`).
+    ///
+    /// # Errors
+    /// [`AdapterError::UnsupportedChannel`] for a channel the adapter does not have.
+    pub fn with_channels(mut self, channels: Vec<Channel>) -> Result<Self, AdapterError> {
+        if let Some(channel) = channels
+            .iter()
+            .find(|channel| !self.adapter.channels().contains(channel))
+        {
+            return Err(AdapterError::UnsupportedChannel {
+                exchange: self.adapter.id().to_owned(),
+                channel: channel.to_string(),
+                supported: self
+                    .adapter
+                    .channels()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+        self.channels = channels;
+        if let Some(plan) = self.plan.take() {
+            let markets = plan.markets.markets().cloned().collect::<Vec<_>>();
+            self.plan = Some(Arc::new(self.plan_for(MarketMap::new(markets), true)));
+        }
+        Ok(self)
+    }
+
     /// The adapter.
     #[must_use]
     pub fn adapter(&self) -> &Arc<dyn ExchangeAdapter> {
@@ -167,58 +206,79 @@ impl CcxtFeed {
         self.adapter.markets_url(&self.rest_base)
     }
 
+    /// The subscriptions and markets, once the market list is loaded.
+    #[must_use]
+    pub fn plan(&self) -> Option<&Arc<FeedPlan>> {
+        self.plan.as_ref()
+    }
+
     /// Maps the symbols with a market list body, as [`Feed::prepare`] does after fetching it;
-    /// with `all_markets` every market of the list is kept, not only the feed's symbols.
+    /// with `all_markets` every market of the list is kept and subscribed, not only the
+    /// feed's symbols.
     ///
     /// # Errors
     /// [`AdapterError`] for a malformed list or an unknown symbol.
     pub fn load_markets(&mut self, body: &str, all_markets: bool) -> Result<(), AdapterError> {
         let all = MarketMap::new(self.adapter.parse_markets(body)?);
-        let mut subscriptions = Vec::with_capacity(self.symbols.len() * self.channels.len());
         if !all_markets {
             for symbol in &self.symbols {
-                let exchange_symbol = all.exchange_symbol(self.adapter.id(), symbol)?.to_owned();
-                for channel in &self.channels {
-                    subscriptions.push(Subscription {
-                        channel: *channel,
-                        symbol: symbol.clone(),
-                        exchange_symbol: exchange_symbol.clone(),
-                    });
-                }
+                all.exchange_symbol(self.adapter.id(), symbol)?;
             }
         }
-        self.markets = if all_markets {
+        let markets = if all_markets {
             all
         } else {
             all.restricted_to(&self.symbols)
         };
-        self.subscriptions = subscriptions;
+        self.plan = Some(Arc::new(self.plan_for(markets, all_markets)));
         Ok(())
     }
 
-    /// Parses one frame as the live feed would (the path `feedhandler replay` uses). A frame
-    /// that fails adds no trade, even if the adapter had pushed some before failing.
+    fn plan_for(&self, markets: MarketMap, all_markets: bool) -> FeedPlan {
+        let mut symbols: Vec<&crate::markets::Market> = if all_markets {
+            let mut every: Vec<_> = markets.markets().collect();
+            every.sort_by(|a, b| a.symbol.cmp(&b.symbol));
+            every
+        } else {
+            self.symbols
+                .iter()
+                .filter_map(|symbol| markets.market(symbol))
+                .collect()
+        };
+        symbols.dedup_by(|a, b| a.symbol == b.symbol);
+        let mut subscriptions = Vec::with_capacity(symbols.len() * self.channels.len());
+        for market in symbols {
+            for channel in &self.channels {
+                subscriptions.push(Subscription {
+                    channel: *channel,
+                    symbol: market.symbol.clone(),
+                    exchange_symbol: market.exchange_symbol.clone(),
+                    id: subscriptions.len() as u64 + 1,
+                    book_depth: self.book_depth,
+                });
+            }
+        }
+        FeedPlan::new(
+            Arc::clone(&self.adapter),
+            markets,
+            subscriptions,
+            self.rest_base.clone(),
+        )
+    }
+
+    /// A session over the loaded plan (what every connection gets; replays drive one
+    /// directly).
     ///
     /// # Errors
-    /// As [`ExchangeAdapter::parse_frame`].
-    pub fn parse(
-        &self,
-        frame: &str,
-        receipt: Decimal,
-        out: &mut Vec<Trade>,
-    ) -> Result<FrameReply, FrameError> {
-        let context = FrameContext {
-            markets: &self.markets,
-            exchange: &self.exchange_name,
-            receipt,
-        };
-        let before = out.len();
-        let outcome = self.adapter.parse_frame(frame, &context, out);
-        if outcome.is_err() {
-            // A frame either parses whole or contributes nothing.
-            out.truncate(before);
-        }
-        outcome
+    /// [`AdapterError::Empty`] before the market list is loaded.
+    pub fn new_session(&self) -> Result<CcxtSession, AdapterError> {
+        self.plan
+            .as_ref()
+            .map(|plan| CcxtSession::new(Arc::clone(plan)))
+            .ok_or_else(|| AdapterError::Empty {
+                exchange: self.adapter.id().to_owned(),
+                what: "the market list (not loaded yet)",
+            })
     }
 }
 
@@ -226,6 +286,10 @@ impl CcxtFeed {
 impl Feed for CcxtFeed {
     fn exchange_id(&self) -> &str {
         self.adapter.id()
+    }
+
+    fn exchange_name(&self) -> Arc<str> {
+        Arc::clone(&self.exchange_name)
     }
 
     fn proxy_settings(&self) -> Option<Arc<ProxySettings>> {
@@ -243,33 +307,36 @@ impl Feed for CcxtFeed {
                 exchange,
                 message: error.to_string(),
             })?;
-        tracing::info!(
-            markets = self.markets.len(),
-            subscriptions = self.subscriptions.len(),
-            "markets mapped"
-        );
+        if let Some(plan) = &self.plan {
+            tracing::info!(
+                markets = plan.markets.len(),
+                subscriptions = plan.subscriptions.len(),
+                "markets mapped"
+            );
+        }
         Ok(())
     }
 
     fn websocket_url(&self) -> String {
+        let subscriptions = self
+            .plan
+            .as_ref()
+            .map_or(&[][..], |plan| &plan.subscriptions[..]);
         self.adapter
-            .websocket_url(&self.websocket_base, &self.subscriptions)
-    }
-
-    fn subscribe_messages(&self) -> Vec<String> {
-        self.adapter.subscribe_messages(&self.subscriptions)
+            .websocket_url(&self.websocket_base, subscriptions)
     }
 
     fn keep_alive(&self) -> Option<KeepAlive> {
         self.adapter.keep_alive()
     }
 
-    fn parse_frame(
-        &mut self,
-        frame: &str,
-        receipt: Decimal,
-        out: &mut Vec<Trade>,
-    ) -> Result<FrameReply, FrameError> {
-        self.parse(frame, receipt, out)
+    fn session(&mut self) -> Box<dyn FeedSession> {
+        match &self.plan {
+            Some(plan) => Box::new(CcxtSession::new(Arc::clone(plan))),
+            // `prepare` always loads the plan first; an empty plan subscribes to nothing.
+            None => Box::new(CcxtSession::new(Arc::new(
+                self.plan_for(MarketMap::default(), false),
+            ))),
+        }
     }
 }

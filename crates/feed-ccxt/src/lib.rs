@@ -28,12 +28,21 @@ pub mod error;
 pub mod exchanges;
 pub mod markets;
 pub mod parse;
+pub mod parsed;
 pub mod registry;
+pub mod session;
 #[cfg(test)]
 mod testing;
 
-pub use adapter::{DefaultEndpoints, ExchangeAdapter, FrameContext, Subscription};
+pub use adapter::{
+    AckBy, DefaultEndpoints, ExchangeAdapter, FrameContext, SubscribeRequest, Subscription,
+};
 pub use ccxt_feed::CcxtFeed;
 pub use error::AdapterError;
 pub use markets::{Market, MarketMap};
+pub use parsed::{Ack, ParsedFrame};
 pub use registry::{adapter, register_adapter, supported_exchanges};
+pub use session::{CcxtSession, FeedPlan};
+
+/// Levels per side a book delivers unless `book_depth` says otherwise.
+pub const DEFAULT_BOOK_DEPTH: usize = 10;

@@ -16,6 +16,10 @@ pub struct Market {
     pub symbol: Symbol,
     /// The exchange's own name for it, as used on the wire.
     pub exchange_symbol: String,
+    /// Fraction digits of its prices, where the market list gives them.
+    pub price_precision: Option<u32>,
+    /// Fraction digits of its sizes, where the market list gives them.
+    pub size_precision: Option<u32>,
 }
 
 impl Market {
@@ -25,7 +29,17 @@ impl Market {
         Market {
             symbol: Symbol::new(base, quote),
             exchange_symbol: exchange_symbol.into(),
+            price_precision: None,
+            size_precision: None,
         }
+    }
+
+    /// With the fraction digits of prices and sizes (checksums that need them: Kraken).
+    #[must_use]
+    pub fn with_precision(mut self, price: Option<u32>, size: Option<u32>) -> Self {
+        self.price_precision = price;
+        self.size_precision = size;
+        self
     }
 }
 
@@ -54,13 +68,14 @@ impl Hasher for SymbolHasher {
     }
 }
 
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<SymbolHasher>>;
+/// A hash map with [`SymbolHasher`].
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<SymbolHasher>>;
 
 /// Both directions of the symbol mapping.
 #[derive(Debug, Clone, Default)]
 pub struct MarketMap {
     by_exchange: FastMap<Box<str>, Symbol>,
-    by_symbol: FastMap<Symbol, Box<str>>,
+    by_symbol: FastMap<Symbol, Market>,
 }
 
 impl MarketMap {
@@ -74,8 +89,7 @@ impl MarketMap {
             }
             map.by_exchange
                 .insert(market.exchange_symbol.clone().into(), market.symbol.clone());
-            map.by_symbol
-                .insert(market.symbol, market.exchange_symbol.into());
+            map.by_symbol.insert(market.symbol.clone(), market);
         }
         map
     }
@@ -93,7 +107,7 @@ impl MarketMap {
     pub fn exchange_symbol(&self, exchange: &str, symbol: &Symbol) -> Result<&str, AdapterError> {
         self.by_symbol
             .get(symbol)
-            .map(AsRef::as_ref)
+            .map(|market| market.exchange_symbol.as_str())
             .ok_or_else(|| AdapterError::UnknownSymbol {
                 exchange: exchange.to_owned(),
                 symbol: symbol.to_string(),
@@ -111,12 +125,22 @@ impl MarketMap {
     /// The sub-map of these symbols only.
     #[must_use]
     pub fn restricted_to(&self, symbols: &[Symbol]) -> MarketMap {
-        MarketMap::new(symbols.iter().filter_map(|symbol| {
-            self.by_symbol.get(symbol).map(|exchange_symbol| Market {
-                symbol: symbol.clone(),
-                exchange_symbol: exchange_symbol.to_string(),
-            })
-        }))
+        MarketMap::new(
+            symbols
+                .iter()
+                .filter_map(|symbol| self.by_symbol.get(symbol).cloned()),
+        )
+    }
+
+    /// The market of a normalized symbol.
+    #[must_use]
+    pub fn market(&self, symbol: &Symbol) -> Option<&Market> {
+        self.by_symbol.get(symbol)
+    }
+
+    /// Every market, in no particular order.
+    pub fn markets(&self) -> impl Iterator<Item = &Market> {
+        self.by_symbol.values()
     }
 
     /// How many markets.

@@ -3,18 +3,20 @@
 use std::str::FromStr;
 use std::sync::Arc;
 
-use feed_core::runtime::{FrameError, FrameReply};
+use feed_core::runtime::FrameError;
 use feed_core::{Channel, Symbol, Trade};
 use rust_decimal::Decimal;
 
 use crate::adapter::{FrameContext, Subscription};
 use crate::markets::{Market, MarketMap};
+use crate::parsed::ParsedFrame;
 
 /// An adapter's frame parser.
 pub(crate) type FrameParser =
-    fn(&str, &FrameContext<'_>, &mut Vec<Trade>) -> Result<FrameReply, FrameError>;
+    fn(&str, &FrameContext<'_>, &mut ParsedFrame) -> Result<(), FrameError>;
 
-/// Runs `parse` on `frame` with these subscribed markets, exchange name and receipt time.
+/// Runs `parse` on `frame` with these subscribed markets, exchange name and receipt time;
+/// returns the trades.
 pub(crate) fn parse_with(
     parse: FrameParser,
     markets: &[Market],
@@ -22,6 +24,18 @@ pub(crate) fn parse_with(
     receipt: &str,
     frame: &str,
 ) -> Result<Vec<Trade>, FrameError> {
+    parse_frame_with(parse, markets, exchange, receipt, frame)
+        .map(|parsed| parsed.trades().cloned().collect())
+}
+
+/// Runs `parse` on `frame` as [`parse_with`] does; returns everything it parsed.
+pub(crate) fn parse_frame_with(
+    parse: FrameParser,
+    markets: &[Market],
+    exchange: &str,
+    receipt: &str,
+    frame: &str,
+) -> Result<ParsedFrame, FrameError> {
     let markets = MarketMap::new(markets.iter().cloned());
     let exchange: Arc<str> = exchange.into();
     let context = FrameContext {
@@ -29,7 +43,7 @@ pub(crate) fn parse_with(
         exchange: &exchange,
         receipt: Decimal::from_str(receipt).expect("a decimal receipt time"),
     };
-    let mut out = Vec::new();
+    let mut out = ParsedFrame::default();
     parse(frame, &context, &mut out)?;
     Ok(out)
 }
@@ -50,6 +64,8 @@ pub(crate) fn trade_subscriptions(pairs: &[(&str, &str)]) -> Vec<Subscription> {
             channel: Channel::Trades,
             symbol: Symbol::parse(symbol).expect("a normalized symbol"),
             exchange_symbol: (*exchange_symbol).to_owned(),
+            id: 1,
+            book_depth: crate::DEFAULT_BOOK_DEPTH,
         })
         .collect()
 }

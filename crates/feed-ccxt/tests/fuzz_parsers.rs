@@ -1,6 +1,7 @@
 //! Fuzzing every adapter's frame parser and market-list parser, the way `feedhandler
-//! replay` and the live feed reach them: `CcxtFeed::replay(id, markets)` then
-//! `.parse(frame, receipt, &mut out)`.
+//! replay` and the live feed reach them: `CcxtFeed::replay(id, markets)`, then its session's
+//! `frame(frame, receipt, &mut out)` (one session per target, so book state accumulates
+//! across cases as it would on a live connection).
 //!
 //! Inputs: arbitrary text, and mutations (truncations, byte flips, deletions,
 //! duplications, huge numbers, structure characters) of the seed corpus in
@@ -8,9 +9,9 @@
 //!
 //! Properties:
 //! - nothing panics;
-//! - a frame either parses whole or yields no trade (trades already in `out` are kept);
+//! - a frame either parses whole or yields no event (events already in `out` are kept);
 //! - every trade is of this exchange and of a listed market, and its JSON line is valid
-//!   JSON carrying the trade's decimals;
+//!   JSON carrying the trade's decimals; every other event's line is valid JSON;
 //! - a trade's price and amount are exactly the digits the exchange sent, or the frame is
 //!   rejected as malformed: never rounded, never overflowed.
 //!
@@ -20,9 +21,11 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use feed_ccxt::CcxtFeed;
-use feed_core::runtime::FrameError;
-use feed_core::{Side, Symbol, Trade, TradeId};
+use std::cell::RefCell;
+
+use feed_ccxt::{CcxtFeed, CcxtSession};
+use feed_core::runtime::{FeedSession, Frame, FrameError, SessionOutput};
+use feed_core::{Event, Side, Symbol, Trade, TradeId};
 use feed_testkit::fuzz::{fuzz, mutations_of, INTERESTING_TOKENS};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -63,9 +66,10 @@ fn seed_markets(exchange: &str) -> String {
         .unwrap_or_else(|error| panic!("read {}: {error}", path.display()))
 }
 
-fn replay_feed(exchange: &str) -> CcxtFeed {
-    CcxtFeed::replay(exchange, &seed_markets(exchange))
-        .unwrap_or_else(|error| panic!("{exchange}: the seed market list loads: {error}"))
+fn replay_session(exchange: &str) -> RefCell<CcxtSession> {
+    let feed = CcxtFeed::replay(exchange, &seed_markets(exchange))
+        .unwrap_or_else(|error| panic!("{exchange}: the seed market list loads: {error}"));
+    RefCell::new(feed.new_session().expect("markets loaded"))
 }
 
 /// A trade no parser makes: a frame must leave it where it is.
@@ -86,28 +90,43 @@ fn receipt() -> Decimal {
     Decimal::from_str("1700000000.123456").expect("a decimal")
 }
 
-/// Parses `frame` after a sentinel trade and checks every property of a parsed frame;
+/// Parses `frame` after a sentinel event and checks every property of a parsed frame;
 /// returns the new trades and the outcome.
 fn parse_checked(
-    feed: &CcxtFeed,
+    session: &RefCell<CcxtSession>,
     exchange: &str,
     frame: &str,
 ) -> Result<(Vec<Trade>, Result<(), FrameError>), TestCaseError> {
-    let mut out = vec![sentinel()];
-    let outcome = feed.parse(frame, receipt(), &mut out).map(|_| ());
+    let mut out = SessionOutput::default();
+    out.events.push(Event::Trade(sentinel()));
+    let outcome = session
+        .borrow_mut()
+        .frame(Frame::Text(frame), receipt(), &mut out);
     prop_assert_eq!(
-        &out[0],
-        &sentinel(),
-        "the trade already in `out` was touched"
+        &out.events[0],
+        &Event::Trade(sentinel()),
+        "the event already in `out` was touched"
     );
-    let trades = out.split_off(1);
+    let events = out.events.split_off(1);
     if outcome.is_err() {
         prop_assert!(
-            trades.is_empty(),
-            "a frame that failed still yielded {} trade(s)",
-            trades.len()
+            events.is_empty() && out.actions.is_empty(),
+            "a frame that failed still yielded {} event(s)",
+            events.len()
         );
     }
+    for event in &events {
+        let line = event.to_json_line();
+        serde_json::from_str::<serde_json::Value>(&line)
+            .map_err(|error| TestCaseError::fail(format!("not JSON ({error}): {line}")))?;
+    }
+    let trades: Vec<Trade> = events
+        .into_iter()
+        .filter_map(|event| match event {
+            Event::Trade(trade) => Some(trade),
+            _ => None,
+        })
+        .collect();
     let name = exchange.to_ascii_uppercase();
     for trade in &trades {
         prop_assert_eq!(&*trade.exchange, name.as_str());
@@ -141,9 +160,9 @@ fn frames(exchange: &str) -> impl Strategy<Value = String> {
 }
 
 fn fuzz_frames(exchange: &'static str) {
-    let feed = replay_feed(exchange);
+    let session = replay_session(exchange);
     fuzz(&format!("{exchange}_frames"), frames(exchange), |frame| {
-        parse_checked(&feed, exchange, &frame).map(|_| ())
+        parse_checked(&session, exchange, &frame).map(|_| ())
     });
 }
 
@@ -205,14 +224,14 @@ fn exact_decimal(text: &str) -> Option<Decimal> {
 }
 
 fn fuzz_round_trip(exchange: &'static str) {
-    let feed = replay_feed(exchange);
+    let session = replay_session(exchange);
     let template = trade_template(exchange);
     fuzz(
         &format!("{exchange}_decimals_round_trip"),
         (decimal_text(), decimal_text()),
         |(price, amount)| {
             let frame = template.replace("{P}", &price).replace("{Q}", &amount);
-            let (trades, outcome) = parse_checked(&feed, exchange, &frame)?;
+            let (trades, outcome) = parse_checked(&session, exchange, &frame)?;
             match (exact_decimal(&price), exact_decimal(&amount)) {
                 (Some(_), Some(_)) => {
                     prop_assert!(
@@ -238,10 +257,10 @@ fn fuzz_round_trip(exchange: &'static str) {
 #[test]
 fn the_seed_corpus_parses_and_every_adapter_has_a_trade_seed() {
     for exchange in EXCHANGES {
-        let feed = replay_feed(exchange);
+        let session = replay_session(exchange);
         let mut trades = 0;
         for frame in seed_frames(exchange) {
-            let (parsed, _) = parse_checked(&feed, exchange, &frame)
+            let (parsed, _) = parse_checked(&session, exchange, &frame)
                 .unwrap_or_else(|error| panic!("{exchange}: {error}: {frame}"));
             trades += parsed.len();
         }
@@ -249,7 +268,7 @@ fn the_seed_corpus_parses_and_every_adapter_has_a_trade_seed() {
         let template = trade_template(exchange)
             .replace("{P}", "37000.10")
             .replace("{Q}", "0.5");
-        let (parsed, outcome) = parse_checked(&feed, exchange, &template).expect("properties");
+        let (parsed, outcome) = parse_checked(&session, exchange, &template).expect("properties");
         assert!(outcome.is_ok(), "{exchange}: {outcome:?}");
         assert_eq!(parsed.len(), 1, "{exchange}: the template is a trade");
     }

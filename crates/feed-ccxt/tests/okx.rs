@@ -9,9 +9,10 @@ use std::time::Duration;
 
 use common::{collect_trades, feed_for, json, start_error, via_proxy};
 use feed_ccxt::{
-    AdapterError, CcxtFeed, DefaultEndpoints, ExchangeAdapter, FrameContext, Market, Subscription,
+    AdapterError, CcxtFeed, DefaultEndpoints, ExchangeAdapter, FrameContext, Market, ParsedFrame,
+    SubscribeRequest, Subscription,
 };
-use feed_core::runtime::{FrameError, FrameReply, KeepAlive};
+use feed_core::runtime::{FrameError, KeepAlive};
 use feed_core::{Channel, Side, Symbol, Trade, TradeId};
 use feed_testkit::proxies::{start_tinyproxy, TinyproxyOptions, TINYPROXY_EGRESS};
 use feed_testkit::{CannedResponse, ExchangeScript, ScriptedExchange, ServerFrame};
@@ -168,7 +169,7 @@ impl ExchangeAdapter for QuickKeepAlive {
     fn parse_markets(&self, body: &str) -> Result<Vec<Market>, AdapterError> {
         self.0.parse_markets(body)
     }
-    fn subscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<String> {
+    fn subscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<SubscribeRequest> {
         self.0.subscribe_messages(subscriptions)
     }
     fn keep_alive(&self) -> Option<KeepAlive> {
@@ -184,8 +185,8 @@ impl ExchangeAdapter for QuickKeepAlive {
         &self,
         frame: &str,
         context: &FrameContext<'_>,
-        out: &mut Vec<Trade>,
-    ) -> Result<FrameReply, FrameError> {
+        out: &mut ParsedFrame,
+    ) -> Result<(), FrameError> {
         self.0.parse_frame(frame, context, out)
     }
 }

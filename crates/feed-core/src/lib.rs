@@ -1,12 +1,18 @@
-//! # feed-core: feeds, normalized trades, and connections that honour proxies
+//! # feed-core: feeds, normalized events, order books, and connections that honour proxies
 //!
-//! - [`types`]: the normalized data every exchange is turned into ([`Trade`], [`Side`],
-//!   [`Symbol`], [`Channel`]). Prices and amounts are `rust_decimal::Decimal`.
+//! - [`types`]: the normalized data every exchange is turned into, carried by one
+//!   [`Event`] type: [`Trade`], [`L2Book`] (the top of a book after a change), [`Gap`] (a
+//!   hole in a symbol's data), and lifecycle events. Prices and amounts are
+//!   `rust_decimal::Decimal`.
+//! - [`book`]: the order book and its synchronization by an exchange's documented rules
+//!   (sequence numbers, REST snapshot joins, checksums), never delivered from a broken
+//!   state.
 //! - [`connect`]: the connection layer. An [`ExchangeConnector`] opens an exchange's HTTP
 //!   and WebSocket connections along the route its proxy settings give (direct, SOCKS4/4a/
 //!   5/5h, HTTP(S) CONNECT), failing closed.
-//! - [`runtime`]: the [`Feed`] trait exchange implementations fulfil, [`Callbacks`] for
-//!   normalized trades, and the [`FeedHandler`] that runs feeds with reconnects.
+//! - [`runtime`]: the [`Feed`] trait exchange implementations fulfil with a sans-IO
+//!   [`FeedSession`] per connection (frames in; events and actions out), [`Callbacks`] by
+//!   event kind, and the [`FeedHandler`] that runs feeds with reconnects.
 //!
 //! ```
 //! use feed_core::connect::{init_proxy_system, ExchangeConnector, Route};
@@ -26,11 +32,12 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod book;
 pub mod connect;
 pub mod runtime;
 pub mod types;
 
 pub use connect::{ConnectError, ConnectStage, ExchangeConnector, Route};
 pub use feed_proxy::{ConnectionKind, ProxySettings};
-pub use runtime::{Callbacks, Feed, FeedHandler};
-pub use types::{Channel, Side, Symbol, Trade, TradeId};
+pub use runtime::{Callbacks, Feed, FeedHandler, FeedSession};
+pub use types::{Channel, Event, EventKind, Gap, L2Book, Level, Side, Symbol, Trade, TradeId};

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use feed_core::runtime::{
-    Callbacks, Feed, FeedError, FeedHandler, FrameError, FrameReply, KeepAlive, ReconnectPolicy,
+    Callbacks, Feed, FeedError, FeedHandler, FeedSession, Frame, FrameError, KeepAlive,
+    ReconnectPolicy, SessionOutput,
 };
 use feed_core::types::{millis_to_seconds, Side, Symbol, Trade, TradeId};
 use feed_core::ExchangeConnector;
@@ -65,29 +66,45 @@ impl Feed for LoopbackFeed {
         self.url.clone()
     }
 
-    fn subscribe_messages(&self) -> Vec<String> {
-        vec![r#"{"op":"subscribe"}"#.to_owned()]
-    }
-
     fn keep_alive(&self) -> Option<KeepAlive> {
         self.keep_alive.clone()
     }
 
-    fn parse_frame(
+    fn session(&mut self) -> Box<dyn FeedSession> {
+        Box::new(LoopbackSession {
+            symbol: self.symbol.clone(),
+        })
+    }
+}
+
+/// The loopback protocol's session: subscribes on open, turns trade frames into trades.
+struct LoopbackSession {
+    symbol: Symbol,
+}
+
+impl FeedSession for LoopbackSession {
+    fn open(&mut self, _now: Decimal, out: &mut SessionOutput) {
+        out.send(r#"{"op":"subscribe"}"#);
+    }
+
+    fn frame(
         &mut self,
-        frame: &str,
+        frame: Frame<'_>,
         receipt: Decimal,
-        out: &mut Vec<Trade>,
-    ) -> Result<FrameReply, FrameError> {
+        out: &mut SessionOutput,
+    ) -> Result<(), FrameError> {
+        let Frame::Text(frame) = frame else {
+            return Err(FrameError::Malformed("binary frame".into()));
+        };
         if frame == "ack" {
-            return Ok(FrameReply::NONE);
+            return Ok(());
         }
         let wire: WireTrade = serde_json::from_str(frame)
             .map_err(|error| FrameError::Malformed(error.to_string()))?;
         let decimal = |text: &str| {
             Decimal::from_str(text).map_err(|error| FrameError::Malformed(error.to_string()))
         };
-        out.push(Trade {
+        out.event(Trade {
             exchange: "LOOPBACK".into(),
             symbol: self.symbol.clone(),
             side: if wire.side == "buy" {
@@ -101,7 +118,7 @@ impl Feed for LoopbackFeed {
             timestamp: millis_to_seconds(wire.ts),
             receipt_timestamp: receipt,
         });
-        Ok(FrameReply::NONE)
+        Ok(())
     }
 }
 

@@ -161,14 +161,32 @@ impl ExchangeConnector {
     /// [`ConnectError`] naming the stage; a non-2xx status is [`ConnectStage::HttpStatus`]
     /// (451 and 403 on a direct route explain how to configure a proxy).
     pub async fn get(&self, url: &str) -> Result<Bytes, ConnectError> {
+        self.http(http::Method::GET, url, None).await
+    }
+
+    /// POSTs a JSON `body` to `url` along the exchange's HTTP route (KuCoin's token request)
+    /// and returns the body of a 2xx answer.
+    ///
+    /// # Errors
+    /// As [`ExchangeConnector::get`].
+    pub async fn post(&self, url: &str, body: String) -> Result<Bytes, ConnectError> {
+        self.http(http::Method::POST, url, Some(body)).await
+    }
+
+    async fn http(
+        &self,
+        method: http::Method,
+        url: &str,
+        body: Option<String>,
+    ) -> Result<Bytes, ConnectError> {
         let kind = ConnectionKind::Http;
         let route = self.route(kind);
         let (url, target) =
             Target::parse(url).map_err(|stage| self.error(kind, &route, url.to_owned(), stage))?;
         let client = RouteHttpClient::for_route(&route, &self.tls(), self.timeouts);
-        let span = tracing::debug_span!("http_get", exchange = %self.exchange, route = %route, target = %target.authority());
+        let span = tracing::debug_span!("http", method = %method, exchange = %self.exchange, route = %route, target = %target.authority());
         let response = client
-            .get(&url, self.max_body, self.http_timeout)
+            .request(method, &url, body, self.max_body, self.http_timeout)
             .instrument(span)
             .await
             .map_err(|stage| self.error(kind, &route, target.authority(), stage))?;

@@ -10,7 +10,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Empty, Limited};
+use http_body_util::{BodyExt, Full, Limited};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use rustls::ClientConfig;
@@ -69,7 +69,7 @@ pub struct HttpResponse {
 /// An HTTP client bound to one route; cheap to clone.
 #[derive(Clone)]
 pub struct RouteHttpClient {
-    client: Client<RouteConnector, Empty<Bytes>>,
+    client: Client<RouteConnector, Full<Bytes>>,
 }
 
 type ClientKey = (Route, usize, StageTimeouts);
@@ -133,13 +133,35 @@ impl RouteHttpClient {
         max_body: usize,
         limit: Duration,
     ) -> Result<HttpResponse, ConnectStage> {
-        let request = http::Request::get(url.as_str())
+        self.request(http::Method::GET, url, None, max_body, limit)
+            .await
+    }
+
+    /// Sends `method` to `url` with an optional JSON `body`, as [`RouteHttpClient::get`].
+    ///
+    /// # Errors
+    /// As [`RouteHttpClient::get`].
+    pub async fn request(
+        &self,
+        method: http::Method,
+        url: &Url,
+        body: Option<String>,
+        max_body: usize,
+        limit: Duration,
+    ) -> Result<HttpResponse, ConnectStage> {
+        let mut builder = http::Request::builder()
+            .method(method)
+            .uri(url.as_str())
             .header(
                 http::header::USER_AGENT,
                 concat!("feedhandler/", env!("CARGO_PKG_VERSION")),
             )
-            .header(http::header::ACCEPT, "application/json")
-            .body(Empty::<Bytes>::new())
+            .header(http::header::ACCEPT, "application/json");
+        if body.is_some() {
+            builder = builder.header(http::header::CONTENT_TYPE, "application/json");
+        }
+        let request = builder
+            .body(Full::new(Bytes::from(body.unwrap_or_default())))
             .map_err(|error| ConnectStage::InvalidUrl(error.to_string()))?;
         let exchange = async {
             let response = self

@@ -1,5 +1,5 @@
-//! Reconnect policy: exponential backoff with jitter, capped, reset after a healthy
-//! connection.
+//! Reconnect policy: exponential backoff with jitter, capped, reset once a connection
+//! delivered data.
 
 use std::time::Duration;
 
@@ -15,10 +15,9 @@ pub struct ReconnectPolicy {
     /// Random spread of each delay, as a fraction (0.2 = ±20%), so many feeds do not
     /// reconnect in lockstep.
     pub jitter: f64,
-    /// Give up after this many consecutive failed attempts (`None`: never).
+    /// Give up after this many consecutive failed attempts (`None`: never). A connection
+    /// that subscribed and delivered data resets the count and the delay.
     pub max_attempts: Option<u32>,
-    /// A connection that stayed up this long resets the delay to `initial_delay`.
-    pub healthy_after: Duration,
     /// Silence that makes a connection dead. Every half of it the feed checks that some
     /// frame (pongs included) arrived since the last check; after one silent check it sends a
     /// WebSocket ping, so a quiet market does not trip it; after two it reconnects. A socket
@@ -34,7 +33,6 @@ impl Default for ReconnectPolicy {
             factor: 2.0,
             jitter: 0.2,
             max_attempts: None,
-            healthy_after: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(30),
         }
     }

@@ -1,5 +1,5 @@
-//! Trade callbacks: plain closures and async handlers, several per channel. A callback that
-//! fails or panics is logged and counted; the feed goes on.
+//! Callbacks by event kind: plain closures and async handlers, several per kind. A
+//! callback that fails or panics is logged and counted; the feed goes on.
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use futures_util::FutureExt as _;
 
-use crate::types::Trade;
+use crate::types::{ConnectionEvent, Event, EventKind, Gap, L2Book, SubscriptionRejected, Trade};
 
 /// An error a callback reports.
 pub type CallbackError = Box<dyn std::error::Error + Send + Sync>;
@@ -34,41 +34,14 @@ impl<E: std::fmt::Display> CallbackOutput for Result<(), E> {
     }
 }
 
-type SyncTrade = dyn Fn(&Trade) -> Result<(), String> + Send + Sync;
-type AsyncTrade =
-    dyn Fn(Trade) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send>> + Send + Sync;
+type SyncHandler = dyn Fn(&Event) -> Result<(), String> + Send + Sync;
+type AsyncHandler =
+    dyn Fn(Event) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send>> + Send + Sync;
 
 #[derive(Clone)]
-enum TradeCallback {
-    Sync(Arc<SyncTrade>),
-    Async(Arc<AsyncTrade>),
-}
-
-/// The callbacks of a feed, by channel.
-///
-/// # Examples
-/// ```
-/// use feed_core::runtime::Callbacks;
-///
-/// let callbacks = Callbacks::new()
-///     .on_trade(|trade: &feed_core::Trade| println!("{} {} @ {}", trade.symbol, trade.amount, trade.price))
-///     .on_trade_async(|trade| async move {
-///         // e.g. write to a database
-///         Ok::<(), std::io::Error>(())
-///     });
-/// assert_eq!(callbacks.trade_callback_count(), 2);
-/// ```
-#[derive(Clone, Default)]
-pub struct Callbacks {
-    trades: Vec<TradeCallback>,
-}
-
-impl std::fmt::Debug for Callbacks {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Callbacks")
-            .field("trades", &self.trades.len())
-            .finish()
-    }
+enum Handler {
+    Sync(Arc<SyncHandler>),
+    Async(Arc<AsyncHandler>),
 }
 
 /// A callback failed or panicked.
@@ -78,6 +51,82 @@ pub struct CallbackFailure {
     pub message: String,
 }
 
+/// The callbacks of a feed, by event kind.
+///
+/// Typed registrations per channel (`on_trade`, `on_book`, `on_gap`, `on_connected`,
+/// `on_disconnected`, `on_rejected`), each with an `_async` twin whose handler gets an
+/// owned value and is awaited before the next frame is read; [`Callbacks::on_event`] takes
+/// every event of the kinds given.
+///
+/// # Examples
+/// ```
+/// use feed_core::runtime::Callbacks;
+/// use feed_core::types::{EventKind, L2Book, Trade};
+///
+/// let callbacks = Callbacks::new()
+///     .on_trade(|trade: &Trade| println!("{} {} @ {}", trade.symbol, trade.amount, trade.price))
+///     .on_book(|book: &L2Book| println!("{} spread {:?}", book.symbol, book.spread()))
+///     .on_trade_async(|trade| async move {
+///         // e.g. write to a database
+///         Ok::<(), std::io::Error>(())
+///     });
+/// assert_eq!(callbacks.trade_callback_count(), 2);
+/// assert_eq!(callbacks.count(EventKind::Book), 1);
+/// ```
+#[derive(Clone, Default)]
+pub struct Callbacks {
+    by_kind: [Vec<Handler>; EventKind::COUNT],
+}
+
+impl std::fmt::Debug for Callbacks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut map = f.debug_map();
+        for kind in EventKind::ALL {
+            map.entry(&kind.name(), &self.by_kind[kind.index()].len());
+        }
+        map.finish()
+    }
+}
+
+macro_rules! typed_callbacks {
+    ($($kind:ident, $variant:ident, $type:ty, $sync:ident, $async:ident, $what:literal;)*) => {
+        $(
+            #[doc = concat!("Adds a plain closure for every ", $what, "; it may return `()` or `Result<(), E>`.")]
+            #[must_use]
+            pub fn $sync<F, R>(self, callback: F) -> Self
+            where
+                F: Fn(&$type) -> R + Send + Sync + 'static,
+                R: CallbackOutput,
+            {
+                self.push(EventKind::$kind, Handler::Sync(Arc::new(move |event: &Event| match event {
+                    Event::$variant(value) => callback(value).into_result(),
+                    _ => Ok(()),
+                })))
+            }
+
+            #[doc = concat!("Adds an async handler for every ", $what, "; the feed awaits it before the next frame.")]
+            #[must_use]
+            pub fn $async<F, Fut, R>(self, callback: F) -> Self
+            where
+                F: Fn($type) -> Fut + Send + Sync + 'static,
+                Fut: Future<Output = R> + Send + 'static,
+                R: CallbackOutput,
+            {
+                let callback = Arc::new(callback);
+                self.push(EventKind::$kind, Handler::Async(Arc::new(move |event: Event| {
+                    let callback = Arc::clone(&callback);
+                    Box::pin(async move {
+                        match event {
+                            Event::$variant(value) => callback(value).await.into_result(),
+                            _ => Ok(()),
+                        }
+                    })
+                })))
+            }
+        )*
+    };
+}
+
 impl Callbacks {
     /// No callbacks.
     #[must_use]
@@ -85,60 +134,85 @@ impl Callbacks {
         Self::default()
     }
 
-    /// Adds a plain closure for every trade; it may return `()` or `Result<(), E>`.
-    #[must_use]
-    pub fn on_trade<F, R>(mut self, callback: F) -> Self
-    where
-        F: Fn(&Trade) -> R + Send + Sync + 'static,
-        R: CallbackOutput,
-    {
-        self.trades
-            .push(TradeCallback::Sync(Arc::new(move |trade: &Trade| {
-                callback(trade).into_result()
-            })));
+    fn push(mut self, kind: EventKind, handler: Handler) -> Self {
+        self.by_kind[kind.index()].push(handler);
         self
     }
 
-    /// Adds an async handler for every trade; the feed awaits it before the next frame.
+    typed_callbacks! {
+        Trade, Trade, Trade, on_trade, on_trade_async, "trade";
+        Book, Book, L2Book, on_book, on_book_async, "book update (the top `book_depth` levels after a change)";
+        Gap, Gap, Gap, on_gap, on_gap_async, "gap in a symbol's data";
+        Connected, Connected, ConnectionEvent, on_connected, on_connected_async, "connection opened";
+        Disconnected, Disconnected, ConnectionEvent, on_disconnected, on_disconnected_async, "connection closed";
+        Rejected, Rejected, SubscriptionRejected, on_rejected, on_rejected_async, "subscription the exchange refused";
+    }
+
+    /// Adds a plain closure for every event of these kinds.
     #[must_use]
-    pub fn on_trade_async<F, Fut, R>(mut self, callback: F) -> Self
+    pub fn on_event<F, R>(mut self, kinds: &[EventKind], callback: F) -> Self
     where
-        F: Fn(Trade) -> Fut + Send + Sync + 'static,
+        F: Fn(&Event) -> R + Send + Sync + 'static,
+        R: CallbackOutput,
+    {
+        let handler: Arc<SyncHandler> =
+            Arc::new(move |event: &Event| callback(event).into_result());
+        for kind in kinds {
+            self.by_kind[kind.index()].push(Handler::Sync(Arc::clone(&handler)));
+        }
+        self
+    }
+
+    /// Adds an async handler for every event of these kinds.
+    #[must_use]
+    pub fn on_event_async<F, Fut, R>(mut self, kinds: &[EventKind], callback: F) -> Self
+    where
+        F: Fn(Event) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = R> + Send + 'static,
         R: CallbackOutput,
     {
-        self.trades
-            .push(TradeCallback::Async(Arc::new(move |trade: Trade| {
-                let future = callback(trade);
-                Box::pin(async move { future.await.into_result() })
-            })));
+        let handler: Arc<AsyncHandler> = Arc::new(move |event: Event| {
+            let future = callback(event);
+            Box::pin(async move { future.await.into_result() })
+        });
+        for kind in kinds {
+            self.by_kind[kind.index()].push(Handler::Async(Arc::clone(&handler)));
+        }
         self
     }
 
     /// How many trade callbacks are registered.
     #[must_use]
     pub fn trade_callback_count(&self) -> usize {
-        self.trades.len()
+        self.count(EventKind::Trade)
+    }
+
+    /// How many callbacks take events of `kind`.
+    #[must_use]
+    pub fn count(&self, kind: EventKind) -> usize {
+        self.by_kind[kind.index()].len()
     }
 
     /// Merges another set of callbacks into this one.
     #[must_use]
     pub fn merge(mut self, other: Callbacks) -> Self {
-        self.trades.extend(other.trades);
+        for (mine, theirs) in self.by_kind.iter_mut().zip(other.by_kind) {
+            mine.extend(theirs);
+        }
         self
     }
 
-    /// Runs every trade callback on `trade`, in order; returns the failures (errors and
-    /// panics), which do not stop the others.
-    pub async fn dispatch_trade(&self, trade: &Trade) -> Vec<CallbackFailure> {
+    /// Runs every callback of the event's kind on it, in order; returns the failures
+    /// (errors and panics), which do not stop the others.
+    pub async fn dispatch(&self, event: &Event) -> Vec<CallbackFailure> {
         let mut failures = Vec::new();
-        for callback in &self.trades {
-            let outcome = match callback {
-                TradeCallback::Sync(callback) => {
-                    std::panic::catch_unwind(AssertUnwindSafe(|| callback(trade)))
+        for handler in &self.by_kind[event.kind().index()] {
+            let outcome = match handler {
+                Handler::Sync(callback) => {
+                    std::panic::catch_unwind(AssertUnwindSafe(|| callback(event)))
                 }
-                TradeCallback::Async(callback) => {
-                    AssertUnwindSafe(async { callback(trade.clone()).await })
+                Handler::Async(callback) => {
+                    AssertUnwindSafe(async { callback(event.clone()).await })
                         .catch_unwind()
                         .await
                 }

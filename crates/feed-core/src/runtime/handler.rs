@@ -8,7 +8,7 @@ use tokio::sync::{oneshot, watch};
 use super::backoff::ReconnectPolicy;
 use super::callbacks::Callbacks;
 use super::feed::{Feed, FeedError};
-use super::session::FeedTask;
+use super::feed_task::FeedTask;
 use super::shutdown::ShutdownHandle;
 use super::stats::{FeedStats, StatsSnapshot};
 use crate::connect::ExchangeConnector;

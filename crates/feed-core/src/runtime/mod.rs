@@ -1,17 +1,23 @@
-//! The runtime: the [`Feed`] contract, [`Callbacks`], and the [`FeedHandler`] that runs
-//! feeds with reconnects, keep-alives, idle detection and counters.
+//! The runtime: the [`Feed`] contract and its per-connection [`FeedSession`], [`Callbacks`]
+//! by event kind, and the [`FeedHandler`] that runs feeds with reconnects, keep-alives,
+//! idle detection and counters.
 
 mod backoff;
 mod callbacks;
+mod connection;
 mod feed;
+mod feed_task;
 mod handler;
-mod session;
 mod shutdown;
 mod stats;
 
 pub use backoff::{Backoff, ReconnectPolicy};
 pub use callbacks::{CallbackError, CallbackFailure, CallbackOutput, Callbacks};
-pub use feed::{Feed, FeedError, FrameError, FrameReply, KeepAlive};
+pub use connection::{MAX_CONCURRENT_REQUESTS, SEND_TIMEOUT};
+pub use feed::{
+    Action, Feed, FeedError, FeedSession, Frame, FrameError, HttpMethod, HttpRequest, HttpResult,
+    KeepAlive, SessionOutput,
+};
 pub use handler::{FeedHandler, FeedReport, StartError};
 pub use shutdown::ShutdownHandle;
 pub use stats::{FeedStats, StatsSnapshot};

@@ -6,7 +6,7 @@ use std::str::FromStr;
 /// A kind of market data a feed can subscribe to.
 ///
 /// Configs spell them as cryptofeed does (`TRADES`, `L2_BOOK`); parsing ignores case.
-/// Adapters say which ones they support; today every built-in adapter supports `TRADES`.
+/// Adapters say which ones they support.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Channel {
@@ -53,6 +53,24 @@ impl Channel {
             Channel::Funding => "FUNDING",
             Channel::OpenInterest => "OPEN_INTEREST",
             Channel::Liquidations => "LIQUIDATIONS",
+        }
+    }
+}
+
+impl Channel {
+    /// The channel as JSON lines name it, as cryptofeed's constants do: `trades`, `l2_book`,
+    /// `ticker`, `funding`, `open_interest`, `liquidations`, `candles`.
+    #[must_use]
+    pub fn json_name(self) -> &'static str {
+        match self {
+            Channel::Trades => "trades",
+            Channel::Ticker => "ticker",
+            Channel::L2Book => "l2_book",
+            Channel::L3Book => "l3_book",
+            Channel::Candles => "candles",
+            Channel::Funding => "funding",
+            Channel::OpenInterest => "open_interest",
+            Channel::Liquidations => "liquidations",
         }
     }
 }

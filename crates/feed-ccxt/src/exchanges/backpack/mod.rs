@@ -14,12 +14,14 @@ mod market;
 mod subscription;
 mod trade;
 
-use feed_core::runtime::{FrameError, FrameReply};
-use feed_core::Trade;
+use feed_core::runtime::FrameError;
 
-use crate::adapter::{DefaultEndpoints, ExchangeAdapter, FrameContext, Subscription};
+use crate::adapter::{
+    AckBy, DefaultEndpoints, ExchangeAdapter, FrameContext, SubscribeRequest, Subscription,
+};
 use crate::error::AdapterError;
 use crate::markets::Market;
+use crate::parsed::ParsedFrame;
 
 /// The documented REST base URL.
 pub const REST_BASE: &str = "https://api.backpack.exchange";
@@ -50,16 +52,20 @@ impl ExchangeAdapter for Backpack {
         market::parse_markets(body)
     }
 
-    fn subscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<String> {
+    fn subscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<SubscribeRequest> {
+        let all: Vec<&Subscription> = subscriptions.iter().collect();
         subscription::subscribe_messages(subscriptions)
+            .into_iter()
+            .map(|message| SubscribeRequest::new(message, &all, AckBy::Nothing))
+            .collect()
     }
 
     fn parse_frame(
         &self,
         frame: &str,
         context: &FrameContext<'_>,
-        out: &mut Vec<Trade>,
-    ) -> Result<FrameReply, FrameError> {
+        out: &mut ParsedFrame,
+    ) -> Result<(), FrameError> {
         trade::parse_frame(frame, context, out)
     }
 }

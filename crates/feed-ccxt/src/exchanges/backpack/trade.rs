@@ -2,7 +2,9 @@
 
 use std::borrow::Cow;
 
-use feed_core::runtime::{FrameError, FrameReply};
+use feed_core::runtime::FrameError;
+
+use crate::parsed::ParsedFrame;
 use feed_core::types::micros_to_seconds;
 use feed_core::{Side, Trade};
 use serde::de::{Deserializer, IgnoredAny};
@@ -78,8 +80,8 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error>
 pub(super) fn parse_frame(
     frame: &str,
     context: &FrameContext<'_>,
-    out: &mut Vec<Trade>,
-) -> Result<FrameReply, FrameError> {
+    out: &mut ParsedFrame,
+) -> Result<(), FrameError> {
     let parsed: BackpackFrame<'_> =
         serde_json::from_str(frame).map_err(|error| malformed(&error))?;
     if let Some(error) = parsed.error {
@@ -87,13 +89,13 @@ pub(super) fn parse_frame(
     }
     if let Some(event) = parsed.data {
         return match event.e.as_deref() {
-            Some("trade") => push_trade(&event, context, out).map(|()| FrameReply::NONE),
-            Some(_) => Ok(FrameReply::NONE), // another stream's event
+            Some("trade") => push_trade(&event, context, out),
+            Some(_) => Ok(()), // another stream's event
             None => Err(FrameError::Malformed("data without 'e'".into())),
         };
     }
     if parsed.id || parsed.result {
-        return Ok(FrameReply::NONE); // an acknowledgement
+        return Ok(()); // an acknowledgement
     }
     Err(FrameError::Malformed(
         "neither stream data, an error nor an ack".into(),
@@ -117,7 +119,7 @@ fn error_text(error: &RawValue) -> String {
 fn push_trade(
     event: &TradeEvent<'_>,
     context: &FrameContext<'_>,
-    out: &mut Vec<Trade>,
+    out: &mut ParsedFrame,
 ) -> Result<(), FrameError> {
     let missing = |field: &str| FrameError::Malformed(format!("trade without '{field}'"));
     let exchange_symbol = event.s.as_deref().ok_or_else(|| missing("s"))?;
@@ -128,7 +130,7 @@ fn push_trade(
     let price = scalar_text(event.p.ok_or_else(|| missing("p"))?, "p")?;
     let amount = scalar_text(event.q.ok_or_else(|| missing("q"))?, "q")?;
     let micros = integer(event.engine_time.ok_or_else(|| missing("T"))?, "T")?;
-    out.push(Trade {
+    out.events.push(feed_core::Event::Trade(Trade {
         exchange: context.exchange.clone(),
         symbol: symbol.clone(),
         side: if buyer_is_maker {
@@ -141,7 +143,7 @@ fn push_trade(
         id: Some(trade_id(event.t.ok_or_else(|| missing("t"))?, "t")?),
         timestamp: micros_to_seconds(micros),
         receipt_timestamp: context.receipt,
-    });
+    }));
     Ok(())
 }
 

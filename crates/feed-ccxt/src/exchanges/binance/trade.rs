@@ -2,7 +2,9 @@
 
 use std::borrow::Cow;
 
-use feed_core::runtime::{FrameError, FrameReply};
+use feed_core::runtime::FrameError;
+
+use crate::parsed::ParsedFrame;
 use feed_core::types::millis_to_seconds;
 use feed_core::{Side, Trade, TradeId};
 use serde::Deserialize;
@@ -51,10 +53,10 @@ struct BinanceFrame<'a> {
 pub(super) fn parse_frame(
     frame: &str,
     context: &FrameContext<'_>,
-    out: &mut Vec<Trade>,
-) -> Result<FrameReply, FrameError> {
+    out: &mut ParsedFrame,
+) -> Result<(), FrameError> {
     if let Some(outcome) = fast_agg_trade(frame, context, out) {
-        return outcome.map(|()| FrameReply::NONE);
+        return outcome;
     }
     let parsed: BinanceFrame<'_> =
         serde_json::from_str(frame).map_err(|error| malformed(&error))?;
@@ -68,15 +70,15 @@ pub(super) fn parse_frame(
         return Err(FrameError::Exchange(format!("code {code}: {msg}")));
     }
     match parsed.e.as_deref() {
-        Some("aggTrade") => push_trade(&parsed, context, out).map(|()| FrameReply::NONE),
+        Some("aggTrade") => push_trade(&parsed, context, out),
         Some("serverShutdown") => {
             tracing::info!(
                 "binance announced a server shutdown; the connection will be re-established"
             );
-            Ok(FrameReply::NONE)
+            Ok(())
         }
-        Some(_) => Ok(FrameReply::NONE),
-        None if parsed.id.is_some() => Ok(FrameReply::NONE), // ack or query response
+        Some(_) => Ok(()),
+        None if parsed.id.is_some() => Ok(()), // ack or query response
         None => Err(FrameError::Malformed(
             "neither an event, an ack nor an error".into(),
         )),
@@ -99,7 +101,7 @@ struct AggTradeText<'a> {
 fn fast_agg_trade(
     frame: &str,
     context: &FrameContext<'_>,
-    out: &mut Vec<Trade>,
+    out: &mut ParsedFrame,
 ) -> Option<Result<(), FrameError>> {
     let mut cursor = JsonCursor::new(frame);
     cursor.expect(r#"{"e":"aggTrade","E":"#)?;
@@ -142,7 +144,7 @@ fn fast_agg_trade(
 fn push_trade(
     frame: &BinanceFrame<'_>,
     context: &FrameContext<'_>,
-    out: &mut Vec<Trade>,
+    out: &mut ParsedFrame,
 ) -> Result<(), FrameError> {
     let id = frame.a.map(|id| id.to_string());
     let trade_time = frame.trade_time.map(|time| time.to_string());
@@ -160,7 +162,7 @@ fn push_trade(
 fn push_agg_trade(
     text: &AggTradeText<'_>,
     context: &FrameContext<'_>,
-    out: &mut Vec<Trade>,
+    out: &mut ParsedFrame,
 ) -> Result<(), FrameError> {
     let missing =
         |field: &str| FrameError::Malformed(format!("aggTrade without a valid '{field}'"));
@@ -179,7 +181,7 @@ fn push_agg_trade(
         .and_then(|time| time.parse::<i64>().ok())
         .ok_or_else(|| missing("T"))?;
     let buyer_is_maker = text.buyer_is_maker.ok_or_else(|| missing("m"))?;
-    out.push(Trade {
+    out.events.push(feed_core::Event::Trade(Trade {
         exchange: context.exchange.clone(),
         symbol: symbol.clone(),
         side: if buyer_is_maker {
@@ -192,7 +194,7 @@ fn push_agg_trade(
         id: Some(TradeId::Number(id)),
         timestamp: millis_to_seconds(trade_time),
         receipt_timestamp: context.receipt,
-    });
+    }));
     Ok(())
 }
 

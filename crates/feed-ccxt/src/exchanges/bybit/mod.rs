@@ -17,12 +17,14 @@ mod trade;
 
 use std::time::Duration;
 
-use feed_core::runtime::{FrameError, FrameReply, KeepAlive};
-use feed_core::Trade;
+use feed_core::runtime::{FrameError, KeepAlive};
 
-use crate::adapter::{DefaultEndpoints, ExchangeAdapter, FrameContext, Subscription};
+use crate::adapter::{
+    AckBy, DefaultEndpoints, ExchangeAdapter, FrameContext, SubscribeRequest, Subscription,
+};
 use crate::error::AdapterError;
 use crate::markets::Market;
+use crate::parsed::ParsedFrame;
 
 /// The documented REST base URL.
 /// <https://bybit-exchange.github.io/docs/v5/intro>
@@ -64,8 +66,12 @@ impl ExchangeAdapter for Bybit {
         market::parse_instruments_info(body)
     }
 
-    fn subscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<String> {
+    fn subscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<SubscribeRequest> {
+        let all: Vec<&Subscription> = subscriptions.iter().collect();
         subscription::subscribe_messages(subscriptions)
+            .into_iter()
+            .map(|message| SubscribeRequest::new(message, &all, AckBy::Nothing))
+            .collect()
     }
 
     fn keep_alive(&self) -> Option<KeepAlive> {
@@ -79,8 +85,8 @@ impl ExchangeAdapter for Bybit {
         &self,
         frame: &str,
         context: &FrameContext<'_>,
-        out: &mut Vec<Trade>,
-    ) -> Result<FrameReply, FrameError> {
+        out: &mut ParsedFrame,
+    ) -> Result<(), FrameError> {
         trade::parse_frame(frame, context, out)
     }
 }

@@ -2,7 +2,9 @@
 
 use std::borrow::Cow;
 
-use feed_core::runtime::{FrameError, FrameReply};
+use feed_core::runtime::FrameError;
+
+use crate::parsed::ParsedFrame;
 use feed_core::types::millis_to_seconds;
 use feed_core::{Side, Trade};
 use serde::Deserialize;
@@ -70,29 +72,29 @@ struct PublicTrade<'a> {
 pub(super) fn parse_frame(
     frame: &str,
     context: &FrameContext<'_>,
-    out: &mut Vec<Trade>,
-) -> Result<FrameReply, FrameError> {
+    out: &mut ParsedFrame,
+) -> Result<(), FrameError> {
     let parsed: BybitFrame<'_> = serde_json::from_str(frame).map_err(|error| malformed(&error))?;
     if let Some(topic) = parsed.topic.as_deref() {
         if !topic.starts_with(TRADE_TOPIC_PREFIX) {
-            return Ok(FrameReply::NONE); // a topic this adapter never subscribes to
+            return Ok(()); // a topic this adapter never subscribes to
         }
         let data = parsed
             .data
             .ok_or_else(|| FrameError::Malformed(format!("{topic} without 'data'")))?;
         let trades: Vec<PublicTrade<'_>> =
             serde_json::from_str(data.get()).map_err(|error| malformed(&error))?;
-        let before = out.len();
+        let before = out.events.len();
         for trade in &trades {
             if let Err(error) = push_trade(trade, context, out) {
-                out.truncate(before); // a frame is used whole or not at all
+                out.events.truncate(before); // a frame is used whole or not at all
                 return Err(error);
             }
         }
-        return Ok(FrameReply::NONE);
+        return Ok(());
     }
     match parsed.success {
-        Some(true) => Ok(FrameReply::NONE), // subscribe ack or pong
+        Some(true) => Ok(()), // subscribe ack or pong
         Some(false) => {
             let op = parsed.op.as_deref().unwrap_or("request");
             let message = parsed
@@ -102,7 +104,7 @@ pub(super) fn parse_frame(
                 .unwrap_or("no ret_msg");
             Err(FrameError::Exchange(format!("{op} failed: {message}")))
         }
-        None if parsed.op.as_deref() == Some("pong") => Ok(FrameReply::NONE),
+        None if parsed.op.as_deref() == Some("pong") => Ok(()),
         None => Err(FrameError::Malformed(
             "neither a topic, an ack nor a pong".into(),
         )),
@@ -112,7 +114,7 @@ pub(super) fn parse_frame(
 fn push_trade(
     trade: &PublicTrade<'_>,
     context: &FrameContext<'_>,
-    out: &mut Vec<Trade>,
+    out: &mut ParsedFrame,
 ) -> Result<(), FrameError> {
     let Some(symbol) = context.markets.symbol(&trade.symbol) else {
         return Ok(()); // a market this feed did not subscribe to
@@ -126,7 +128,7 @@ fn push_trade(
             )))
         }
     };
-    out.push(Trade {
+    out.events.push(feed_core::Event::Trade(Trade {
         exchange: context.exchange.clone(),
         symbol: symbol.clone(),
         side,
@@ -135,7 +137,7 @@ fn push_trade(
         id: Some(trade_id_from_text(&trade.id)),
         timestamp: millis_to_seconds(trade.time),
         receipt_timestamp: context.receipt,
-    });
+    }));
     Ok(())
 }
 
@@ -183,14 +185,10 @@ mod tests {
             exchange: &exchange,
             receipt: Decimal::from_str("1672304487.25").unwrap(),
         };
-        let mut out = Vec::new();
-        let reply = parse_frame(frame, &context, &mut out)?;
-        assert_eq!(
-            reply,
-            FrameReply::NONE,
-            "Bybit frames never ask for a reply"
-        );
-        Ok(out)
+        let mut out = ParsedFrame::default();
+        parse_frame(frame, &context, &mut out)?;
+        assert!(out.replies.is_empty(), "Bybit frames never ask for a reply");
+        Ok(out.trades().cloned().collect())
     }
 
     fn decimal(text: &str) -> Decimal {
@@ -336,12 +334,12 @@ mod tests {
             exchange: &exchange,
             receipt: Decimal::ZERO,
         };
-        let mut out = Vec::new();
+        let mut out = ParsedFrame::default();
         let error = parse_frame(frame, &context, &mut out).unwrap_err();
         assert_eq!(
             error,
             FrameError::Malformed("v is not a decimal: \"x\"".into())
         );
-        assert!(out.is_empty(), "{out:?}");
+        assert!(out.events.is_empty(), "{out:?}");
     }
 }

@@ -2,7 +2,9 @@
 
 use std::borrow::Cow;
 
-use feed_core::runtime::{FrameError, FrameReply};
+use feed_core::runtime::FrameError;
+
+use crate::parsed::ParsedFrame;
 use feed_core::{Side, Trade};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -90,8 +92,8 @@ struct CoinbaseTrade<'a> {
 pub(super) fn parse_frame(
     frame: &str,
     context: &FrameContext<'_>,
-    out: &mut Vec<Trade>,
-) -> Result<FrameReply, FrameError> {
+    out: &mut ParsedFrame,
+) -> Result<(), FrameError> {
     let parsed: CoinbaseFrame<'_> =
         serde_json::from_str(frame).map_err(|error| malformed(&error))?;
     if parsed.kind.as_deref() == Some("error") {
@@ -103,11 +105,11 @@ pub(super) fn parse_frame(
                 .events
                 .ok_or_else(|| FrameError::Malformed("market_trades without 'events'".into()))?;
             push_trades(events, context, out)?;
-            Ok(FrameReply::NONE)
+            Ok(())
         }
         // subscriptions (acks), heartbeats, and channels this feed does not read
-        Some(_) => Ok(FrameReply::NONE),
-        None if parsed.kind.is_some() => Ok(FrameReply::NONE), // an unknown message type
+        Some(_) => Ok(()),
+        None if parsed.kind.is_some() => Ok(()), // an unknown message type
         None => Err(FrameError::Malformed(
             "neither a channel message nor an error".into(),
         )),
@@ -126,7 +128,7 @@ fn error_text(frame: &CoinbaseFrame<'_>, text: &str) -> String {
 fn push_trades(
     events: &RawValue,
     context: &FrameContext<'_>,
-    out: &mut Vec<Trade>,
+    out: &mut ParsedFrame,
 ) -> Result<(), FrameError> {
     let events: Vec<TradeEvent<'_>> =
         serde_json::from_str(events.get()).map_err(|error| malformed(&error))?;
@@ -146,7 +148,7 @@ fn push_trades(
 fn push_trade(
     trade: &CoinbaseTrade<'_>,
     context: &FrameContext<'_>,
-    out: &mut Vec<Trade>,
+    out: &mut ParsedFrame,
 ) -> Result<(), FrameError> {
     let Some(symbol) = context.markets.symbol(&trade.product_id) else {
         return Ok(()); // a product this feed did not subscribe to
@@ -164,7 +166,7 @@ fn push_trade(
     let timestamp = rfc3339_to_seconds(&trade.time).ok_or_else(|| {
         FrameError::Malformed(format!("time is not an RFC 3339 time: {:?}", trade.time))
     })?;
-    out.push(Trade {
+    out.events.push(feed_core::Event::Trade(Trade {
         exchange: context.exchange.clone(),
         symbol: symbol.clone(),
         side,
@@ -173,7 +175,7 @@ fn push_trade(
         id: Some(trade_id(trade.trade_id, "trade_id")?),
         timestamp,
         receipt_timestamp: context.receipt,
-    });
+    }));
     Ok(())
 }
 

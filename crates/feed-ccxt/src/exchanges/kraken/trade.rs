@@ -2,7 +2,9 @@
 
 use std::borrow::Cow;
 
-use feed_core::runtime::{FrameError, FrameReply};
+use feed_core::runtime::FrameError;
+
+use crate::parsed::ParsedFrame;
 use feed_core::{Side, Trade};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -89,18 +91,18 @@ struct SystemStatus<'a> {
 pub(super) fn parse_frame(
     frame: &str,
     context: &FrameContext<'_>,
-    out: &mut Vec<Trade>,
-) -> Result<FrameReply, FrameError> {
+    out: &mut ParsedFrame,
+) -> Result<(), FrameError> {
     let parsed: KrakenFrame<'_> = serde_json::from_str(frame).map_err(|error| malformed(&error))?;
     let bare_error = parsed.error.is_some() && parsed.method.is_none() && parsed.channel.is_none();
     if parsed.success == Some(false) || bare_error {
         return Err(FrameError::Exchange(error_text(&parsed, frame)));
     }
     if parsed.method.is_some() {
-        return Ok(FrameReply::NONE); // subscribe/unsubscribe ack, pong
+        return Ok(()); // subscribe/unsubscribe ack, pong
     }
     match parsed.channel.as_deref() {
-        Some("trade") if parsed.kind.as_deref() == Some("snapshot") => Ok(FrameReply::NONE),
+        Some("trade") if parsed.kind.as_deref() == Some("snapshot") => Ok(()),
         Some("trade") => {
             let data = parsed
                 .data
@@ -110,13 +112,13 @@ pub(super) fn parse_frame(
             for trade in &trades {
                 push_trade(trade, context, out)?;
             }
-            Ok(FrameReply::NONE)
+            Ok(())
         }
         Some("status") => {
             log_status(parsed.data);
-            Ok(FrameReply::NONE)
+            Ok(())
         }
-        Some(_) => Ok(FrameReply::NONE), // heartbeat, and channels this feed does not read
+        Some(_) => Ok(()), // heartbeat, and channels this feed does not read
         None => Err(FrameError::Malformed(
             "neither a method response nor a channel message".into(),
         )),
@@ -156,7 +158,7 @@ fn log_status(data: Option<&RawValue>) {
 fn push_trade(
     trade: &KrakenTrade<'_>,
     context: &FrameContext<'_>,
-    out: &mut Vec<Trade>,
+    out: &mut ParsedFrame,
 ) -> Result<(), FrameError> {
     let Some(symbol) = context.markets.symbol(&trade.symbol) else {
         return Ok(()); // a market this feed did not subscribe to
@@ -177,7 +179,7 @@ fn push_trade(
             trade.timestamp
         ))
     })?;
-    out.push(Trade {
+    out.events.push(feed_core::Event::Trade(Trade {
         exchange: context.exchange.clone(),
         symbol: symbol.clone(),
         side,
@@ -189,7 +191,7 @@ fn push_trade(
             .transpose()?,
         timestamp,
         receipt_timestamp: context.receipt,
-    });
+    }));
     Ok(())
 }
 

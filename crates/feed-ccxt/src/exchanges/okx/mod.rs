@@ -20,12 +20,14 @@ mod trade;
 
 use std::time::Duration;
 
-use feed_core::runtime::{FrameError, FrameReply, KeepAlive};
-use feed_core::Trade;
+use feed_core::runtime::{FrameError, KeepAlive};
 
-use crate::adapter::{DefaultEndpoints, ExchangeAdapter, FrameContext, Subscription};
+use crate::adapter::{
+    AckBy, DefaultEndpoints, ExchangeAdapter, FrameContext, SubscribeRequest, Subscription,
+};
 use crate::error::AdapterError;
 use crate::markets::Market;
+use crate::parsed::ParsedFrame;
 
 /// The documented REST base URL (global site).
 pub const REST_BASE: &str = "https://www.okx.com";
@@ -60,8 +62,12 @@ impl ExchangeAdapter for Okx {
         market::parse_instruments(body)
     }
 
-    fn subscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<String> {
+    fn subscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<SubscribeRequest> {
+        let all: Vec<&Subscription> = subscriptions.iter().collect();
         subscription::subscribe_messages(subscriptions)
+            .into_iter()
+            .map(|message| SubscribeRequest::new(message, &all, AckBy::Nothing))
+            .collect()
     }
 
     fn keep_alive(&self) -> Option<KeepAlive> {
@@ -75,8 +81,8 @@ impl ExchangeAdapter for Okx {
         &self,
         frame: &str,
         context: &FrameContext<'_>,
-        out: &mut Vec<Trade>,
-    ) -> Result<FrameReply, FrameError> {
+        out: &mut ParsedFrame,
+    ) -> Result<(), FrameError> {
         trade::parse_frame(frame, context, out)
     }
 }

@@ -48,11 +48,7 @@ mod tests {
     use feed_core::{Channel, Symbol};
 
     fn subscription(symbol: &str) -> Subscription {
-        Subscription {
-            channel: Channel::Trades,
-            symbol: Symbol::parse(symbol).unwrap(),
-            exchange_symbol: symbol.into(),
-        }
+        Subscription::new(Channel::Trades, Symbol::parse(symbol).unwrap(), symbol)
     }
 
     #[test]

@@ -2,7 +2,9 @@
 
 use std::borrow::Cow;
 
-use feed_core::runtime::{FrameError, FrameReply};
+use feed_core::runtime::FrameError;
+
+use crate::parsed::ParsedFrame;
 use feed_core::types::millis_to_seconds;
 use feed_core::{Side, Symbol, Trade};
 use serde::Deserialize;
@@ -76,10 +78,10 @@ struct OkxTrade<'a> {
 pub(super) fn parse_frame(
     frame: &str,
     context: &FrameContext<'_>,
-    out: &mut Vec<Trade>,
-) -> Result<FrameReply, FrameError> {
+    out: &mut ParsedFrame,
+) -> Result<(), FrameError> {
     if frame.trim() == PONG {
-        return Ok(FrameReply::NONE);
+        return Ok(());
     }
     let parsed: OkxFrame<'_> = serde_json::from_str(frame).map_err(|error| malformed(&error))?;
     if let Some(event) = parsed.event.as_deref() {
@@ -90,9 +92,9 @@ pub(super) fn parse_frame(
                     notice = %error_text(&parsed),
                     "okx announced that the connection will close; it will be re-established"
                 );
-                Ok(FrameReply::NONE)
+                Ok(())
             }
-            _ => Ok(FrameReply::NONE), // subscribe / unsubscribe acks and other events
+            _ => Ok(()), // subscribe / unsubscribe acks and other events
         };
     }
     match (parsed.arg, parsed.data) {
@@ -100,7 +102,7 @@ pub(super) fn parse_frame(
             if arg.channel.as_deref() == Some("trades") {
                 push_trades(data, context, out)?;
             }
-            Ok(FrameReply::NONE)
+            Ok(())
         }
         _ => Err(FrameError::Malformed(
             "neither an event, a pong nor a push".into(),
@@ -121,14 +123,14 @@ fn error_text(frame: &OkxFrame<'_>) -> String {
 fn push_trades(
     data: &RawValue,
     context: &FrameContext<'_>,
-    out: &mut Vec<Trade>,
+    out: &mut ParsedFrame,
 ) -> Result<(), FrameError> {
     let trades: Vec<OkxTrade<'_>> =
         serde_json::from_str(data.get()).map_err(|error| malformed(&error))?;
-    let before = out.len();
+    let before = out.events.len();
     for trade in &trades {
         if let Err(error) = push_trade(trade, context, out) {
-            out.truncate(before);
+            out.events.truncate(before);
             return Err(error);
         }
     }
@@ -138,14 +140,15 @@ fn push_trades(
 fn push_trade(
     trade: &OkxTrade<'_>,
     context: &FrameContext<'_>,
-    out: &mut Vec<Trade>,
+    out: &mut ParsedFrame,
 ) -> Result<(), FrameError> {
     let missing = |field: &str| FrameError::Malformed(format!("trade without '{field}'"));
     let inst_id = trade.inst_id.as_deref().ok_or_else(|| missing("instId"))?;
     let Some(symbol) = context.markets.symbol(inst_id) else {
         return Ok(()); // a market this feed did not subscribe to
     };
-    out.push(normalize(trade, symbol, context)?);
+    out.events
+        .push(feed_core::Event::Trade(normalize(trade, symbol, context)?));
     Ok(())
 }
 
@@ -314,11 +317,11 @@ mod tests {
             exchange: &exchange,
             receipt: Decimal::ONE,
         };
-        let mut out = Vec::new();
+        let mut out = ParsedFrame::default();
         assert!(matches!(
             parse_frame(frame, &context, &mut out),
             Err(FrameError::Malformed(text)) if text.contains("px")
         ));
-        assert!(out.is_empty(), "{out:?}");
+        assert!(out.events.is_empty(), "{out:?}");
     }
 }

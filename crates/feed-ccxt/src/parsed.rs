@@ -1,0 +1,61 @@
+//! [`ParsedFrame`]: what an adapter found in one frame, for the session to act on.
+
+use feed_core::book::BookBatch;
+use feed_core::{Channel, Event};
+
+/// An acknowledgement (or refusal) of subscriptions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ack {
+    /// The answer to the subscribe message with this request id (Binance `id`, Bybit
+    /// `req_id`): every subscription the message carried.
+    Request {
+        /// The id the message was sent with.
+        id: u64,
+        /// `Err` with the exchange's words when refused.
+        outcome: Result<(), String>,
+    },
+    /// The answer for one channel of one market (OKX `arg`, Kraken `result`, Coinbase
+    /// `subscriptions`).
+    Topic {
+        /// The channel.
+        channel: Channel,
+        /// The exchange's name of the market.
+        exchange_symbol: String,
+        /// `Err` with the exchange's words when refused.
+        outcome: Result<(), String>,
+    },
+    /// A refusal that names no subscription (OKX's error events): subscriptions still
+    /// unacknowledged when their time runs out are refused with these words.
+    Unattributed(String),
+}
+
+/// What an adapter parsed out of one frame.
+#[derive(Debug, Default)]
+pub struct ParsedFrame {
+    /// Events ready to deliver (trades, and later tickers, funding, ...).
+    pub events: Vec<Event>,
+    /// Book snapshots and deltas, for the session's books.
+    pub books: BookBatch,
+    /// Subscription acknowledgements and refusals.
+    pub acks: Vec<Ack>,
+    /// Messages to send back (answers to application-level pings).
+    pub replies: Vec<String>,
+}
+
+impl ParsedFrame {
+    /// Empties it, keeping the capacity.
+    pub fn clear(&mut self) {
+        self.events.clear();
+        self.books.clear();
+        self.acks.clear();
+        self.replies.clear();
+    }
+
+    /// The trades among the events (for tests and simple consumers).
+    pub fn trades(&self) -> impl Iterator<Item = &feed_core::Trade> {
+        self.events.iter().filter_map(|event| match event {
+            Event::Trade(trade) => Some(trade),
+            _ => None,
+        })
+    }
+}

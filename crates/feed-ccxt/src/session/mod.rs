@@ -1,0 +1,375 @@
+//! [`CcxtSession`]: one connection of a [`crate::CcxtFeed`], for every exchange.
+//!
+//! The adapter parses; the session does the rest, the same way for every exchange:
+//!
+//! - **Subscribing.** On open, the adapter's subscribe messages are sent and their
+//!   acknowledgements awaited ([`acks`]); a refusal, or silence past the timeout, becomes a
+//!   [`SubscriptionRejected`] event naming the symbol and channel.
+//! - **Filtering.** Records of markets or channels the feed did not ask for are dropped.
+//! - **Books.** Each `L2_BOOK` symbol has a [`SymbolBook`] that applies the exchange's
+//!   [`BookRules`]. A REST snapshot is requested over the exchange's HTTP route when the
+//!   rules need one; a broken book (sequence gap, checksum mismatch, crossed) becomes a
+//!   [`Gap`] for that symbol alone and a resync — refetch, or unsubscribe and subscribe
+//!   again — paced so that a symbol that keeps breaking backs off. Books are delivered
+//!   after a snapshot and whenever a frame changed their top `book_depth` levels.
+//! - **Losing the connection** reports a gap for every subscription it carried.
+
+mod acks;
+mod books;
+mod plan;
+
+use std::sync::Arc;
+
+use feed_core::book::{BookBatch, BookOutcome, BookRules, SymbolBook};
+use feed_core::runtime::{
+    FeedSession, Frame, FrameError, HttpMethod, HttpRequest, HttpResult, SessionOutput,
+};
+use feed_core::types::{Gap, SubscriptionRejected};
+use feed_core::{Channel, Event, Symbol};
+use rust_decimal::Decimal;
+
+use crate::adapter::FrameContext;
+use crate::parsed::ParsedFrame;
+use acks::AckTracker;
+use books::{BookSlot, Books, Resync};
+pub use plan::{FeedPlan, DEFAULT_ACK_TIMEOUT_SECONDS};
+
+/// One connection's protocol state for any registered exchange.
+pub struct CcxtSession {
+    plan: Arc<FeedPlan>,
+    rules: Option<BookRules>,
+    parsed: ParsedFrame,
+    snapshot: BookBatch,
+    acks: AckTracker,
+    books: Books,
+    rejected: Vec<bool>,
+    next_request: u64,
+}
+
+impl CcxtSession {
+    /// A session of `plan`'s subscriptions.
+    #[must_use]
+    pub fn new(plan: Arc<FeedPlan>) -> Self {
+        CcxtSession {
+            rules: plan.adapter.book_rules(),
+            acks: AckTracker::new(plan.ack_timeout),
+            rejected: vec![false; plan.subscriptions.len()],
+            plan,
+            parsed: ParsedFrame::default(),
+            snapshot: BookBatch::default(),
+            books: Books::default(),
+            next_request: 1,
+        }
+    }
+
+    /// The plan.
+    #[must_use]
+    pub fn plan(&self) -> &Arc<FeedPlan> {
+        &self.plan
+    }
+
+    /// The book of `symbol`, if it has one yet (for tests and replays).
+    #[must_use]
+    pub fn book(&self, symbol: &Symbol) -> Option<&SymbolBook> {
+        self.books.slots.get(symbol).map(|slot| &slot.book)
+    }
+
+    /// The symbols whose book is not in sync now (waiting for a snapshot).
+    #[must_use]
+    pub fn unsynced_books(&self) -> Vec<Symbol> {
+        self.books
+            .slots
+            .values()
+            .filter(|slot| !slot.book.is_live())
+            .map(|slot| slot.book.symbol().clone())
+            .collect()
+    }
+
+    /// REST snapshot requests in flight: their ids and URLs are the requests already
+    /// queued as actions.
+    #[must_use]
+    pub fn requests_in_flight(&self) -> usize {
+        self.books.in_flight.len()
+    }
+
+    fn refuse(&mut self, refusals: Vec<(usize, String)>, now: Decimal, out: &mut SessionOutput) {
+        for (index, reason) in refusals {
+            if std::mem::replace(&mut self.rejected[index], true) {
+                continue;
+            }
+            let subscription = &self.plan.subscriptions[index];
+            out.event(Event::Rejected(SubscriptionRejected {
+                exchange: Arc::clone(&self.plan.exchange),
+                symbol: subscription.symbol.clone(),
+                channel: subscription.channel,
+                reason,
+                timestamp: now,
+            }));
+        }
+    }
+
+    fn gap(
+        &self,
+        symbol: &Symbol,
+        channel: Channel,
+        reason: String,
+        now: Decimal,
+        out: &mut SessionOutput,
+    ) {
+        out.event(Event::Gap(Gap {
+            exchange: Arc::clone(&self.plan.exchange),
+            symbol: symbol.clone(),
+            channel,
+            reason,
+            receipt_timestamp: now,
+        }));
+    }
+
+    /// Applies the book messages of `batch` (a frame's, or a REST snapshot's).
+    fn apply_books(&mut self, from_snapshot: bool, now: Decimal, out: &mut SessionOutput) {
+        let Some(rules) = self.rules else {
+            return;
+        };
+        let batch = if from_snapshot {
+            std::mem::take(&mut self.snapshot)
+        } else {
+            std::mem::take(&mut self.parsed.books)
+        };
+        for message in &batch.messages {
+            let Some(index) = self.plan.index_of(Channel::L2Book, &message.symbol) else {
+                continue; // not subscribed
+            };
+            if self.rejected[index] {
+                continue;
+            }
+            self.acks
+                .data(Channel::L2Book, index, &self.plan.subscriptions);
+            let plan = &self.plan;
+            let slot = self
+                .books
+                .slots
+                .entry(message.symbol.clone())
+                .or_insert_with(|| {
+                    let subscription = &plan.subscriptions[index];
+                    let market = plan.markets.market(&subscription.symbol);
+                    let params = plan.adapter.book_params(subscription, market);
+                    BookSlot::new(SymbolBook::new(subscription.symbol.clone(), params))
+                });
+            let outcome = slot.book.apply(&rules, message, batch.levels_of(message));
+            match outcome {
+                BookOutcome::Quiet => {}
+                BookOutcome::Changed | BookOutcome::Synced => {
+                    self.books.touch(&message.symbol, &outcome)
+                }
+                BookOutcome::WantSnapshot => {
+                    let due = slot.resync_due(now);
+                    self.schedule(message.symbol.clone(), Resync::Fetch, due, now, out);
+                }
+                BookOutcome::Broken(reason) => {
+                    tracing::warn!(exchange = %plan.exchange, symbol = %message.symbol, %reason, "book resync");
+                    let due = slot.resync_due(now);
+                    let symbol = message.symbol.clone();
+                    self.gap(&symbol, Channel::L2Book, reason, now, out);
+                    self.schedule(symbol, Books::resync_kind(&rules), due, now, out);
+                }
+            }
+        }
+        let mut batch = batch;
+        batch.clear();
+        if from_snapshot {
+            self.snapshot = batch;
+        } else {
+            self.parsed.books = batch;
+        }
+        self.deliver_books(now, out);
+    }
+
+    fn deliver_books(&mut self, now: Decimal, out: &mut SessionOutput) {
+        for (symbol, force) in self.books.touched.drain(..) {
+            if let Some(slot) = self.books.slots.get_mut(&symbol) {
+                if let Some(book) = slot.book.delivery(force, &self.plan.exchange, now) {
+                    out.event(Event::Book(book));
+                }
+            }
+        }
+    }
+
+    fn schedule(
+        &mut self,
+        symbol: Symbol,
+        resync: Resync,
+        due: Decimal,
+        now: Decimal,
+        out: &mut SessionOutput,
+    ) {
+        if due <= now {
+            self.resync(&symbol, resync, out);
+        } else {
+            self.books.delayed.push((due, symbol, resync));
+        }
+    }
+
+    fn resync(&mut self, symbol: &Symbol, resync: Resync, out: &mut SessionOutput) {
+        let Some(index) = self.plan.index_of(Channel::L2Book, symbol) else {
+            return;
+        };
+        let subscription = &self.plan.subscriptions[index];
+        match resync {
+            Resync::Fetch => {
+                let Some(url) = self
+                    .plan
+                    .adapter
+                    .book_snapshot_url(&self.plan.rest_base, subscription)
+                else {
+                    tracing::error!(exchange = %self.plan.exchange, "the adapter's book rules need a REST snapshot but it has no snapshot URL");
+                    return;
+                };
+                let id = self.next_request;
+                self.next_request += 1;
+                self.books.in_flight.insert(id, symbol.clone());
+                out.request(HttpRequest {
+                    id,
+                    method: HttpMethod::Get,
+                    url,
+                    body: None,
+                });
+            }
+            Resync::Resubscribe => {
+                let subscriptions = std::slice::from_ref(subscription);
+                for message in self.plan.adapter.unsubscribe_messages(subscriptions) {
+                    out.send(message);
+                }
+                for request in self.plan.adapter.subscribe_messages(subscriptions) {
+                    out.send(request.message);
+                }
+            }
+        }
+    }
+}
+
+impl FeedSession for CcxtSession {
+    fn open(&mut self, now: Decimal, out: &mut SessionOutput) {
+        let requests = self
+            .plan
+            .adapter
+            .subscribe_messages(&self.plan.subscriptions);
+        self.acks.expect(&requests, &self.plan.subscriptions, now);
+        for request in requests {
+            out.send(request.message);
+        }
+    }
+
+    fn frame(
+        &mut self,
+        frame: Frame<'_>,
+        receipt: Decimal,
+        out: &mut SessionOutput,
+    ) -> Result<(), FrameError> {
+        self.parsed.clear();
+        let context = FrameContext {
+            markets: &self.plan.markets,
+            exchange: &self.plan.exchange,
+            receipt,
+        };
+        match frame {
+            Frame::Text(text) => self
+                .plan
+                .adapter
+                .parse_frame(text, &context, &mut self.parsed)?,
+            Frame::Binary(bytes) => {
+                self.plan
+                    .adapter
+                    .parse_binary_frame(bytes, &context, &mut self.parsed)?
+            }
+        }
+        for reply in self.parsed.replies.drain(..) {
+            out.send(reply);
+        }
+        if !self.parsed.acks.is_empty() {
+            let acks = std::mem::take(&mut self.parsed.acks);
+            for ack in &acks {
+                let refusals = self.acks.apply(ack, &self.plan.subscriptions);
+                self.refuse(refusals, receipt, out);
+            }
+            self.parsed.acks = acks;
+        }
+        let trades_wanted = self.plan.has_channel(Channel::Trades);
+        for event in self.parsed.events.drain(..) {
+            if let Event::Trade(trade) = &event {
+                if !trades_wanted {
+                    continue;
+                }
+                if self.acks.is_waiting() {
+                    if let Some(index) = self.plan.index_of(Channel::Trades, &trade.symbol) {
+                        self.acks
+                            .data(Channel::Trades, index, &self.plan.subscriptions);
+                    }
+                }
+            }
+            out.events.push(event);
+        }
+        if !self.parsed.books.is_empty() {
+            self.apply_books(false, receipt, out);
+        }
+        Ok(())
+    }
+
+    fn response(&mut self, id: u64, result: HttpResult, receipt: Decimal, out: &mut SessionOutput) {
+        let Some(symbol) = self.books.in_flight.remove(&id) else {
+            return;
+        };
+        let Some(index) = self.plan.index_of(Channel::L2Book, &symbol) else {
+            return;
+        };
+        let parsed = result.and_then(|body| {
+            let text = String::from_utf8_lossy(&body);
+            self.snapshot.clear();
+            self.plan
+                .adapter
+                .parse_book_snapshot(&text, &self.plan.subscriptions[index], &mut self.snapshot)
+                .map_err(|error| error.to_string())
+        });
+        match parsed {
+            Ok(()) => self.apply_books(true, receipt, out),
+            Err(error) => {
+                tracing::warn!(exchange = %self.plan.exchange, %symbol, %error, "book snapshot failed; retrying");
+                if let Some(slot) = self.books.slots.get_mut(&symbol) {
+                    let due = slot.resync_due(receipt);
+                    self.schedule(symbol, Resync::Fetch, due, receipt, out);
+                }
+            }
+        }
+    }
+
+    fn tick(&mut self, now: Decimal, out: &mut SessionOutput) {
+        if self.acks.is_waiting() {
+            let refusals = self.acks.expire(now);
+            self.refuse(refusals, now, out);
+        }
+        for (symbol, resync) in self.books.due(now) {
+            self.resync(&symbol, resync, out);
+        }
+    }
+
+    fn closed(&mut self, reason: Option<&str>, now: Decimal, out: &mut SessionOutput) {
+        let Some(reason) = reason else {
+            return;
+        };
+        for (index, subscription) in self.plan.subscriptions.iter().enumerate() {
+            if self.rejected[index] {
+                continue;
+            }
+            self.gap(
+                &subscription.symbol,
+                subscription.channel,
+                format!("connection lost: {reason}"),
+                now,
+                out,
+            );
+        }
+    }
+
+    fn awaiting_acknowledgements(&self) -> bool {
+        self.acks.is_waiting()
+    }
+}
