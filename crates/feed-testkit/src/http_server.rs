@@ -40,17 +40,38 @@ pub async fn start_http_server(
     tls: Option<Arc<ServerConfig>>,
     routes: HashMap<String, CannedResponse>,
 ) -> std::io::Result<LoopbackServer> {
-    let routes = Arc::new(routes);
+    start_dynamic_http_server(bind, tls, move |target: &str| {
+        let path = target.split('?').next().unwrap_or("/");
+        routes.get(path).cloned()
+    })
+    .await
+}
+
+/// A responder of a dynamic server: the request target (path and query) to a response;
+/// `None` answers 404.
+pub type Responder = dyn Fn(&str) -> Option<CannedResponse> + Send + Sync;
+
+/// Starts an HTTP(S) server whose answers `respond` computes from the request target (path
+/// and query) at request time: stand-ins serving the current state of a simulated book.
+///
+/// # Errors
+/// When the address cannot be bound.
+pub async fn start_dynamic_http_server(
+    bind: IpAddr,
+    tls: Option<Arc<ServerConfig>>,
+    respond: impl Fn(&str) -> Option<CannedResponse> + Send + Sync + 'static,
+) -> std::io::Result<LoopbackServer> {
+    let respond: Arc<Responder> = Arc::new(respond);
     LoopbackServer::start(bind, tls, move |io, _peer| {
-        let routes = Arc::clone(&routes);
+        let respond = Arc::clone(&respond);
         Box::pin(async move {
-            let _ = answer(io, &routes).await;
+            let _ = answer(io, &*respond).await;
         })
     })
     .await
 }
 
-async fn answer(mut io: BoxedIo, routes: &HashMap<String, CannedResponse>) -> std::io::Result<()> {
+async fn answer(mut io: BoxedIo, respond: &Responder) -> std::io::Result<()> {
     let mut head = Vec::new();
     let mut buffer = [0_u8; 1024];
     while !head.windows(4).any(|window| window == b"\r\n\r\n") {
@@ -62,12 +83,10 @@ async fn answer(mut io: BoxedIo, routes: &HashMap<String, CannedResponse>) -> st
     }
     let head = String::from_utf8_lossy(&head);
     let target = head.split_whitespace().nth(1).unwrap_or("/");
-    let path = target.split('?').next().unwrap_or("/");
-    let not_found = CannedResponse {
+    let response = respond(target).unwrap_or(CannedResponse {
         status: 404,
         body: "{\"error\":\"not found\"}".into(),
-    };
-    let response = routes.get(path).unwrap_or(&not_found);
+    });
     let reply = format!(
         "HTTP/1.1 {} Canned\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
         response.status,

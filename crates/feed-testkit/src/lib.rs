@@ -3,6 +3,7 @@
 //! Tests, benches and the demo use it; production crates never depend on it.
 #![forbid(unsafe_code)]
 
+pub mod books;
 pub mod certs;
 pub mod fuzz;
 pub mod http_server;
@@ -13,7 +14,7 @@ pub mod standin;
 pub mod ws_server;
 
 pub use certs::TestCertificate;
-pub use http_server::{start_http_server, CannedResponse};
+pub use http_server::{start_dynamic_http_server, start_http_server, CannedResponse};
 pub use listener::{BoxFuture, BoxedIo, LoopbackServer};
 pub use relays::{start_silent_listener, start_tls_front};
 pub use scripted::{ExchangeScript, MessageScript, ScriptedExchange, ServerFrame};

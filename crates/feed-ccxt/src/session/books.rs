@@ -14,6 +14,8 @@ use crate::markets::FastMap;
 const REPEAT_WINDOW_SECONDS: i64 = 60;
 /// The longest a repeated resync waits.
 const MAX_RESYNC_DELAY_SECONDS: i64 = 60;
+/// Resyncs within the window that go at once before the backoff starts.
+const IMMEDIATE_RESYNCS: u32 = 3;
 
 /// A symbol's book and its resync history.
 pub(crate) struct BookSlot {
@@ -31,8 +33,9 @@ impl BookSlot {
         }
     }
 
-    /// When the next resync may happen: now for the first one, then 2, 4, 8 ... seconds
-    /// (at most a minute) while resyncs keep coming within a minute of each other.
+    /// When the next resync may happen: at once for the first three, then after 2, 4, 8 ...
+    /// seconds (at most a minute) while resyncs keep coming within a minute of each other, so
+    /// that a symbol that keeps breaking cannot flood the exchange.
     pub(crate) fn resync_due(&mut self, now: Decimal) -> Decimal {
         let repeated = self
             .last_resync
@@ -42,10 +45,10 @@ impl BookSlot {
         } else {
             0
         };
-        let delay = if self.repeats == 0 {
+        let delay = if self.repeats < IMMEDIATE_RESYNCS {
             0
         } else {
-            (1_i64 << self.repeats.min(6)).min(MAX_RESYNC_DELAY_SECONDS)
+            (1_i64 << (self.repeats - IMMEDIATE_RESYNCS + 1).min(6)).min(MAX_RESYNC_DELAY_SECONDS)
         };
         let due = now + Decimal::from(delay);
         self.last_resync = Some(due);
@@ -123,12 +126,12 @@ mod tests {
         let mut now = Decimal::from(1000);
         assert_eq!(slot.resync_due(now), now, "the first resync is immediate");
         let mut delays = Vec::new();
-        for _ in 0..8 {
+        for _ in 0..10 {
             now += Decimal::ONE;
             delays.push(slot.resync_due(now) - now);
         }
         let delays: Vec<i64> = delays.iter().map(|delay| delay.mantissa() as i64).collect();
-        assert_eq!(delays, vec![2, 4, 8, 16, 32, 60, 60, 60]);
+        assert_eq!(delays, vec![0, 0, 2, 4, 8, 16, 32, 60, 60, 60]);
         let later = now + Decimal::from(200);
         assert_eq!(
             slot.resync_due(later),

@@ -161,10 +161,12 @@ impl CcxtSession {
                 BookOutcome::Changed | BookOutcome::Synced => {
                     self.books.touch(&message.symbol, &outcome)
                 }
-                BookOutcome::WantSnapshot => {
+                BookOutcome::WantSnapshot if from_snapshot => {
+                    // The snapshot was older than the buffered diffs: fetch again, paced.
                     let due = slot.resync_due(now);
                     self.schedule(message.symbol.clone(), Resync::Fetch, due, now, out);
                 }
+                BookOutcome::WantSnapshot => self.resync(&message.symbol, Resync::Fetch, out),
                 BookOutcome::Broken(reason) => {
                     tracing::warn!(exchange = %plan.exchange, symbol = %message.symbol, %reason, "book resync");
                     let due = slot.resync_due(now);
@@ -271,17 +273,27 @@ impl FeedSession for CcxtSession {
             exchange: &self.plan.exchange,
             receipt,
         };
-        match frame {
+        let parsed = match frame {
             Frame::Text(text) => self
                 .plan
                 .adapter
-                .parse_frame(text, &context, &mut self.parsed)?,
+                .parse_frame(text, &context, &mut self.parsed),
             Frame::Binary(bytes) => {
                 self.plan
                     .adapter
-                    .parse_binary_frame(bytes, &context, &mut self.parsed)?
+                    .parse_binary_frame(bytes, &context, &mut self.parsed)
+            }
+        };
+        if let Err(FrameError::Exchange(message)) = &parsed {
+            // An error naming no subscription may be the refusal of one still waiting.
+            if self.acks.is_waiting() {
+                self.acks.apply(
+                    &crate::parsed::Ack::Unattributed(message.clone()),
+                    &self.plan.subscriptions,
+                );
             }
         }
+        parsed?;
         for reply in self.parsed.replies.drain(..) {
             out.send(reply);
         }
@@ -373,3 +385,6 @@ impl FeedSession for CcxtSession {
         self.acks.is_waiting()
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,4 +1,5 @@
-//! Binance spot. TRADES is the `<symbol>@aggTrade` stream, as in cryptofeed.
+//! Binance spot. TRADES is the `<symbol>@aggTrade` stream, as in cryptofeed; L2_BOOK is the
+//! diff depth stream joined with the REST snapshot ([`book`]).
 //!
 //! - REST: [`REST_BASE`] + `/api/v3/exchangeInfo` (market list)
 //!   <https://developers.binance.com/docs/binance-spot-api-docs/rest-api/general-endpoints>
@@ -9,14 +10,18 @@
 //! - A subscription to a symbol Binance does not list is acknowledged and then silent, so
 //!   symbols are checked against the market list before subscribing.
 
+mod book;
+mod frame;
 mod market;
 mod subscription;
 mod trade;
 
+use feed_core::book::{BookBatch, BookParams, BookRules};
 use feed_core::runtime::FrameError;
+use feed_core::Channel;
 
 use crate::adapter::{
-    AckBy, DefaultEndpoints, ExchangeAdapter, FrameContext, SubscribeRequest, Subscription,
+    DefaultEndpoints, ExchangeAdapter, FrameContext, SubscribeRequest, Subscription,
 };
 use crate::error::AdapterError;
 use crate::markets::Market;
@@ -43,6 +48,10 @@ impl ExchangeAdapter for Binance {
         }
     }
 
+    fn channels(&self) -> &'static [Channel] {
+        &[Channel::Trades, Channel::L2Book]
+    }
+
     fn markets_url(&self, rest_base: &str) -> String {
         format!("{rest_base}/api/v3/exchangeInfo?permissions=SPOT&showPermissionSets=false")
     }
@@ -52,11 +61,28 @@ impl ExchangeAdapter for Binance {
     }
 
     fn subscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<SubscribeRequest> {
-        let all: Vec<&Subscription> = subscriptions.iter().collect();
         subscription::subscribe_messages(subscriptions)
-            .into_iter()
-            .map(|message| SubscribeRequest::new(message, &all, AckBy::Nothing))
-            .collect()
+    }
+
+    fn book_rules(&self) -> Option<BookRules> {
+        Some(book::rules())
+    }
+
+    fn book_params(&self, subscription: &Subscription, market: Option<&Market>) -> BookParams {
+        book::params(subscription, market)
+    }
+
+    fn book_snapshot_url(&self, rest_base: &str, subscription: &Subscription) -> Option<String> {
+        Some(book::snapshot_url(rest_base, subscription))
+    }
+
+    fn parse_book_snapshot(
+        &self,
+        body: &str,
+        subscription: &Subscription,
+        out: &mut BookBatch,
+    ) -> Result<(), FrameError> {
+        book::parse_snapshot(body, subscription, out)
     }
 
     fn parse_frame(
@@ -65,6 +91,6 @@ impl ExchangeAdapter for Binance {
         context: &FrameContext<'_>,
         out: &mut ParsedFrame,
     ) -> Result<(), FrameError> {
-        trade::parse_frame(frame, context, out)
+        frame::parse_frame(frame, context, out)
     }
 }

@@ -1,19 +1,17 @@
-//! Binance frames: aggregate trades, acks, errors, and the combined-stream wrapper.
+//! Binance aggregate trades: the hot path over the documented layout, and serde for the rest.
 
 use std::borrow::Cow;
 
 use feed_core::runtime::FrameError;
-
-use crate::parsed::ParsedFrame;
 use feed_core::types::millis_to_seconds;
 use feed_core::{Side, Trade, TradeId};
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
 use crate::adapter::FrameContext;
 use crate::parse::{decimal, malformed, JsonCursor};
+use crate::parsed::ParsedFrame;
 
-/// Every frame shape on the stream, read in one pass. The aggregate trade, as documented:
+/// The aggregate trade, as documented:
 ///
 /// ```json
 /// {"e":"aggTrade","E":1672515782136,"s":"BNBBTC","a":12345,"p":"0.001","q":"100",
@@ -22,14 +20,9 @@ use crate::parse::{decimal, malformed, JsonCursor};
 ///
 /// `a` is the aggregate trade id, `p`/`q` price and quantity as decimal strings, `T` the
 /// trade time in milliseconds, and `m` whether the buyer is the maker: `m: true` means the
-/// taker sold. Other frames: the subscription ack `{"result":null,"id":1}`, errors
-/// `{"code":2,"msg":"Invalid request: ..."}` (live servers may wrap them as
-/// `{"error":{"code":2,"msg":"..."},"id":1}`), `{"e":"serverShutdown","E":...}` before a
-/// disconnect, and the combined-stream wrapper `{"stream":"btcusdt@aggTrade","data":{...}}`.
+/// taker sold.
 #[derive(Deserialize)]
-struct BinanceFrame<'a> {
-    #[serde(borrow)]
-    e: Option<Cow<'a, str>>,
+struct AggTrade<'a> {
     #[serde(borrow)]
     s: Option<Cow<'a, str>>,
     a: Option<u64>,
@@ -40,49 +33,16 @@ struct BinanceFrame<'a> {
     #[serde(rename = "T")]
     trade_time: Option<i64>,
     m: Option<bool>,
-    id: Option<serde::de::IgnoredAny>,
-    code: Option<i64>,
-    #[serde(borrow)]
-    msg: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    error: Option<&'a RawValue>,
-    #[serde(borrow)]
-    data: Option<&'a RawValue>,
 }
 
-pub(super) fn parse_frame(
+/// An aggTrade frame (not in the hot path's layout) read with serde.
+pub(super) fn push_agg_trade_frame(
     frame: &str,
     context: &FrameContext<'_>,
     out: &mut ParsedFrame,
 ) -> Result<(), FrameError> {
-    if let Some(outcome) = fast_agg_trade(frame, context, out) {
-        return outcome;
-    }
-    let parsed: BinanceFrame<'_> =
-        serde_json::from_str(frame).map_err(|error| malformed(&error))?;
-    if let Some(data) = parsed.data {
-        return parse_frame(data.get(), context, out);
-    }
-    if let Some(error) = parsed.error {
-        return Err(FrameError::Exchange(error.get().to_owned()));
-    }
-    if let (Some(code), Some(msg)) = (parsed.code, &parsed.msg) {
-        return Err(FrameError::Exchange(format!("code {code}: {msg}")));
-    }
-    match parsed.e.as_deref() {
-        Some("aggTrade") => push_trade(&parsed, context, out),
-        Some("serverShutdown") => {
-            tracing::info!(
-                "binance announced a server shutdown; the connection will be re-established"
-            );
-            Ok(())
-        }
-        Some(_) => Ok(()),
-        None if parsed.id.is_some() => Ok(()), // ack or query response
-        None => Err(FrameError::Malformed(
-            "neither an event, an ack nor an error".into(),
-        )),
-    }
+    let trade: AggTrade<'_> = serde_json::from_str(frame).map_err(|error| malformed(&error))?;
+    push_trade(&trade, context, out)
 }
 
 /// The fields of an aggTrade, as text.
@@ -98,7 +58,7 @@ struct AggTradeText<'a> {
 /// The hot path: a raw aggTrade frame exactly in the documented layout (key order as
 /// documented, no whitespace or escapes) read without serde. `None` for every other frame,
 /// which the serde path then reads; both give the same trade.
-fn fast_agg_trade(
+pub(super) fn fast_agg_trade(
     frame: &str,
     context: &FrameContext<'_>,
     out: &mut ParsedFrame,
@@ -142,7 +102,7 @@ fn fast_agg_trade(
 
 /// The serde path's aggTrade, through the same normalization as the hot path.
 fn push_trade(
-    frame: &BinanceFrame<'_>,
+    frame: &AggTrade<'_>,
     context: &FrameContext<'_>,
     out: &mut ParsedFrame,
 ) -> Result<(), FrameError> {
@@ -206,6 +166,7 @@ mod tests {
     use rust_decimal::Decimal;
 
     use super::*;
+    use crate::exchanges::binance::frame::parse_frame;
     use crate::markets::Market;
     use crate::testing::parse_with;
 
@@ -283,8 +244,6 @@ mod tests {
             plain,
             FrameError::Exchange("code 2: Invalid request: too many parameters".into())
         );
-        let wrapped = parse(r#"{"error":{"code":3,"msg":"Invalid JSON"},"id":1}"#).unwrap_err();
-        assert!(matches!(wrapped, FrameError::Exchange(text) if text.contains("Invalid JSON")));
     }
 
     #[test]

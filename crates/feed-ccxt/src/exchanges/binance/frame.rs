@@ -1,0 +1,166 @@
+//! Binance frames: every documented shape recognised, then handed to its parser.
+//!
+//! Shapes, decided as Binance's key names collide across case (`e`/`E`, `b`/`B`, `a`/`A`):
+//!
+//! - the combined-stream wrapper `{"stream":"btcusdt@aggTrade","data":{...}}`: unwrapped;
+//! - an answer to a request, `{"result":null,"id":1}`: the acknowledgement of that
+//!   subscribe message; `{"error":{"code":2,"msg":"..."},"id":1}`: its refusal;
+//! - an error naming no request, `{"code":2,"msg":"Invalid request: ..."}`: an exchange
+//!   error;
+//! - events with `e`: `aggTrade` (trades), `depthUpdate` (book diffs), `serverShutdown`
+//!   (logged; the connection drops and is re-established), and `trade`, `kline`,
+//!   `24hrTicker` and the other documented events, recognised and not delivered here;
+//! - `e`-less payloads: `bookTicker` (`{"u":..,"s":..,"b":"..","B":"..","a":"..","A":".."}`)
+//!   and partial depth (`{"lastUpdateId":160,"bids":[..],"asks":[..]}`), recognised and not
+//!   delivered here.
+//!
+//! Anything else is malformed.
+
+use std::borrow::Cow;
+
+use feed_core::runtime::FrameError;
+use serde::de::IgnoredAny;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::{book, trade};
+use crate::adapter::FrameContext;
+use crate::parse::malformed;
+use crate::parsed::{Ack, ParsedFrame};
+
+/// The fields that tell the shapes apart; everything else is read by the shape's parser.
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(borrow)]
+    e: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    data: Option<&'a RawValue>,
+    #[serde(borrow)]
+    id: Option<&'a RawValue>,
+    code: Option<i64>,
+    #[serde(borrow)]
+    msg: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    error: Option<&'a RawValue>,
+    #[serde(rename = "lastUpdateId")]
+    last_update_id: Option<IgnoredAny>,
+    #[serde(rename = "A")]
+    best_ask_quantity: Option<IgnoredAny>,
+}
+
+/// The id of an answer, as sent: subscribe messages carry unsigned integers.
+fn request_id(raw: &RawValue) -> Option<u64> {
+    raw.get().trim_matches('"').parse().ok()
+}
+
+pub(super) fn parse_frame(
+    frame: &str,
+    context: &FrameContext<'_>,
+    out: &mut ParsedFrame,
+) -> Result<(), FrameError> {
+    if let Some(outcome) = trade::fast_agg_trade(frame, context, out) {
+        return outcome;
+    }
+    let envelope: Envelope<'_> = serde_json::from_str(frame).map_err(|error| malformed(&error))?;
+    if let Some(data) = envelope.data {
+        return parse_frame(data.get(), context, out);
+    }
+    if let Some(error) = envelope.error {
+        let reason = error.get().to_owned();
+        return match envelope.id.and_then(request_id) {
+            Some(id) => {
+                out.acks.push(Ack::Request {
+                    id,
+                    outcome: Err(reason),
+                });
+                Ok(())
+            }
+            None => Err(FrameError::Exchange(reason)),
+        };
+    }
+    if let (Some(code), Some(msg)) = (envelope.code, &envelope.msg) {
+        return Err(FrameError::Exchange(format!("code {code}: {msg}")));
+    }
+    match envelope.e.as_deref() {
+        Some("aggTrade") => trade::push_agg_trade_frame(frame, context, out),
+        Some("depthUpdate") => book::push_depth_update(frame, context, &mut out.books),
+        Some("serverShutdown") => {
+            tracing::info!(
+                "binance announced a server shutdown; the connection will be re-established"
+            );
+            Ok(())
+        }
+        Some(_) => Ok(()), // trade, kline, 24hrTicker, ...: not delivered by this adapter
+        None if envelope.id.is_some() => {
+            if let Some(id) = envelope.id.and_then(request_id) {
+                out.acks.push(Ack::Request {
+                    id,
+                    outcome: Ok(()),
+                });
+            }
+            Ok(())
+        }
+        None if envelope.last_update_id.is_some() || envelope.best_ask_quantity.is_some() => Ok(()),
+        None => Err(FrameError::Malformed(
+            "neither an event, an answer nor an error".into(),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markets::Market;
+    use crate::testing::parse_frame_with;
+
+    fn parse(frame: &str) -> Result<ParsedFrame, FrameError> {
+        let markets = [Market::new("BNB", "BTC", "BNBBTC")];
+        parse_frame_with(parse_frame, &markets, "BINANCE", "1672515782.5", frame)
+    }
+
+    #[test]
+    fn answers_acknowledge_or_refuse_their_request() {
+        let ack = parse(r#"{"result":null,"id":7}"#).unwrap();
+        assert_eq!(
+            ack.acks,
+            vec![Ack::Request {
+                id: 7,
+                outcome: Ok(())
+            }]
+        );
+        let refused = parse(r#"{"error":{"code":3,"msg":"Invalid JSON"},"id":7}"#).unwrap();
+        assert!(
+            matches!(&refused.acks[..], [Ack::Request { id: 7, outcome: Err(text) }] if text.contains("Invalid JSON"))
+        );
+        let listing = parse(r#"{"result":["bnbbtc@aggTrade"],"id":3}"#).unwrap();
+        assert_eq!(listing.acks.len(), 1);
+    }
+
+    /// A real recording interleaves every stream: each documented shape is recognised
+    /// (none is malformed), and only the subscribed kinds produce anything.
+    #[test]
+    fn every_documented_shape_is_recognised() {
+        let frames = [
+            r#"{"e":"depthUpdate","E":1672515782136,"s":"BNBBTC","U":157,"u":160,"b":[["0.0024","10"]],"a":[["0.0026","100"]]}"#,
+            r#"{"u":400900217,"s":"BNBUSDT","b":"25.35190000","B":"31.21000000","a":"25.36520000","A":"40.66000000"}"#,
+            r#"{"e":"kline","E":1672515782136,"s":"BNBBTC","k":{"t":1672515780000,"T":1672515839999,"s":"BNBBTC","i":"1m","f":100,"L":200,"o":"0.0010","c":"0.0020","h":"0.0025","l":"0.0015","v":"1000","n":100,"x":false,"q":"1.0000","V":"500","Q":"0.500","B":"123456"}}"#,
+            r#"{"e":"trade","E":1672515782136,"s":"BNBBTC","t":12345,"p":"0.001","q":"100","b":88,"a":50,"T":1672515782136,"m":true,"M":true}"#,
+            r#"{"lastUpdateId":160,"bids":[["0.0024","10"]],"asks":[["0.0026","100"]]}"#,
+            r#"{"stream":"bnbbtc@depth@100ms","data":{"e":"depthUpdate","E":1672515782136,"s":"BNBBTC","U":161,"u":165,"b":[],"a":[]}}"#,
+            r#"{"stream":"!serverShutdown","data":{"e":"serverShutdown","E":1770123456789}}"#,
+            r#"{"e":"aggTrade","E":1672515782136,"s":"BNBBTC","a":12345,"p":"0.001","q":"100","f":100,"l":105,"T":1672515782136,"m":true,"M":true}"#,
+        ];
+        let parsed: Vec<ParsedFrame> = frames.iter().map(|frame| parse(frame).unwrap()).collect();
+        assert_eq!(parsed[0].books.messages.len(), 1, "a depth diff");
+        assert!(parsed[1..5]
+            .iter()
+            .all(|p| p.events.is_empty() && p.books.is_empty()));
+        assert_eq!(parsed[5].books.messages.len(), 1, "a wrapped depth diff");
+        assert!(parsed[6].events.is_empty());
+        assert_eq!(parsed[7].events.len(), 1, "a trade");
+        assert!(matches!(
+            parse(r#"{"foo":1}"#),
+            Err(FrameError::Malformed(_))
+        ));
+    }
+}

@@ -1,0 +1,159 @@
+//! The session driven by plain calls with Binance's documented frames: acknowledgements,
+//! snapshot requests, joins, gaps, resyncs, losing the connection.
+
+use std::str::FromStr;
+
+use feed_core::runtime::{Action, FeedSession, Frame, SessionOutput};
+use feed_core::{Channel, Event};
+use rust_decimal::Decimal;
+
+use crate::CcxtFeed;
+
+const MARKETS: &str = r#"{"symbols":[{"symbol":"BTCUSDT","status":"TRADING","baseAsset":"BTC","quoteAsset":"USDT"}]}"#;
+
+fn session() -> super::CcxtSession {
+    CcxtFeed::replay("binance", MARKETS)
+        .unwrap()
+        .with_channels(vec![Channel::Trades, Channel::L2Book])
+        .unwrap()
+        .new_session()
+        .unwrap()
+}
+
+fn at(seconds: i64) -> Decimal {
+    Decimal::from(seconds)
+}
+
+fn depth(first: u64, last: u64, bid: &str) -> String {
+    format!(
+        r#"{{"e":"depthUpdate","E":1,"s":"BTCUSDT","U":{first},"u":{last},"b":[["{bid}","1"]],"a":[]}}"#
+    )
+}
+
+fn requests(out: &SessionOutput) -> Vec<(u64, String)> {
+    out.actions
+        .iter()
+        .filter_map(|action| match action {
+            Action::Request(request) => Some((request.id, request.url.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn gaps(out: &SessionOutput) -> Vec<String> {
+    out.events
+        .iter()
+        .filter_map(|event| match event {
+            Event::Gap(gap) => Some(gap.reason.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn snapshot(last: u64) -> bytes::Bytes {
+    format!(r#"{{"lastUpdateId":{last},"bids":[["99.00","1"]],"asks":[["101.00","1"]]}}"#).into()
+}
+
+#[test]
+fn subscribes_waits_for_the_ack_and_every_gap_refetches() {
+    let mut session = session();
+    let mut out = SessionOutput::default();
+    session.open(at(0), &mut out);
+    assert!(
+        matches!(&out.actions[..], [Action::Send(message)] if message.contains("btcusdt@depth@100ms"))
+    );
+    assert!(session.awaiting_acknowledgements());
+    out.clear();
+    session
+        .frame(Frame::Text(r#"{"result":null,"id":1}"#), at(0), &mut out)
+        .unwrap();
+    assert!(!session.awaiting_acknowledgements());
+
+    // The first diff asks for the snapshot; the snapshot joins; books flow.
+    session
+        .frame(Frame::Text(&depth(10, 12, "99.50")), at(1), &mut out)
+        .unwrap();
+    let asked = requests(&out);
+    assert_eq!(asked.len(), 1);
+    assert!(
+        asked[0]
+            .1
+            .ends_with("/api/v3/depth?symbol=BTCUSDT&limit=1000"),
+        "{}",
+        asked[0].1
+    );
+    out.clear();
+    session.response(asked[0].0, Ok(snapshot(11)), at(1), &mut out);
+    assert!(matches!(&out.events[..], [Event::Book(book)] if book.sequence == Some(12)));
+    out.clear();
+
+    // Three gaps in a row: each one a gap event and a new request at once.
+    let mut last = 12;
+    for round in 0..3 {
+        session
+            .frame(
+                Frame::Text(&depth(last + 5, last + 6, "99.60")),
+                at(2 + round),
+                &mut out,
+            )
+            .unwrap();
+        assert_eq!(gaps(&out).len(), 1, "round {round}: {:?}", out.events);
+        let asked = requests(&out);
+        assert_eq!(asked.len(), 1, "round {round}: {:?}", out.actions);
+        out.clear();
+        session.response(asked[0].0, Ok(snapshot(last + 5)), at(2 + round), &mut out);
+        assert!(
+            matches!(&out.events[..], [Event::Book(book)] if book.sequence == Some(last + 6)),
+            "round {round}: {:?}",
+            out.events
+        );
+        out.clear();
+        last += 6;
+    }
+
+    // Losing the connection: a gap for every subscription.
+    session.closed(Some("reset"), at(9), &mut out);
+    let reasons = gaps(&out);
+    assert_eq!(reasons, vec!["connection lost: reset".to_owned(); 2]);
+}
+
+#[test]
+fn a_refusal_and_silence_are_rejections_naming_symbol_and_channel() {
+    let mut session = session();
+    let mut out = SessionOutput::default();
+    session.open(at(0), &mut out);
+    out.clear();
+    session
+        .frame(
+            Frame::Text(r#"{"error":{"code":2,"msg":"Invalid request"},"id":1}"#),
+            at(0),
+            &mut out,
+        )
+        .unwrap();
+    let rejected: Vec<String> = out
+        .events
+        .iter()
+        .filter_map(|event| match event {
+            Event::Rejected(rejected) => Some(rejected.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(rejected.len(), 2);
+    assert!(
+        rejected[0].starts_with("binance rejected the subscription to TRADES BTC-USDT: "),
+        "{}",
+        rejected[0]
+    );
+    assert!(!session.awaiting_acknowledgements());
+
+    let mut session = self::session();
+    let mut out = SessionOutput::default();
+    session.open(at(0), &mut out);
+    out.clear();
+    session.tick(at(9), &mut out);
+    assert!(out.events.is_empty());
+    session.tick(Decimal::from_str("10.0").unwrap(), &mut out);
+    assert!(
+        matches!(&out.events[0], Event::Rejected(rejected) if rejected.reason == "not acknowledged within 10s")
+    );
+}
