@@ -40,6 +40,10 @@ pub struct ParsedFrame {
     pub acks: Vec<Ack>,
     /// Messages to send back (answers to application-level pings).
     pub replies: Vec<String>,
+    /// The frame's connection-wide sequence number, for exchanges that number every message
+    /// of a connection (Coinbase `sequence_num`): a number skipped means a message was lost,
+    /// and every subscription of the connection gets a gap and its books resync.
+    pub sequence: Option<u64>,
 }
 
 impl ParsedFrame {
@@ -49,6 +53,7 @@ impl ParsedFrame {
         self.books.clear();
         self.acks.clear();
         self.replies.clear();
+        self.sequence = None;
     }
 
     /// The trades among the events (for tests and simple consumers).

@@ -12,7 +12,9 @@
 //!   [`Gap`] for that symbol alone and a resync — refetch, or unsubscribe and subscribe
 //!   again — paced so that a symbol that keeps breaking backs off. Books are delivered
 //!   after a snapshot and whenever a frame changed their top `book_depth` levels.
-//! - **Losing the connection** reports a gap for every subscription it carried.
+//! - **Losing a message** (an exchange that numbers every message of a connection skipped a
+//!   number) or **losing the connection** reports a gap for every subscription it carried;
+//!   a lost message resyncs every book.
 
 mod acks;
 mod books;
@@ -44,6 +46,7 @@ pub struct CcxtSession {
     books: Books,
     rejected: Vec<bool>,
     next_request: u64,
+    last_sequence: Option<u64>,
 }
 
 impl CcxtSession {
@@ -59,6 +62,7 @@ impl CcxtSession {
             snapshot: BookBatch::default(),
             books: Books::default(),
             next_request: 1,
+            last_sequence: None,
         }
     }
 
@@ -196,6 +200,35 @@ impl CcxtSession {
         }
     }
 
+    /// A message of the connection was lost (its sequence number skipped): every
+    /// subscription gets a gap, and every book resyncs.
+    fn connection_gap(&mut self, reason: String, now: Decimal, out: &mut SessionOutput) {
+        tracing::warn!(exchange = %self.plan.exchange, %reason, "a message was lost; every book resyncs");
+        for (index, subscription) in self.plan.subscriptions.iter().enumerate() {
+            if !self.rejected[index] {
+                self.gap(
+                    &subscription.symbol,
+                    subscription.channel,
+                    reason.clone(),
+                    now,
+                    out,
+                );
+            }
+        }
+        let Some(rules) = self.rules else {
+            return;
+        };
+        let resync = Books::resync_kind(&rules);
+        let symbols: Vec<Symbol> = self.books.slots.keys().cloned().collect();
+        for symbol in symbols {
+            if let Some(slot) = self.books.slots.get_mut(&symbol) {
+                slot.book.resync(&rules);
+                let due = slot.resync_due(now);
+                self.schedule(symbol, resync, due, now, out);
+            }
+        }
+    }
+
     fn schedule(
         &mut self,
         symbol: Symbol,
@@ -294,6 +327,14 @@ impl FeedSession for CcxtSession {
             }
         }
         parsed?;
+        if let Some(sequence) = self.parsed.sequence {
+            if let Some(last) = self.last_sequence.replace(sequence) {
+                if sequence != last + 1 {
+                    let reason = format!("message sequence: expected {}, got {sequence}", last + 1);
+                    self.connection_gap(reason, receipt, out);
+                }
+            }
+        }
         for reply in self.parsed.replies.drain(..) {
             out.send(reply);
         }

@@ -157,3 +157,68 @@ fn a_refusal_and_silence_are_rejections_naming_symbol_and_channel() {
         matches!(&out.events[0], Event::Rejected(rejected) if rejected.reason == "not acknowledged within 10s")
     );
 }
+
+/// An adapter whose frames carry a connection-wide sequence number (as Coinbase's do): a
+/// skipped number is a gap on every subscription and resyncs every book.
+#[test]
+fn a_skipped_message_number_is_a_gap_everywhere() {
+    use crate::adapter::{
+        DefaultEndpoints, ExchangeAdapter, FrameContext, SubscribeRequest, Subscription,
+    };
+    use crate::error::AdapterError;
+    use crate::markets::Market;
+    use crate::parsed::ParsedFrame;
+    use feed_core::runtime::FrameError;
+
+    struct Numbered;
+    impl ExchangeAdapter for Numbered {
+        fn id(&self) -> &'static str {
+            "numbered"
+        }
+        fn default_endpoints(&self) -> DefaultEndpoints {
+            DefaultEndpoints {
+                rest: "https://x.invalid",
+                websocket: "wss://x.invalid",
+            }
+        }
+        fn markets_url(&self, rest_base: &str) -> String {
+            rest_base.to_owned()
+        }
+        fn parse_markets(&self, _body: &str) -> Result<Vec<Market>, AdapterError> {
+            Ok(vec![Market::new("BTC", "USD", "BTC-USD")])
+        }
+        fn subscribe_messages(&self, _subscriptions: &[Subscription]) -> Vec<SubscribeRequest> {
+            Vec::new()
+        }
+        fn parse_frame(
+            &self,
+            frame: &str,
+            _context: &FrameContext<'_>,
+            out: &mut ParsedFrame,
+        ) -> Result<(), FrameError> {
+            out.sequence = frame.parse().ok();
+            Ok(())
+        }
+    }
+    crate::register_adapter(std::sync::Arc::new(Numbered));
+    let mut session = CcxtFeed::replay("numbered", "")
+        .unwrap()
+        .new_session()
+        .unwrap();
+    let mut out = SessionOutput::default();
+    for number in ["1", "2", "3"] {
+        session.frame(Frame::Text(number), at(0), &mut out).unwrap();
+    }
+    assert!(out.events.is_empty());
+    session.frame(Frame::Text("5"), at(0), &mut out).unwrap();
+    assert_eq!(
+        gaps(&out),
+        vec!["message sequence: expected 4, got 5".to_owned()]
+    );
+    out.clear();
+    session.frame(Frame::Text("6"), at(0), &mut out).unwrap();
+    assert!(
+        out.events.is_empty(),
+        "counting goes on from the new number"
+    );
+}

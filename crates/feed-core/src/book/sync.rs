@@ -212,6 +212,18 @@ impl SymbolBook {
         self.delivered_asks.clear();
     }
 
+    /// Drops the book for a resync the caller starts now (a lost message): with a REST
+    /// snapshot source the snapshot counts as asked for, so buffered deltas do not ask again.
+    pub fn resync(&mut self, rules: &BookRules) {
+        self.reset();
+        self.resyncs += 1;
+        if rules.snapshot == SnapshotSource::Rest {
+            self.state = SyncState::Waiting {
+                snapshot_requested: true,
+            };
+        }
+    }
+
     /// Applies one message under `rules`.
     pub fn apply(
         &mut self,
