@@ -4,7 +4,7 @@
 mod support;
 
 use feed_testkit::proxies::{start_dante, DANTE_EGRESS};
-use support::{feedhandler, trades};
+use support::{feedhandler, of_channel, trades};
 
 #[test]
 fn demo_streams_normalized_trades_and_stops_after_max_trades() {
@@ -38,6 +38,49 @@ fn demo_streams_normalized_trades_and_stops_after_max_trades() {
         run.stderr
     );
     assert!(run.stderr.contains("route=direct"), "{}", run.stderr);
+}
+
+/// The demo's books go through the real synchronization (diffs joined to a REST snapshot)
+/// and print the top five levels, best first, never crossed.
+#[test]
+fn demo_streams_books_too() {
+    let run = feedhandler(&["demo", "--duration", "1.5", "--rate", "50"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let books = of_channel(&run.stdout, "l2_book");
+    assert!(books.len() >= 4, "{} books in {}", books.len(), run.stdout);
+    for symbol in ["BTC-USDT", "ETH-USDT"] {
+        assert!(
+            books.iter().any(|book| book["symbol"] == symbol),
+            "no {symbol} book"
+        );
+    }
+    let price = |level: &serde_json::Value| level[0].as_str().unwrap().parse::<f64>().unwrap();
+    for book in &books {
+        let (bids, asks) = (
+            book["bids"].as_array().unwrap(),
+            book["asks"].as_array().unwrap(),
+        );
+        assert!(
+            bids.len() <= 5 && asks.len() <= 5 && !bids.is_empty() && !asks.is_empty(),
+            "{book}"
+        );
+        assert!(
+            bids.windows(2)
+                .all(|pair| price(&pair[0]) > price(&pair[1])),
+            "bids best first: {book}"
+        );
+        assert!(
+            asks.windows(2)
+                .all(|pair| price(&pair[0]) < price(&pair[1])),
+            "asks best first: {book}"
+        );
+        assert!(price(&bids[0]) < price(&asks[0]), "not crossed: {book}");
+        assert!(book["sequence"].is_u64(), "{book}");
+    }
+    assert!(
+        of_channel(&run.stdout, "gap").is_empty(),
+        "no gap on a healthy stream"
+    );
 }
 
 #[test]

@@ -27,8 +27,11 @@ pub struct DemoOptions {
     pub proxy: Option<String>,
 }
 
-/// Starts the simulator and a Binance feed of BTC-USDT and ETH-USDT against it; returns the
-/// exit code.
+/// Book levels per side the demo prints.
+pub const DEMO_BOOK_DEPTH: usize = 5;
+
+/// Starts the simulator and a Binance feed of BTC-USDT and ETH-USDT trades and books (top
+/// five levels) against it; returns the exit code.
 pub async fn run(options: DemoOptions) -> i32 {
     let tls = match certificate::generate() {
         Ok(tls) => tls,
@@ -69,8 +72,8 @@ pub async fn run(options: DemoOptions) -> i32 {
                 .iter()
                 .filter_map(|symbol| feed_core::Symbol::parse(symbol).ok())
                 .collect(),
-            channels: vec![feed_core::Channel::Trades],
-            book_depth: feed_ccxt::DEFAULT_BOOK_DEPTH,
+            channels: vec![feed_core::Channel::Trades, feed_core::Channel::L2Book],
+            book_depth: DEMO_BOOK_DEPTH,
             endpoints: EndpointOverrides {
                 rest: url::Url::parse(&exchange.rest_base).ok(),
                 websocket: url::Url::parse(&exchange.websocket_url).ok(),

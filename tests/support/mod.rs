@@ -90,9 +90,30 @@ pub fn binance_config(
 
 /// The JSON trades on stdout.
 pub fn trades(stdout: &str) -> Vec<serde_json::Value> {
+    of_channel(stdout, "trades")
+}
+
+/// Every JSON line of `stdout`; each must be JSON with a `channel`.
+pub fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
     stdout
         .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .map(|line| {
+            let value: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+            assert!(
+                value["channel"].is_string(),
+                "a line without a channel: {line}"
+            );
+            value
+        })
+        .collect()
+}
+
+/// The JSON lines of one channel (`trades`, `l2_book`, `gap`).
+pub fn of_channel(stdout: &str, channel: &str) -> Vec<serde_json::Value> {
+    json_lines(stdout)
+        .into_iter()
+        .filter(|line| line["channel"] == channel)
         .collect()
 }
 
