@@ -190,6 +190,24 @@ fn invalid_inputs_exit_2_with_every_problem_named() {
             &["exchanges.binance.channels.0: unknown channel 'TRADE'"],
         ),
         (
+            "book depth out of range",
+            "exchanges:\n  binance:\n    symbols: [BTC-USDT]\n    channels: [TRADES, L2_BOOK]\n    book_depth: 0\n",
+            &[],
+            &["exchanges.binance.book_depth: book_depth must be a whole number from 1 to 1000", "line 5)"],
+        ),
+        (
+            "book depth not a number",
+            "exchanges:\n  binance:\n    symbols: [BTC-USDT]\n    channels: [L2_BOOK]\n    book_depth: ten\n",
+            &[],
+            &["exchanges.binance.book_depth: "],
+        ),
+        (
+            "a channel the adapter lacks",
+            "exchanges:\n  binance:\n    symbols: [BTC-USDT]\n    channels: [TRADES, FUNDING]\n",
+            &[],
+            &["exchanges.binance.channels.1: binance does not support channel FUNDING (supported: TRADES, L2_BOOK)"],
+        ),
+        (
             "bad value from the environment",
             "proxy:\n  enabled: true\n",
             &[("FEED_PROXY__EXCHANGES__BINANCE__WEBSOCKET__URL", "socks5://user:env-s3cret@p:notaport")],

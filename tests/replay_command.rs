@@ -2,7 +2,7 @@
 
 mod support;
 
-use support::{feedhandler, trades, BINANCE_EXCHANGE_INFO};
+use support::{feedhandler, of_channel, trades, BINANCE_EXCHANGE_INFO};
 
 fn files(frames: &str) -> (tempfile::TempDir, String, String) {
     let dir = tempfile::tempdir().unwrap();
@@ -135,6 +135,108 @@ fn unknown_exchange_and_missing_files_are_usage_errors() {
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("--markets /nonexistent.json"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A recording as a new user brings it: every stream of a Binance connection interleaved
+/// (combined-stream wrappers, depth diffs, bookTicker, kline, aggTrade, partial depth, acks)
+/// plus the REST depth snapshot where the recorder received it. Nothing is malformed;
+/// trades and books come out; a missing diff is a gap line, after which the book waits for
+/// the next snapshot line and comes back right.
+#[test]
+fn a_real_mixed_recording_replays_with_books_and_gaps() {
+    let frames = [
+        r#"{"result":null,"id":1}"#,
+        r#"{"stream":"btcusdt@depth@100ms","data":{"e":"depthUpdate","E":1700000000100,"s":"BTCUSDT","U":99,"u":101,"b":[["37000.00","1.0"]],"a":[]}}"#,
+        r#"{"stream":"btcusdt@bookTicker","data":{"u":101,"s":"BTCUSDT","b":"37000.00","B":"1.0","a":"37000.10","A":"2.0"}}"#,
+        r#"REST https://api.binance.com/api/v3/depth?symbol=BTCUSDT&limit=1000 {"lastUpdateId":100,"bids":[["37000.00","0.5"],["36999.90","3.0"]],"asks":[["37000.10","2.0"]]}"#,
+        r#"{"stream":"btcusdt@kline_1m","data":{"e":"kline","E":1700000000200,"s":"BTCUSDT","k":{"t":1700000000000,"T":1700000059999,"s":"BTCUSDT","i":"1m","f":1,"L":2,"o":"37000.00","c":"37000.10","h":"37000.10","l":"37000.00","v":"1.5","n":2,"x":false,"q":"55500.05","V":"1","Q":"37000.1","B":"0"}}}"#,
+        r#"{"stream":"btcusdt@aggTrade","data":{"e":"aggTrade","E":1700000000300,"s":"BTCUSDT","a":7,"p":"37000.10","q":"0.25","f":1,"l":1,"T":1700000000299,"m":false,"M":true}}"#,
+        r#"{"stream":"btcusdt@depth@100ms","data":{"e":"depthUpdate","E":1700000000400,"s":"BTCUSDT","U":102,"u":103,"b":[["37000.00","0"]],"a":[["37000.20","1.5"]]}}"#,
+        r#"{"stream":"btcusdt@depth5@100ms","data":{"lastUpdateId":103,"bids":[["36999.90","3.0"]],"asks":[["37000.10","2.0"]]}}"#,
+        r#"{"stream":"btcusdt@depth@100ms","data":{"e":"depthUpdate","E":1700000000600,"s":"BTCUSDT","U":106,"u":107,"b":[],"a":[["37000.10","1.0"]]}}"#,
+        r#"REST https://api.binance.com/api/v3/depth?symbol=BTCUSDT&limit=1000 {"lastUpdateId":106,"bids":[["36999.90","3.0"]],"asks":[["37000.10","2.0"],["37000.20","1.5"]]}"#,
+        r#"{"stream":"btcusdt@depth@100ms","data":{"e":"depthUpdate","E":1700000000700,"s":"BTCUSDT","U":108,"u":108,"b":[["36999.95","4"]],"a":[]}}"#,
+    ]
+    .join("\n");
+    let (_dir, markets, input) = files(&frames);
+    let run = feedhandler(
+        &[
+            "replay",
+            "--exchange",
+            "binance",
+            "--markets",
+            &markets,
+            "--input",
+            &input,
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "replay: 11 frames, 1 trades, 0 malformed, 0 exchange errors, 4 books, 1 gaps"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(trades(&run.stdout).len(), 1);
+    let books = of_channel(&run.stdout, "l2_book");
+    let levels = |book: &serde_json::Value, side: &str| book[side].to_string();
+    // The snapshot (100) joined with the buffered diff 99..101: bid 37000.00 is 1.0.
+    assert_eq!(books[0]["sequence"], 101);
+    assert_eq!(
+        levels(&books[0], "bids"),
+        r#"[["37000.00","1.0"],["36999.90","3.0"]]"#
+    );
+    assert_eq!(books[1]["sequence"], 103);
+    assert_eq!(
+        levels(&books[1], "asks"),
+        r#"[["37000.10","2.0"],["37000.20","1.5"]]"#
+    );
+    // 104 and 105 are missing: a gap, no book from the broken state, the next snapshot
+    // (106) joined with the diff 106..107.
+    let gaps = of_channel(&run.stdout, "gap");
+    assert_eq!(gaps[0]["reason"], "sequence: expected U=104, got 106");
+    assert_eq!(gaps[0]["affects"], "l2_book");
+    assert_eq!(books[2]["sequence"], 107);
+    assert_eq!(
+        levels(&books[2], "asks"),
+        r#"[["37000.10","1.0"],["37000.20","1.5"]]"#
+    );
+    assert_eq!(books[3]["sequence"], 108);
+    assert_eq!(
+        levels(&books[3], "bids"),
+        r#"[["36999.95","4"],["36999.90","3.0"]]"#
+    );
+    assert!(!run.stderr.contains("never synced"), "{}", run.stderr);
+}
+
+/// A recording without the snapshot a book needs says so instead of inventing a book.
+#[test]
+fn a_missing_snapshot_is_reported() {
+    let frames = r#"{"e":"depthUpdate","E":1,"s":"BTCUSDT","U":1,"u":2,"b":[["1.0","1"]],"a":[]}"#;
+    let (_dir, markets, input) = files(frames);
+    let run = feedhandler(
+        &[
+            "replay",
+            "--exchange",
+            "binance",
+            "--markets",
+            &markets,
+            "--input",
+            &input,
+            "--channels",
+            "L2_BOOK",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("no REST line answered the request for /api/v3/depth?symbol=BTCUSDT&limit=1000: that book never synced"),
         "{}",
         run.stderr
     );
