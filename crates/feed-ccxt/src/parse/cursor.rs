@@ -72,6 +72,30 @@ impl<'a> JsonCursor<'a> {
         }
     }
 
+    /// An array of two-string arrays, `[["0.0024","10"],["0.0025","0"]]` or `[]`, each pair
+    /// handed to `each` (which may refuse it with `None`).
+    pub fn string_pairs(
+        &mut self,
+        mut each: impl FnMut(&'a str, &'a str) -> Option<()>,
+    ) -> Option<()> {
+        self.expect("[")?;
+        if self.expect("]").is_some() {
+            return Some(());
+        }
+        loop {
+            self.expect("[")?;
+            let first = self.string()?;
+            self.expect(",")?;
+            let second = self.string()?;
+            self.expect("]")?;
+            each(first, second)?;
+            if self.expect("]").is_some() {
+                return Some(());
+            }
+            self.expect(",")?;
+        }
+    }
+
     /// Succeeds when only whitespace is left.
     #[must_use]
     pub fn at_end(&self) -> bool {
@@ -103,6 +127,27 @@ mod tests {
         assert_eq!(cursor.boolean(), Some(false));
         assert_eq!(cursor.expect("}"), Some(()));
         assert!(cursor.at_end());
+    }
+
+    #[test]
+    fn reads_arrays_of_string_pairs() {
+        let mut pairs = Vec::new();
+        let mut cursor = JsonCursor::new(r#"[["0.0024","10"],["1","0"]]"#);
+        cursor
+            .string_pairs(|a, b| {
+                pairs.push((a, b));
+                Some(())
+            })
+            .unwrap();
+        assert_eq!(pairs, vec![("0.0024", "10"), ("1", "0")]);
+        assert!(cursor.at_end());
+        assert!(JsonCursor::new("[]").string_pairs(|_, _| None).is_some());
+        for bad in [r#"[["1"]]"#, r#"[["1","2"],]"#, r#"[[1,"2"]]"#, "["] {
+            assert!(
+                JsonCursor::new(bad).string_pairs(|_, _| Some(())).is_none(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

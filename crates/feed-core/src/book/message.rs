@@ -110,6 +110,18 @@ impl BookBatch {
         &mut self.messages[last]
     }
 
+    /// Where the batch ends now, to [`BookBatch::rollback`] to.
+    #[must_use]
+    pub fn mark(&self) -> (usize, usize) {
+        (self.messages.len(), self.levels.len())
+    }
+
+    /// Drops every message and level added since `mark`.
+    pub fn rollback(&mut self, mark: (usize, usize)) {
+        self.messages.truncate(mark.0);
+        self.levels.truncate(mark.1);
+    }
+
     /// The message being built.
     ///
     /// # Panics

@@ -1,4 +1,9 @@
 //! [`OrderBook`]: one symbol's price levels, bids and asks kept sorted.
+//!
+//! Levels are keyed by their price as an integer count of the book's smallest price unit
+//! (`10^-scale`, the largest price scale seen so far), so that lookups compare integers,
+//! not decimals; each level keeps the price and size `Decimal`s exactly as the exchange
+//! sent them.
 
 use std::collections::BTreeMap;
 
@@ -27,9 +32,11 @@ pub enum LevelChange {
     /// Size 0 for a price the book does not have: normal (the level was already gone, or
     /// was never in the window the book knows).
     AbsentDeleted,
+    /// A price the book cannot key exactly (beyond 10^38 of its smallest unit): not applied.
+    OutOfRange,
 }
 
-/// One symbol's L2 book: price → size on each side, sorted, keys and sizes as `Decimal`
+/// One symbol's L2 book: price → size on each side, sorted, prices and sizes as `Decimal`
 /// with the scale the exchange sent.
 ///
 /// Prices compare by value (`37000.1` and `37000.10` are the same level); a level keeps
@@ -51,8 +58,15 @@ pub enum LevelChange {
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OrderBook {
-    bids: BTreeMap<Decimal, Decimal>,
-    asks: BTreeMap<Decimal, Decimal>,
+    bids: BTreeMap<i128, Level>,
+    asks: BTreeMap<i128, Level>,
+    /// Keys count units of `10^-scale`.
+    scale: u32,
+}
+
+/// `10^exponent` as an i128, for exponents up to 38.
+fn power_of_ten(exponent: u32) -> Option<i128> {
+    10_i128.checked_pow(exponent)
 }
 
 impl OrderBook {
@@ -66,16 +80,56 @@ impl OrderBook {
     pub fn clear(&mut self) {
         self.bids.clear();
         self.asks.clear();
+        self.scale = 0;
     }
 
-    fn side_mut(&mut self, side: BookSide) -> &mut BTreeMap<Decimal, Decimal> {
+    /// The key of `price` at the book's scale, widening the scale (and every key) first
+    /// when the price has more fraction digits than any before.
+    fn key(&mut self, price: &Decimal) -> Option<i128> {
+        let scale = price.scale();
+        if scale > self.scale {
+            self.rescale(scale)?;
+        }
+        price
+            .mantissa()
+            .checked_mul(power_of_ten(self.scale - scale)?)
+    }
+
+    /// The key of `price` without changing the book (`None` when it cannot be in it).
+    fn lookup_key(&self, price: &Decimal) -> Option<i128> {
+        let scale = price.scale();
+        if scale > self.scale {
+            // More digits than any key: present only if the extra digits are zeros.
+            let excess = power_of_ten(scale - self.scale)?;
+            let mantissa = price.mantissa();
+            return (mantissa % excess == 0).then_some(mantissa / excess);
+        }
+        price
+            .mantissa()
+            .checked_mul(power_of_ten(self.scale - scale)?)
+    }
+
+    fn rescale(&mut self, scale: u32) -> Option<()> {
+        let factor = power_of_ten(scale - self.scale)?;
+        for side in [&mut self.bids, &mut self.asks] {
+            let mut rekeyed = BTreeMap::new();
+            for (key, level) in std::mem::take(side) {
+                rekeyed.insert(key.checked_mul(factor)?, level);
+            }
+            *side = rekeyed;
+        }
+        self.scale = scale;
+        Some(())
+    }
+
+    fn side_mut(&mut self, side: BookSide) -> &mut BTreeMap<i128, Level> {
         match side {
             BookSide::Bid => &mut self.bids,
             BookSide::Ask => &mut self.asks,
         }
     }
 
-    fn side(&self, side: BookSide) -> &BTreeMap<Decimal, Decimal> {
+    fn side(&self, side: BookSide) -> &BTreeMap<i128, Level> {
         match side {
             BookSide::Bid => &self.bids,
             BookSide::Ask => &self.asks,
@@ -84,20 +138,25 @@ impl OrderBook {
 
     /// Sets the size at `price` on `side`; size zero deletes the level.
     pub fn apply(&mut self, side: BookSide, price: Decimal, size: Decimal) -> LevelChange {
-        let levels = self.side_mut(side);
         if size.is_zero() {
-            return match levels.remove(&price) {
+            let Some(key) = self.lookup_key(&price) else {
+                return LevelChange::AbsentDeleted;
+            };
+            return match self.side_mut(side).remove(&key) {
                 Some(_) => LevelChange::Deleted,
                 None => LevelChange::AbsentDeleted,
             };
         }
-        match levels.get_mut(&price) {
-            Some(existing) => {
-                *existing = size;
+        let Some(key) = self.key(&price) else {
+            return LevelChange::OutOfRange;
+        };
+        match self.side_mut(side).entry(key) {
+            std::collections::btree_map::Entry::Occupied(mut level) => {
+                level.get_mut().size = size;
                 LevelChange::Updated
             }
-            None => {
-                levels.insert(price, size);
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(Level::new(price, size));
                 LevelChange::Inserted
             }
         }
@@ -106,19 +165,13 @@ impl OrderBook {
     /// The best bid.
     #[must_use]
     pub fn best_bid(&self) -> Option<Level> {
-        self.bids
-            .iter()
-            .next_back()
-            .map(|(price, size)| Level::new(*price, *size))
+        self.bids.values().next_back().copied()
     }
 
     /// The best ask.
     #[must_use]
     pub fn best_ask(&self) -> Option<Level> {
-        self.asks
-            .iter()
-            .next()
-            .map(|(price, size)| Level::new(*price, *size))
+        self.asks.values().next().copied()
     }
 
     /// True when the best bid is at or above the best ask: a corrupt book.
@@ -146,8 +199,8 @@ impl OrderBook {
     #[must_use]
     pub fn levels(&self, side: BookSide) -> BestFirst<'_> {
         match side {
-            BookSide::Bid => BestFirst::Bids(self.bids.iter().rev()),
-            BookSide::Ask => BestFirst::Asks(self.asks.iter()),
+            BookSide::Bid => BestFirst::Bids(self.bids.values().rev()),
+            BookSide::Ask => BestFirst::Asks(self.asks.values()),
         }
     }
 
@@ -185,20 +238,19 @@ impl OrderBook {
 #[derive(Debug, Clone)]
 pub enum BestFirst<'a> {
     /// Bids: highest price first.
-    Bids(std::iter::Rev<std::collections::btree_map::Iter<'a, Decimal, Decimal>>),
+    Bids(std::iter::Rev<std::collections::btree_map::Values<'a, i128, Level>>),
     /// Asks: lowest price first.
-    Asks(std::collections::btree_map::Iter<'a, Decimal, Decimal>),
+    Asks(std::collections::btree_map::Values<'a, i128, Level>),
 }
 
 impl Iterator for BestFirst<'_> {
     type Item = Level;
 
     fn next(&mut self) -> Option<Level> {
-        let (price, size) = match self {
-            BestFirst::Bids(levels) => levels.next()?,
-            BestFirst::Asks(levels) => levels.next()?,
-        };
-        Some(Level::new(*price, *size))
+        match self {
+            BestFirst::Bids(levels) => levels.next().copied(),
+            BestFirst::Asks(levels) => levels.next().copied(),
+        }
     }
 }
 
@@ -262,7 +314,47 @@ mod tests {
             book.apply(BookSide::Ask, d("10"), d("0.000")),
             LevelChange::AbsentDeleted
         );
+        assert_eq!(
+            book.apply(BookSide::Ask, d("10.001"), d("0")),
+            LevelChange::AbsentDeleted
+        );
         assert!(book.is_empty());
+    }
+
+    #[test]
+    fn prices_of_every_scale_compare_by_value() {
+        let mut book = OrderBook::new();
+        book.apply(BookSide::Bid, d("100"), d("1"));
+        book.apply(BookSide::Bid, d("99.5"), d("1"));
+        book.apply(BookSide::Bid, d("100.25"), d("1")); // widens every key to 2 digits
+        book.apply(BookSide::Bid, d("99.875"), d("1")); // and to 3
+        let bids: Vec<String> = book.bids().map(|level| level.price.to_string()).collect();
+        assert_eq!(bids, ["100.25", "100", "99.875", "99.5"]);
+        assert_eq!(
+            book.apply(BookSide::Bid, d("100.0"), d("0")),
+            LevelChange::Deleted
+        );
+        assert_eq!(
+            book.apply(BookSide::Bid, d("99.50"), d("2")),
+            LevelChange::Updated
+        );
+        // A price of 28 fraction digits widens the keys to 28 digits; a 29-digit price then
+        // cannot be keyed exactly and is refused, never rounded.
+        book.apply(BookSide::Ask, d("0.0000000000000000000000000001"), d("1"));
+        let huge = Decimal::from_str("79228162514264337593543950335").unwrap();
+        assert_eq!(
+            book.apply(BookSide::Ask, huge, d("1")),
+            LevelChange::OutOfRange
+        );
+        assert_eq!(
+            book.apply(BookSide::Ask, huge, d("0")),
+            LevelChange::AbsentDeleted
+        );
+        assert_eq!(
+            book.bids().count(),
+            3,
+            "the other levels survive the rescale"
+        );
     }
 
     #[test]

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::message::{BookMessage, BookMessageKind, LevelUpdate};
-use super::order_book::{BookSide, OrderBook};
+use super::order_book::{BookSide, LevelChange, OrderBook};
 use super::rules::{BookRules, SequenceRule, SnapshotSource};
 use crate::types::{L2Book, Level, Symbol};
 
@@ -83,14 +83,46 @@ enum SyncState {
     Live { joined: bool },
 }
 
+/// A delta with its levels borrowed (as parsed) or owned (while buffered).
 #[derive(Debug, Clone)]
-struct BufferedDelta {
+struct Delta<Levels> {
     first_id: Option<u64>,
     last_id: Option<u64>,
     prev_id: Option<u64>,
     checksum: Option<u32>,
     timestamp: Option<Decimal>,
-    levels: Vec<LevelUpdate>,
+    levels: Levels,
+}
+
+/// A delta kept while waiting for a snapshot.
+type BufferedDelta = Delta<Vec<LevelUpdate>>;
+/// A delta as it arrives.
+type DeltaView<'a> = Delta<&'a [LevelUpdate]>;
+
+impl BufferedDelta {
+    fn view(&self) -> DeltaView<'_> {
+        Delta {
+            first_id: self.first_id,
+            last_id: self.last_id,
+            prev_id: self.prev_id,
+            checksum: self.checksum,
+            timestamp: self.timestamp,
+            levels: &self.levels,
+        }
+    }
+}
+
+impl DeltaView<'_> {
+    fn to_owned_delta(&self) -> BufferedDelta {
+        Delta {
+            first_id: self.first_id,
+            last_id: self.last_id,
+            prev_id: self.prev_id,
+            checksum: self.checksum,
+            timestamp: self.timestamp,
+            levels: self.levels.to_vec(),
+        }
+    }
 }
 
 /// One symbol's book and its synchronization state.
@@ -233,7 +265,7 @@ impl SymbolBook {
     ) -> BookOutcome {
         let outcome = match message.kind {
             BookMessageKind::Snapshot => self.apply_snapshot(rules, message, levels),
-            BookMessageKind::Delta => self.apply_delta(rules, &as_buffered(message, levels)),
+            BookMessageKind::Delta => self.apply_delta(rules, &view_of(message, levels)),
         };
         if let BookOutcome::Broken(_) = &outcome {
             self.resyncs += 1;
@@ -274,7 +306,13 @@ impl SymbolBook {
             if let Err(reason) = check_level(level) {
                 return self.break_book(rules, format!("snapshot: {reason}"), None);
             }
-            self.book.apply(level.side, level.price, level.size);
+            if self.book.apply(level.side, level.price, level.size) == LevelChange::OutOfRange {
+                return self.break_book(
+                    rules,
+                    format!("snapshot: price {} out of range", level.price),
+                    None,
+                );
+            }
         }
         self.last_id = message.last_id;
         self.last_timestamp = message.timestamp.or(self.last_timestamp);
@@ -293,9 +331,10 @@ impl SymbolBook {
         if let Some(first) = self
             .buffer
             .iter()
-            .find(|delta| !is_stale(rules, snapshot_id, delta))
+            .find(|delta| !is_stale(rules, snapshot_id, &delta.view()))
         {
-            if !joins(rules, snapshot_id, first) && starts_after(rules, snapshot_id, first) {
+            let first = first.view();
+            if !joins(rules, snapshot_id, &first) && starts_after(rules, snapshot_id, &first) {
                 // The buffer begins after the snapshot: the snapshot is too old.
                 self.book.clear();
                 self.state = SyncState::Waiting {
@@ -306,7 +345,7 @@ impl SymbolBook {
         }
         let buffered: Vec<BufferedDelta> = self.buffer.drain(..).collect();
         for delta in &buffered {
-            if let BookOutcome::Broken(reason) = self.apply_delta(rules, delta) {
+            if let BookOutcome::Broken(reason) = self.apply_delta(rules, &delta.view()) {
                 return BookOutcome::Broken(reason);
             }
         }
@@ -340,7 +379,7 @@ impl SymbolBook {
         }
     }
 
-    fn apply_delta(&mut self, rules: &BookRules, delta: &BufferedDelta) -> BookOutcome {
+    fn apply_delta(&mut self, rules: &BookRules, delta: &DeltaView<'_>) -> BookOutcome {
         match self.state {
             SyncState::Waiting { snapshot_requested } => {
                 if rules.snapshot == SnapshotSource::Stream {
@@ -349,7 +388,7 @@ impl SymbolBook {
                 if self.buffer.len() >= MAX_BUFFERED_DELTAS {
                     self.buffer.pop_front();
                 }
-                self.buffer.push_back(delta.clone());
+                self.buffer.push_back(delta.to_owned_delta());
                 if snapshot_requested {
                     return BookOutcome::Quiet;
                 }
@@ -373,7 +412,7 @@ impl SymbolBook {
                             rules.names.last,
                             show(delta.last_id)
                         );
-                        return self.break_book(rules, reason, Some(delta.clone()));
+                        return self.break_book(rules, reason, Some(delta.to_owned_delta()));
                     }
                     self.state = SyncState::Live { joined: true };
                 } else {
@@ -381,15 +420,23 @@ impl SymbolBook {
                         Continuity::Follows => {}
                         Continuity::Stale => return BookOutcome::Quiet,
                         Continuity::Gap(reason) => {
-                            return self.break_book(rules, reason, Some(delta.clone()));
+                            return self.break_book(rules, reason, Some(delta.to_owned_delta()));
                         }
                     }
                 }
-                for level in &delta.levels {
+                for level in delta.levels {
                     if let Err(reason) = check_level(level) {
                         return self.break_book(rules, reason, None);
                     }
-                    self.book.apply(level.side, level.price, level.size);
+                    if self.book.apply(level.side, level.price, level.size)
+                        == LevelChange::OutOfRange
+                    {
+                        return self.break_book(
+                            rules,
+                            format!("price {} out of range", level.price),
+                            None,
+                        );
+                    }
                 }
                 if delta.last_id.is_some() {
                     self.last_id = delta.last_id;
@@ -499,14 +546,14 @@ impl SymbolBook {
     }
 }
 
-fn as_buffered(message: &BookMessage, levels: &[LevelUpdate]) -> BufferedDelta {
-    BufferedDelta {
+fn view_of<'a>(message: &BookMessage, levels: &'a [LevelUpdate]) -> DeltaView<'a> {
+    Delta {
         first_id: message.first_id,
         last_id: message.last_id,
         prev_id: message.prev_id,
         checksum: message.checksum,
         timestamp: message.timestamp,
-        levels: levels.to_vec(),
+        levels,
     }
 }
 
@@ -525,7 +572,7 @@ fn show(id: Option<u64>) -> String {
 }
 
 /// A delta entirely older than the snapshot `snapshot_id`.
-fn is_stale(rules: &BookRules, snapshot_id: u64, delta: &BufferedDelta) -> bool {
+fn is_stale(rules: &BookRules, snapshot_id: u64, delta: &DeltaView<'_>) -> bool {
     let last = delta.last_id.unwrap_or(0);
     match rules.sequence {
         SequenceRule::FirstLast | SequenceRule::Consecutive => last <= snapshot_id,
@@ -535,7 +582,7 @@ fn is_stale(rules: &BookRules, snapshot_id: u64, delta: &BufferedDelta) -> bool 
 }
 
 /// The first delta applied after the snapshot `snapshot_id` fits it.
-fn joins(rules: &BookRules, snapshot_id: u64, delta: &BufferedDelta) -> bool {
+fn joins(rules: &BookRules, snapshot_id: u64, delta: &DeltaView<'_>) -> bool {
     let (first, last) = (delta.first_id.or(delta.last_id), delta.last_id);
     match (rules.sequence, first, last) {
         (SequenceRule::FirstLast, Some(first), Some(last)) => {
@@ -551,7 +598,7 @@ fn joins(rules: &BookRules, snapshot_id: u64, delta: &BufferedDelta) -> bool {
 }
 
 /// The delta starts after the snapshot (there is a hole between them).
-fn starts_after(rules: &BookRules, snapshot_id: u64, delta: &BufferedDelta) -> bool {
+fn starts_after(rules: &BookRules, snapshot_id: u64, delta: &DeltaView<'_>) -> bool {
     let first = delta.first_id.or(delta.last_id).unwrap_or(0);
     match rules.sequence {
         SequenceRule::FirstLast | SequenceRule::Consecutive => first > snapshot_id + 1,
@@ -574,7 +621,7 @@ enum Continuity {
 /// procedure accepts overlapping deltas (`U <= id + 1 <= u`: sizes are absolute, so
 /// re-applying is exact) and skips deltas with `u <= id`; Bybit's documents the same for
 /// its ids (`u <= id` skipped, `u > id + 1` a gap).
-fn follows(rules: &BookRules, last: u64, delta: &BufferedDelta) -> Continuity {
+fn follows(rules: &BookRules, last: u64, delta: &DeltaView<'_>) -> Continuity {
     let names = rules.names;
     match rules.sequence {
         SequenceRule::None => Continuity::Follows,
