@@ -1,23 +1,31 @@
-//! Backpack Exchange spot. TRADES is the `trade.<symbol>` stream.
+//! Backpack Exchange spot. TRADES is the `trade.<symbol>` stream; L2_BOOK is the diff
+//! depth stream `depth.<symbol>` joined with the REST snapshot ([`book`]).
 //!
 //! - REST: [`REST_BASE`] + `/api/v1/markets` (market list, spot and perpetual markets)
-//!   <https://docs.backpack.exchange/#tag/Markets/operation/get_markets>
-//! - WebSocket: [`WEBSOCKET_URL`], then `SUBSCRIBE` to `trade.<symbol>` streams
-//!   <https://docs.backpack.exchange/#tag/Streams>
+//!   <https://docs.backpack.exchange/#tag/Markets/operation/get_markets>, and
+//!   `/api/v1/depth` (book snapshots)
+//!   <https://docs.backpack.exchange/#tag/Markets/operation/get_depth>
+//! - WebSocket: [`WEBSOCKET_URL`], then one `SUBSCRIBE` to the `trade.<symbol>` and
+//!   `depth.<symbol>` streams <https://docs.backpack.exchange/#tag/Streams>; no
+//!   acknowledgement is documented, so none is awaited. Frames: [`frame`].
 //! - Keep-alive: the server sends a ping frame every 60 s and closes connections that do not
 //!   pong within 120 s; the WebSocket layer answers pings itself, so the client sends none.
 //! - Shutdown: the server sends a close frame and closes the connection 30 s later; the
 //!   runtime reconnects.
 //! - Timestamps are microseconds since the epoch.
 
+mod book;
+mod frame;
 mod market;
 mod subscription;
 mod trade;
 
+use feed_core::book::{BookBatch, BookParams, BookRules};
 use feed_core::runtime::FrameError;
+use feed_core::Channel;
 
 use crate::adapter::{
-    AckBy, DefaultEndpoints, ExchangeAdapter, FrameContext, SubscribeRequest, Subscription,
+    DefaultEndpoints, ExchangeAdapter, FrameContext, SubscribeRequest, Subscription,
 };
 use crate::error::AdapterError;
 use crate::markets::Market;
@@ -44,6 +52,10 @@ impl ExchangeAdapter for Backpack {
         }
     }
 
+    fn channels(&self) -> &'static [Channel] {
+        &[Channel::Trades, Channel::L2Book]
+    }
+
     fn markets_url(&self, rest_base: &str) -> String {
         format!("{rest_base}/api/v1/markets")
     }
@@ -53,11 +65,28 @@ impl ExchangeAdapter for Backpack {
     }
 
     fn subscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<SubscribeRequest> {
-        let all: Vec<&Subscription> = subscriptions.iter().collect();
         subscription::subscribe_messages(subscriptions)
-            .into_iter()
-            .map(|message| SubscribeRequest::new(message, &all, AckBy::Nothing))
-            .collect()
+    }
+
+    fn book_rules(&self) -> Option<BookRules> {
+        Some(book::rules())
+    }
+
+    fn book_params(&self, subscription: &Subscription, market: Option<&Market>) -> BookParams {
+        book::params(subscription, market)
+    }
+
+    fn book_snapshot_url(&self, rest_base: &str, subscription: &Subscription) -> Option<String> {
+        Some(book::snapshot_url(rest_base, subscription))
+    }
+
+    fn parse_book_snapshot(
+        &self,
+        body: &str,
+        subscription: &Subscription,
+        out: &mut BookBatch,
+    ) -> Result<(), FrameError> {
+        book::parse_snapshot(body, subscription, out)
     }
 
     fn parse_frame(
@@ -66,7 +95,7 @@ impl ExchangeAdapter for Backpack {
         context: &FrameContext<'_>,
         out: &mut ParsedFrame,
     ) -> Result<(), FrameError> {
-        trade::parse_frame(frame, context, out)
+        frame::parse_frame(frame, context, out)
     }
 }
 
@@ -88,5 +117,7 @@ mod tests {
             "wss://ws.backpack.exchange"
         );
         assert_eq!(adapter.keep_alive(), None);
+        assert_eq!(adapter.channels(), &[Channel::Trades, Channel::L2Book]);
+        assert!(adapter.book_rules().is_some());
     }
 }

@@ -1,36 +1,13 @@
-//! Backpack frames: trades (wrapped in `{"stream":..,"data":..}`), errors, acks.
-
-use std::borrow::Cow;
+//! Backpack trades: the `trade.<symbol>` stream's payload.
 
 use feed_core::runtime::FrameError;
-
-use crate::parsed::ParsedFrame;
 use feed_core::types::micros_to_seconds;
 use feed_core::{Side, Trade};
-use serde::de::{Deserializer, IgnoredAny};
-use serde::Deserialize;
-use serde_json::value::RawValue;
 
+use super::frame::Payload;
 use crate::adapter::FrameContext;
-use crate::parse::{boolean, integer, scalar_text, trade_id};
-use crate::parse::{decimal, malformed};
-
-/// Every frame shape on the stream, read in one pass. All data is wrapped as documented:
-/// `{"stream":"trade.SOL_USDC","data":{...}}`. Errors (undocumented; the shape ccxt
-/// captured for a bad stream name) are `{"id":null,"error":{"code":4006,"message":"Invalid
-/// stream"}}`. No acknowledgement of `SUBSCRIBE` is documented; a frame with `id` or
-/// `result` and no error is taken as one.
-#[derive(Deserialize)]
-struct BackpackFrame<'a> {
-    #[serde(borrow)]
-    data: Option<TradeEvent<'a>>,
-    #[serde(borrow)]
-    error: Option<&'a RawValue>,
-    #[serde(default, deserialize_with = "present")]
-    id: bool,
-    #[serde(default, deserialize_with = "present")]
-    result: bool,
-}
+use crate::parse::{boolean, decimal, integer, scalar_text, trade_id};
+use crate::parsed::ParsedFrame;
 
 /// The trade stream's payload, as documented:
 ///
@@ -43,81 +20,10 @@ struct BackpackFrame<'a> {
 /// (sequential per symbol), `T` the engine (match) time in microseconds (`E` is when the
 /// WebSocket server sent the event), and `m` whether the buyer is the maker: `m: true`
 /// means the taker sold. Live frames carry `E`/`T` as strings (`"T":"1754601477744000"`),
-/// so numbers and strings are both read, as text, for every scalar. Other payloads
-/// (`e` of other streams) are ignored.
-#[derive(Deserialize)]
-struct TradeEvent<'a> {
-    #[serde(borrow)]
-    e: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    s: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    p: Option<&'a RawValue>,
-    #[serde(borrow)]
-    q: Option<&'a RawValue>,
-    #[serde(borrow)]
-    t: Option<&'a RawValue>,
-    #[serde(borrow, rename = "T")]
-    engine_time: Option<&'a RawValue>,
-    #[serde(borrow)]
-    m: Option<&'a RawValue>,
-}
-
-/// An error object: `{"code":4006,"message":"Invalid stream"}` (`code` a number or a string).
-#[derive(Deserialize)]
-struct ErrorBody<'a> {
-    #[serde(borrow)]
-    code: Option<&'a RawValue>,
-    #[serde(borrow)]
-    message: Option<Cow<'a, str>>,
-}
-
-/// True for a key that is there, even with `null` (`"id": null`).
-fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
-    IgnoredAny::deserialize(deserializer).map(|_| true)
-}
-
-pub(super) fn parse_frame(
-    frame: &str,
-    context: &FrameContext<'_>,
-    out: &mut ParsedFrame,
-) -> Result<(), FrameError> {
-    let parsed: BackpackFrame<'_> =
-        serde_json::from_str(frame).map_err(|error| malformed(&error))?;
-    if let Some(error) = parsed.error {
-        return Err(FrameError::Exchange(error_text(error)));
-    }
-    if let Some(event) = parsed.data {
-        return match event.e.as_deref() {
-            Some("trade") => push_trade(&event, context, out),
-            Some(_) => Ok(()), // another stream's event
-            None => Err(FrameError::Malformed("data without 'e'".into())),
-        };
-    }
-    if parsed.id || parsed.result {
-        return Ok(()); // an acknowledgement
-    }
-    Err(FrameError::Malformed(
-        "neither stream data, an error nor an ack".into(),
-    ))
-}
-
-/// `code 4006: Invalid stream`, or the raw error when it is not the usual object.
-fn error_text(error: &RawValue) -> String {
-    match serde_json::from_str::<ErrorBody<'_>>(error.get()) {
-        Ok(ErrorBody {
-            code: Some(code),
-            message: Some(message),
-        }) => {
-            let code = scalar_text(code, "code").unwrap_or(std::borrow::Cow::Borrowed(code.get()));
-            format!("code {code}: {message}")
-        }
-        _ => error.get().to_owned(),
-    }
-}
-
-fn push_trade(
-    event: &TradeEvent<'_>,
+/// so numbers and strings are both read, as text, for every scalar. A trade of a market not
+/// subscribed is skipped.
+pub(super) fn push_trade(
+    event: &Payload<'_>,
     context: &FrameContext<'_>,
     out: &mut ParsedFrame,
 ) -> Result<(), FrameError> {
@@ -155,6 +61,7 @@ mod tests {
     use rust_decimal::Decimal;
 
     use super::*;
+    use crate::exchanges::backpack::frame::parse_frame;
     use crate::markets::Market;
     use crate::testing::parse_with;
 
@@ -227,35 +134,6 @@ mod tests {
         assert_eq!(trade.price.to_string(), "18.680");
         assert_eq!(trade.amount.to_string(), "0.12200");
         assert_eq!(trade.id, Some(TradeId::Number(12345)));
-    }
-
-    #[test]
-    fn errors_are_exchange_errors_with_code_and_message() {
-        let error = parse(r#"{"id": null, "error": {"code": 4006, "message": "Invalid stream"}}"#)
-            .unwrap_err();
-        assert_eq!(
-            error,
-            FrameError::Exchange("code 4006: Invalid stream".into())
-        );
-        let text_code =
-            parse(r#"{"error":{"code":"INVALID_CLIENT_REQUEST","message":"Bad params"}}"#)
-                .unwrap_err();
-        assert_eq!(
-            text_code,
-            FrameError::Exchange("code INVALID_CLIENT_REQUEST: Bad params".into())
-        );
-        let odd = parse(r#"{"error":"Too many streams"}"#).unwrap_err();
-        assert_eq!(odd, FrameError::Exchange(r#""Too many streams""#.into()));
-    }
-
-    #[test]
-    fn acks_and_other_streams_carry_no_trade() {
-        assert!(parse(r#"{"id":null,"result":null}"#).unwrap().is_empty());
-        assert!(parse(r#"{"result":null,"id":1,"error":null}"#)
-            .unwrap()
-            .is_empty());
-        let ticker = r#"{"stream":"ticker.SOL_USDC","data":{"e":"ticker","E":1694687692980000,"s":"SOL_USDC","o":"18.75","c":"19.24","h":"19.80","l":"18.50","v":"32123","V":"928190","n":93828}}"#;
-        assert!(parse(ticker).unwrap().is_empty());
     }
 
     #[test]
