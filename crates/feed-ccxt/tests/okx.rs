@@ -12,6 +12,7 @@ use feed_ccxt::{
     AdapterError, CcxtFeed, DefaultEndpoints, ExchangeAdapter, FrameContext, Market, ParsedFrame,
     SubscribeRequest, Subscription,
 };
+use feed_core::book::{BookParams, BookRules};
 use feed_core::runtime::{FrameError, KeepAlive};
 use feed_core::{Channel, Side, Symbol, Trade, TradeId};
 use feed_testkit::proxies::{start_tinyproxy, TinyproxyOptions, TINYPROXY_EGRESS};
@@ -169,8 +170,20 @@ impl ExchangeAdapter for QuickKeepAlive {
     fn parse_markets(&self, body: &str) -> Result<Vec<Market>, AdapterError> {
         self.0.parse_markets(body)
     }
+    fn channels(&self) -> &'static [Channel] {
+        self.0.channels()
+    }
     fn subscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<SubscribeRequest> {
         self.0.subscribe_messages(subscriptions)
+    }
+    fn unsubscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<String> {
+        self.0.unsubscribe_messages(subscriptions)
+    }
+    fn book_rules(&self) -> Option<BookRules> {
+        self.0.book_rules()
+    }
+    fn book_params(&self, subscription: &Subscription, market: Option<&Market>) -> BookParams {
+        self.0.book_params(subscription, market)
     }
     fn keep_alive(&self) -> Option<KeepAlive> {
         match self.0.keep_alive() {

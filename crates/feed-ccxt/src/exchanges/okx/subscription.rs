@@ -1,86 +1,169 @@
-//! OKX's subscribe messages.
+//! OKX's subscribe and unsubscribe messages.
 
+use feed_core::Channel;
 use serde_json::{json, Value};
 
-use crate::adapter::Subscription;
+use super::{book, trade};
+use crate::adapter::{AckBy, SubscribeRequest, Subscription};
 
-/// The largest subscribe message sent. OKX documents that "the total length of multiple
-/// channels cannot exceed 64 KB" (earlier versions of the docs said 4096 bytes); messages
-/// are kept within the older, smaller limit, which costs a few more of the 480
-/// subscribe requests a connection may make per hour.
+/// The largest message sent. OKX documents that "the total length of multiple channels
+/// cannot exceed 64 KB" (earlier versions of the docs said 4096 bytes); messages are kept
+/// within the older, smaller limit, which costs a few more of the 480 subscribe and
+/// unsubscribe requests a connection may make per hour.
 const MAX_MESSAGE_BYTES: usize = 4096;
+
+/// The OKX channel of a subscription: `trades`, or `books` for every book depth.
+fn channel(subscription: &Subscription) -> Option<&'static str> {
+    match subscription.channel {
+        Channel::Trades => Some(trade::CHANNEL),
+        Channel::L2Book => Some(book::CHANNEL),
+        _ => None,
+    }
+}
 
 /// `subscribe` messages as documented, as few as [`MAX_MESSAGE_BYTES`] allows:
 ///
 /// ```json
-/// {"op":"subscribe","args":[{"channel":"trades","instId":"BTC-USDT"},{"channel":"trades","instId":"ETH-USDT"}]}
+/// {"op":"subscribe","args":[{"channel":"trades","instId":"BTC-USDT"},{"channel":"books","instId":"BTC-USDT"}]}
 /// ```
 ///
-/// The optional `id` is not sent (acks and errors are told apart without it).
-pub(super) fn subscribe_messages(subscriptions: &[Subscription]) -> Vec<String> {
-    let empty_length = message(Vec::new()).len();
+/// OKX answers each arg with `{"event":"subscribe","arg":{...}}`, so each subscription is
+/// acknowledged by its channel and market. The optional `id` is not sent: errors carry no
+/// `arg`, and the docs do not say whether the other args of a request with one bad arg are
+/// acknowledged before or after its error, so an error is not pinned on a request (the
+/// session keeps its words for whatever stays unacknowledged).
+pub(super) fn subscribe_messages(subscriptions: &[Subscription]) -> Vec<SubscribeRequest> {
+    messages("subscribe", subscriptions)
+        .into_iter()
+        .map(|(message, carried)| SubscribeRequest::new(message, &carried, AckBy::Topic))
+        .collect()
+}
+
+/// `unsubscribe` messages as documented (before subscribing a book again to resync it):
+///
+/// ```json
+/// {"op":"unsubscribe","args":[{"channel":"books","instId":"BTC-USDT"}]}
+/// ```
+pub(super) fn unsubscribe_messages(subscriptions: &[Subscription]) -> Vec<String> {
+    messages("unsubscribe", subscriptions)
+        .into_iter()
+        .map(|(message, _)| message)
+        .collect()
+}
+
+/// Messages of `op` with an arg per subscription, each within [`MAX_MESSAGE_BYTES`], with
+/// the subscriptions each carries.
+fn messages<'a>(
+    op: &str,
+    subscriptions: &'a [Subscription],
+) -> Vec<(String, Vec<&'a Subscription>)> {
+    let empty_length = message(op, Vec::new()).len();
     let mut messages = Vec::new();
     let mut args: Vec<Value> = Vec::new();
+    let mut carried: Vec<&Subscription> = Vec::new();
     let mut length = empty_length;
     for subscription in subscriptions {
-        let arg = json!({"channel": "trades", "instId": subscription.exchange_symbol});
+        let Some(channel) = channel(subscription) else {
+            continue;
+        };
+        let arg = json!({"channel": channel, "instId": subscription.exchange_symbol});
         let arg_length = arg.to_string().len() + 1; // and a comma
         if !args.is_empty() && length + arg_length > MAX_MESSAGE_BYTES {
-            messages.push(message(std::mem::take(&mut args)));
+            messages.push((
+                message(op, std::mem::take(&mut args)),
+                std::mem::take(&mut carried),
+            ));
             length = empty_length;
         }
         length += arg_length;
         args.push(arg);
+        carried.push(subscription);
     }
     if !args.is_empty() {
-        messages.push(message(args));
+        messages.push((message(op, args), carried));
     }
     messages
 }
 
-fn message(args: Vec<Value>) -> String {
-    json!({"op": "subscribe", "args": args}).to_string()
+fn message(op: &str, args: Vec<Value>) -> String {
+    json!({"op": op, "args": args}).to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use feed_core::{Channel, Symbol};
+    use feed_core::Symbol;
 
-    fn subscription(symbol: &str) -> Subscription {
-        Subscription::new(Channel::Trades, Symbol::parse(symbol).unwrap(), symbol)
+    fn subscription(channel: Channel, symbol: &str, id: u64) -> Subscription {
+        Subscription {
+            id,
+            ..Subscription::new(channel, Symbol::parse(symbol).unwrap(), symbol)
+        }
     }
 
     #[test]
-    fn one_subscribe_with_a_trades_arg_per_instrument() {
-        let messages = subscribe_messages(&[subscription("BTC-USDT"), subscription("ETH-USDT")]);
+    fn one_subscribe_with_an_arg_per_channel_and_instrument() {
+        let requests = subscribe_messages(&[
+            subscription(Channel::Trades, "BTC-USDT", 1),
+            subscription(Channel::Trades, "ETH-USDT", 2),
+        ]);
+        assert_eq!(requests.len(), 1);
         assert_eq!(
-            messages,
-            vec![
-                r#"{"args":[{"channel":"trades","instId":"BTC-USDT"},{"channel":"trades","instId":"ETH-USDT"}],"op":"subscribe"}"#
-            ]
+            requests[0].message,
+            r#"{"args":[{"channel":"trades","instId":"BTC-USDT"},{"channel":"trades","instId":"ETH-USDT"}],"op":"subscribe"}"#
+        );
+        assert_eq!(requests[0].ack, AckBy::Topic);
+        assert_eq!(requests[0].covers, vec![1, 2]);
+    }
+
+    #[test]
+    fn books_subscribe_and_unsubscribe_channel_books() {
+        let subscriptions = [
+            subscription(Channel::L2Book, "BTC-USDT", 1),
+            subscription(Channel::Trades, "BTC-USDT", 2),
+            subscription(Channel::Ticker, "BTC-USDT", 3),
+        ];
+        let requests = subscribe_messages(&subscriptions);
+        assert_eq!(
+            requests[0].message,
+            r#"{"args":[{"channel":"books","instId":"BTC-USDT"},{"channel":"trades","instId":"BTC-USDT"}],"op":"subscribe"}"#
+        );
+        assert_eq!(requests[0].covers, vec![1, 2], "no channel for tickers");
+        assert_eq!(
+            unsubscribe_messages(&subscriptions[..1]),
+            vec![r#"{"args":[{"channel":"books","instId":"BTC-USDT"}],"op":"unsubscribe"}"#]
         );
     }
 
     #[test]
     fn many_instruments_are_split_into_messages_within_the_limit() {
         let subscriptions: Vec<Subscription> = (0..300)
-            .map(|index| subscription(&format!("COIN{index}-USDT")))
+            .map(|index| subscription(Channel::L2Book, &format!("COIN{index}-USDT"), index + 1))
             .collect();
-        let messages = subscribe_messages(&subscriptions);
-        assert!(messages.len() > 1, "{}", messages.len());
+        let requests = subscribe_messages(&subscriptions);
+        assert!(requests.len() > 1, "{}", requests.len());
         let mut inst_ids = Vec::new();
-        for message in &messages {
-            assert!(message.len() <= MAX_MESSAGE_BYTES, "{}", message.len());
-            let value: Value = serde_json::from_str(message).unwrap();
+        let mut covered = Vec::new();
+        for request in &requests {
+            assert!(
+                request.message.len() <= MAX_MESSAGE_BYTES,
+                "{}",
+                request.message.len()
+            );
+            let value: Value = serde_json::from_str(&request.message).unwrap();
             assert_eq!(value["op"], "subscribe");
-            for arg in value["args"].as_array().unwrap() {
-                assert_eq!(arg["channel"], "trades");
+            let args = value["args"].as_array().unwrap();
+            assert_eq!(args.len(), request.covers.len());
+            for arg in args {
+                assert_eq!(arg["channel"], "books");
                 inst_ids.push(arg["instId"].as_str().unwrap().to_owned());
             }
+            covered.extend(request.covers.iter().copied());
         }
         let expected: Vec<String> = (0..300).map(|index| format!("COIN{index}-USDT")).collect();
         assert_eq!(inst_ids, expected, "every instrument once, in order");
+        assert_eq!(covered, (1..=300).collect::<Vec<u64>>());
         assert!(subscribe_messages(&[]).is_empty());
+        assert_eq!(unsubscribe_messages(&subscriptions).len(), requests.len());
     }
 }

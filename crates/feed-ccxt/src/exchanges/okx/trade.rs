@@ -1,4 +1,4 @@
-//! OKX frames: trades (several per frame), acks, errors, notices, and `pong`.
+//! OKX's `trades` channel: several trades per push.
 
 use std::borrow::Cow;
 
@@ -14,37 +14,8 @@ use crate::adapter::FrameContext;
 use crate::parse::{decimal, malformed};
 use crate::parse::{integer, scalar_text, trade_id};
 
-/// The answer to the client's `ping`: plain text, not JSON.
-const PONG: &str = "pong";
-
-/// Every JSON frame shape on the stream, read in one pass:
-///
-/// - a push, `{"arg":{"channel":"trades","instId":"BTC-USDT"},"data":[...]}`;
-/// - an ack per subscribed arg,
-///   `{"event":"subscribe","arg":{"channel":"trades","instId":"BTC-USDT"},"connId":"a4d3ae55"}`;
-/// - an error, `{"event":"error","code":"60012","msg":"Invalid request: ...","connId":"a4d3ae55"}`
-///   (`code` a string; no `arg`);
-/// - a notice before a service upgrade,
-///   `{"event":"notice","code":"64008","msg":"The connection will soon be closed for a service upgrade. Please reconnect.","connId":"a4d3ae55"}`.
-#[derive(Deserialize)]
-struct OkxFrame<'a> {
-    #[serde(borrow)]
-    event: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    code: Option<&'a RawValue>,
-    #[serde(borrow)]
-    msg: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    arg: Option<Arg<'a>>,
-    #[serde(borrow)]
-    data: Option<&'a RawValue>,
-}
-
-#[derive(Deserialize)]
-struct Arg<'a> {
-    #[serde(borrow)]
-    channel: Option<Cow<'a, str>>,
-}
+/// The channel name.
+pub(super) const CHANNEL: &str = "trades";
 
 /// One element of a `trades` push's `data`, as documented:
 ///
@@ -75,52 +46,8 @@ struct OkxTrade<'a> {
     ts: Option<&'a RawValue>,
 }
 
-pub(super) fn parse_frame(
-    frame: &str,
-    context: &FrameContext<'_>,
-    out: &mut ParsedFrame,
-) -> Result<(), FrameError> {
-    if frame.trim() == PONG {
-        return Ok(());
-    }
-    let parsed: OkxFrame<'_> = serde_json::from_str(frame).map_err(|error| malformed(&error))?;
-    if let Some(event) = parsed.event.as_deref() {
-        return match event {
-            "error" => Err(FrameError::Exchange(error_text(&parsed))),
-            "notice" => {
-                tracing::info!(
-                    notice = %error_text(&parsed),
-                    "okx announced that the connection will close; it will be re-established"
-                );
-                Ok(())
-            }
-            _ => Ok(()), // subscribe / unsubscribe acks and other events
-        };
-    }
-    match (parsed.arg, parsed.data) {
-        (Some(arg), Some(data)) => {
-            if arg.channel.as_deref() == Some("trades") {
-                push_trades(data, context, out)?;
-            }
-            Ok(())
-        }
-        _ => Err(FrameError::Malformed(
-            "neither an event, a pong nor a push".into(),
-        )),
-    }
-}
-
-/// `code 60018: Wrong URL or channel...`.
-fn error_text(frame: &OkxFrame<'_>) -> String {
-    let code = frame
-        .code
-        .map(|code| scalar_text(code, "code").unwrap_or(std::borrow::Cow::Borrowed(code.get())))
-        .unwrap_or(std::borrow::Cow::Borrowed("?"));
-    format!("code {code}: {}", frame.msg.as_deref().unwrap_or(""))
-}
-
 /// Every trade of `data`, or none when one of them is malformed.
-fn push_trades(
+pub(super) fn push_trades(
     data: &RawValue,
     context: &FrameContext<'_>,
     out: &mut ParsedFrame,
@@ -193,6 +120,7 @@ mod tests {
     use rust_decimal::Decimal;
 
     use super::*;
+    use crate::exchanges::okx::frame::parse_frame;
     use crate::markets::{Market, MarketMap};
     use crate::testing::parse_with;
 

@@ -1,0 +1,238 @@
+//! OKX frames: every documented shape recognised, then handed to its parser.
+//!
+//! - the text `pong`, the answer to the client's `ping`;
+//! - an ack per subscribed arg,
+//!   `{"event":"subscribe","arg":{"channel":"books","instId":"BTC-USDT"},"connId":"a4d3ae55"}`
+//!   (an `id` is echoed when the request had one): the acknowledgement of that channel of
+//!   that market;
+//! - an unsubscribe ack, `{"event":"unsubscribe","arg":{...},"connId":"d0b44253"}`;
+//! - an error, `{"event":"error","code":"60012","msg":"Invalid request: ...","connId":"a4d3ae55"}`
+//!   (`code` a string; no `arg`): an exchange error, which the session keeps as the reason
+//!   of subscriptions still unacknowledged when their time runs out;
+//! - a notice before a service upgrade,
+//!   `{"event":"notice","code":"64008","msg":"The connection will soon be closed for a service upgrade. Please reconnect.","connId":"a4d3ae55"}`
+//!   (logged; the connection drops and is re-established), and other events (`login`,
+//!   `channel-conn-count`, ...), recognised and ignored;
+//! - a push, `{"arg":{"channel":"...","instId":"..."},"data":[...]}`: `trades` and `books`
+//!   (with its `action`) are parsed; pushes of the other channels (`books5`, `bbo-tbt`,
+//!   `books-l2-tbt`, `books50-l2-tbt`, `tickers`, ...) are recognised and skipped.
+//!
+//! Anything else is malformed.
+
+use std::borrow::Cow;
+
+use feed_core::runtime::FrameError;
+use feed_core::Channel;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::{book, trade};
+use crate::adapter::FrameContext;
+use crate::parse::{malformed, scalar_text};
+use crate::parsed::{Ack, ParsedFrame};
+
+/// The answer to the client's `ping`: plain text, not JSON.
+const PONG: &str = "pong";
+
+/// The fields that tell the shapes apart; the push's `data` is read by its channel's
+/// parser.
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(borrow)]
+    event: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    code: Option<&'a RawValue>,
+    #[serde(borrow)]
+    msg: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    arg: Option<Arg<'a>>,
+    #[serde(borrow)]
+    action: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    data: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Arg<'a> {
+    #[serde(borrow)]
+    channel: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    inst_id: Option<Cow<'a, str>>,
+}
+
+/// The feedhandler channel of an OKX channel this adapter subscribes to.
+fn channel_of(name: &str) -> Option<Channel> {
+    match name {
+        trade::CHANNEL => Some(Channel::Trades),
+        book::CHANNEL => Some(Channel::L2Book),
+        _ => None,
+    }
+}
+
+pub(super) fn parse_frame(
+    frame: &str,
+    context: &FrameContext<'_>,
+    out: &mut ParsedFrame,
+) -> Result<(), FrameError> {
+    if frame.trim() == PONG {
+        return Ok(());
+    }
+    let envelope: Envelope<'_> = serde_json::from_str(frame).map_err(|error| malformed(&error))?;
+    if let Some(event) = envelope.event.as_deref() {
+        return match event {
+            "subscribe" => {
+                acknowledge(envelope.arg.as_ref(), out);
+                Ok(())
+            }
+            "error" => Err(FrameError::Exchange(error_text(&envelope))),
+            "notice" => {
+                tracing::info!(
+                    notice = %error_text(&envelope),
+                    "okx announced that the connection will close; it will be re-established"
+                );
+                Ok(())
+            }
+            _ => Ok(()), // unsubscribe acks and other events
+        };
+    }
+    match (envelope.arg, envelope.data) {
+        (Some(arg), Some(data)) => match arg.channel.as_deref() {
+            Some(trade::CHANNEL) => trade::push_trades(data, context, out),
+            Some(book::CHANNEL) => book::push_books(
+                arg.inst_id.as_deref(),
+                envelope.action.as_deref(),
+                data,
+                context,
+                &mut out.books,
+            ),
+            _ => Ok(()), // a channel this adapter does not subscribe to
+        },
+        _ => Err(FrameError::Malformed(
+            "neither an event, a pong nor a push".into(),
+        )),
+    }
+}
+
+/// A subscribe ack of a channel this adapter subscribes to, as the ack of that topic.
+fn acknowledge(arg: Option<&Arg<'_>>, out: &mut ParsedFrame) {
+    let Some(arg) = arg else {
+        return;
+    };
+    let (Some(channel), Some(inst_id)) = (
+        arg.channel.as_deref().and_then(channel_of),
+        arg.inst_id.as_deref(),
+    ) else {
+        return;
+    };
+    out.acks.push(Ack::Topic {
+        channel,
+        exchange_symbol: inst_id.to_owned(),
+        outcome: Ok(()),
+    });
+}
+
+/// `code 60018: Wrong URL or channel...`.
+fn error_text(envelope: &Envelope<'_>) -> String {
+    let code = envelope
+        .code
+        .map(|code| scalar_text(code, "code").unwrap_or(Cow::Borrowed(code.get())))
+        .unwrap_or(Cow::Borrowed("?"));
+    format!("code {code}: {}", envelope.msg.as_deref().unwrap_or(""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markets::Market;
+    use crate::testing::parse_frame_with;
+
+    fn parse(frame: &str) -> Result<ParsedFrame, FrameError> {
+        let markets = [
+            Market::new("BTC", "USDT", "BTC-USDT"),
+            Market::new("ETH", "USDT", "ETH-USDT"),
+        ];
+        parse_frame_with(parse_frame, &markets, "OKX", "1630048898.25", frame)
+    }
+
+    #[test]
+    fn subscribe_acks_acknowledge_their_channel_and_market() {
+        let documented = r#"{"id":"1512","event":"subscribe","arg":{"channel":"books","instId":"BTC-USDT"},"connId":"a4d3ae55"}"#;
+        assert_eq!(
+            parse(documented).unwrap().acks,
+            vec![Ack::Topic {
+                channel: Channel::L2Book,
+                exchange_symbol: "BTC-USDT".into(),
+                outcome: Ok(())
+            }]
+        );
+        let trades = r#"{"event":"subscribe","arg":{"channel":"trades","instId":"ETH-USDT"},"connId":"a4d3ae55"}"#;
+        assert!(matches!(
+            &parse(trades).unwrap().acks[..],
+            [Ack::Topic { channel: Channel::Trades, exchange_symbol, outcome: Ok(()) }] if exchange_symbol == "ETH-USDT"
+        ));
+        let other = r#"{"event":"subscribe","arg":{"channel":"tickers","instId":"BTC-USDT"},"connId":"a4d3ae55"}"#;
+        assert!(parse(other).unwrap().acks.is_empty());
+        let unsubscribed = r#"{"event":"unsubscribe","arg":{"channel":"books","instId":"BTC-USDT"},"connId":"d0b44253"}"#;
+        let parsed = parse(unsubscribed).unwrap();
+        assert!(parsed.acks.is_empty() && parsed.books.is_empty());
+    }
+
+    /// A real connection interleaves every channel: each documented shape is recognised
+    /// (none is malformed), and only `trades` and `books` produce anything.
+    #[test]
+    fn every_documented_shape_is_recognised() {
+        let skipped = [
+            "pong",
+            r#"{"arg":{"channel":"books5","instId":"BCH-USDT-SWAP"},"data":[{"asks":[["111.06","55154","0","2"],["111.07","53276","0","2"],["111.08","72435","0","2"],["111.09","70312","0","2"],["111.1","67272","0","2"]],"bids":[["111.05","57745","0","2"],["111.04","57109","0","2"],["111.03","69563","0","2"],["111.02","71248","0","2"],["111.01","65090","0","2"]],"instId":"BCH-USDT-SWAP","ts":"1670324386802","seqId":363996337}]}"#,
+            r#"{"arg":{"channel":"bbo-tbt","instId":"BCH-USDT-SWAP"},"data":[{"asks":[["111.06","55154","0","2"]],"bids":[["111.05","57745","0","2"]],"ts":"1670324386802","seqId":363996337}]}"#,
+            r#"{"arg":{"channel":"books5","instId":"BTC-USDT"},"data":[{"asks":[["111.06","55154","0","2"]],"bids":[["111.05","57745","0","2"]],"instId":"BTC-USDT","ts":"1670324386802","seqId":363996337}]}"#,
+            r#"{"arg":{"channel":"books-l2-tbt","instId":"BTC-USDT"},"action":"update","data":[{"asks":[],"bids":[],"ts":"1","checksum":0,"prevSeqId":1,"seqId":1}]}"#,
+            r#"{"arg":{"channel":"tickers","instId":"BTC-USDT"},"data":[{"instType":"SPOT","instId":"BTC-USDT","last":"9999.99","lastSz":"0.1","askPx":"9999.99","askSz":"11","bidPx":"8888.88","bidSz":"5","open24h":"9000","high24h":"10000","low24h":"8888.88","volCcy24h":"2222","vol24h":"2222","sodUtc0":"2222","sodUtc8":"2222","ts":"1597026383085"}]}"#,
+            r#"{"event":"notice","code":"64008","msg":"The connection will soon be closed for a service upgrade. Please reconnect.","connId":"a4d3ae55"}"#,
+            r#"{"event":"channel-conn-count","channel":"orders","connCount":"2","connId":"abcd1234"}"#,
+        ];
+        for frame in skipped {
+            let parsed = parse(frame).unwrap_or_else(|error| panic!("{error}: {frame}"));
+            assert!(
+                parsed.events.is_empty() && parsed.books.is_empty(),
+                "{frame}"
+            );
+        }
+        let book = r#"{"arg":{"channel":"books","instId":"BTC-USDT"},"action":"update","data":[{"asks":[],"bids":[["8476.97","0","0","0"]],"ts":"1597026383085","checksum":0,"prevSeqId":15,"seqId":16}]}"#;
+        assert_eq!(parse(book).unwrap().books.messages.len(), 1);
+        let trade = r#"{"arg":{"channel":"trades","instId":"BTC-USDT"},"data":[{"instId":"BTC-USDT","tradeId":"130639474","px":"42219.9","sz":"0.12060306","side":"buy","ts":"1630048897897","count":"3","seqId":1234}]}"#;
+        assert_eq!(parse(trade).unwrap().events.len(), 1);
+    }
+
+    #[test]
+    fn documented_errors_are_exchange_errors_with_code_and_message() {
+        let documented = r#"{"id":"1512","event":"error","code":"60012","msg":"Invalid request: {\"op\": \"subscribe\", \"argss\":[{ \"channel\" : \"books\", \"instId\" : \"BTC-USD-191227\"}]}","connId":"a4d3ae55"}"#;
+        assert_eq!(
+            parse(documented).unwrap_err(),
+            FrameError::Exchange(
+                r#"code 60012: Invalid request: {"op": "subscribe", "argss":[{ "channel" : "books", "instId" : "BTC-USD-191227"}]}"#
+                    .into()
+            )
+        );
+        let unknown = r#"{"event":"error","msg":"Wrong URL or channel:books,instId:BTC-USDX doesn't exist. Please use the correct URL, channel and parameters referring to API document.","code":"60018","connId":"b2b0944b"}"#;
+        assert!(matches!(
+            parse(unknown).unwrap_err(),
+            FrameError::Exchange(text) if text.starts_with("code 60018: Wrong URL or channel:books,instId:BTC-USDX")
+        ));
+    }
+
+    #[test]
+    fn garbage_is_malformed() {
+        assert!(matches!(parse("ping"), Err(FrameError::Malformed(_))));
+        assert!(matches!(parse("not json"), Err(FrameError::Malformed(_))));
+        assert!(matches!(
+            parse(r#"{"foo":1}"#),
+            Err(FrameError::Malformed(_))
+        ));
+        let no_data = r#"{"arg":{"channel":"books","instId":"BTC-USDT"},"action":"snapshot"}"#;
+        assert!(matches!(parse(no_data), Err(FrameError::Malformed(_))));
+        let no_inst = r#"{"arg":{"channel":"books"},"action":"snapshot","data":[]}"#;
+        assert!(matches!(parse(no_inst), Err(FrameError::Malformed(_))));
+    }
+}
