@@ -82,24 +82,42 @@ fn trades(symbol: &str, trades: &[(i64, &str, &str, &str, &str)]) -> ServerFrame
     .into()
 }
 
-const ACK: &str = r#"{"success":true,"ret_msg":"subscribe","conn_id":"2324d924-aa4d-45b0-a858-7b8be29ab52b","req_id":"","op":"subscribe"}"#;
+/// The documented spot ack, echoing the message's `req_id`.
+fn ack(req_id: &serde_json::Value) -> ServerFrame {
+    serde_json::json!({"success": true, "ret_msg": "subscribe",
+                       "conn_id": "2324d924-aa4d-45b0-a858-7b8be29ab52b",
+                       "req_id": req_id, "op": "subscribe"})
+    .to_string()
+    .into()
+}
+
+/// A message without its `req_id` (which every subscribe carries), and that `req_id`.
+fn without_req_id(message: &str) -> (serde_json::Value, serde_json::Value) {
+    let mut message = json(message);
+    let req_id = message
+        .as_object_mut()
+        .and_then(|fields| fields.remove("req_id"))
+        .unwrap_or(serde_json::Value::Null);
+    (message, req_id)
+}
 const PONG: &str = r#"{"success":true,"ret_msg":"pong","conn_id":"0970e817-426e-429a-a679-ff7f55e0b16a","op":"ping"}"#;
 const ERROR: &str = r#"{"success":false,"ret_msg":"Invalid symbol :[publicTrade.BTCUSDX]","conn_id":"d97jphrgig3od7574usg-6a3m1","req_id":"","op":"subscribe"}"#;
 
-/// Answers the first documented subscribe (10 topics) with the ack, a pong, a frame of two
-/// BTCUSDT trades, a trade of XRPUSDT (not subscribed) and an ETHUSDC trade; the second
-/// (2 topics) with the ack, an error and a USDEUSDT trade; `{"op":"ping"}` with a pong;
-/// anything else with an error.
+/// Answers the first documented subscribe (10 topics) with the ack of its `req_id`, a pong,
+/// a frame of two BTCUSDT trades, a trade of XRPUSDT (not subscribed) and an ETHUSDC
+/// trade; the second (2 topics) with its ack, an error and a USDEUSDT trade;
+/// `{"op":"ping"}` with a pong; anything else with an error. Messages are compared
+/// without their `req_id`.
 fn script(markets: CannedResponse) -> ExchangeScript {
     ExchangeScript {
         markets_path: "/v5/market/instruments-info".into(),
         markets,
         on_connect: vec![],
         on_message: Arc::new(|message: &str| {
-            let message = json(message);
+            let (message, req_id) = without_req_id(message);
             if message == subscribe(&SUBSCRIBED[..10]) {
                 vec![
-                    ACK.into(),
+                    ack(&req_id),
                     PONG.into(),
                     trades(
                         "BTCUSDT",
@@ -128,7 +146,7 @@ fn script(markets: CannedResponse) -> ExchangeScript {
                 ]
             } else if message == subscribe(&SUBSCRIBED[10..]) {
                 vec![
-                    ACK.into(),
+                    ack(&req_id),
                     ERROR.into(),
                     trades(
                         "USDEUSDT",
@@ -163,15 +181,20 @@ async fn subscribes_in_batches_of_ten_and_normalizes_trades() {
     );
     let (trades, stats) = collect_trades(&standin, feed, 4).await;
 
-    let received: Vec<serde_json::Value> = standin
+    let (received, req_ids): (Vec<serde_json::Value>, Vec<serde_json::Value>) = standin
         .received()
         .iter()
-        .map(|message| json(message))
-        .collect();
+        .map(|message| without_req_id(message))
+        .unzip();
     assert_eq!(
         received,
         vec![subscribe(&SUBSCRIBED[..10]), subscribe(&SUBSCRIBED[10..])],
         "two documented subscribe messages"
+    );
+    assert_eq!(
+        req_ids,
+        vec![serde_json::json!("1"), serde_json::json!("11")],
+        "each with its own req_id"
     );
     assert_eq!(trades.len(), 4, "{trades:#?}");
 

@@ -1,4 +1,5 @@
-//! Bybit frames: public trades, subscribe acks, pongs and errors.
+//! Bybit public trades: the `publicTrade.<symbol>` topic
+//! (<https://bybit-exchange.github.io/docs/v5/websocket/public/trade>).
 
 use std::borrow::Cow;
 
@@ -14,32 +15,7 @@ use crate::adapter::FrameContext;
 use crate::parse::{decimal, malformed, trade_id_from_text};
 
 /// The topic prefix of public trades (`publicTrade.BTCUSDT`).
-const TRADE_TOPIC_PREFIX: &str = "publicTrade.";
-
-/// Every frame shape on the public spot stream, read in one pass. Data frames have a
-/// `topic`; control frames have `op` and `success`. The documented frames:
-///
-/// ```json
-/// {"success":true,"ret_msg":"subscribe","conn_id":"2324d924-aa4d-45b0-a858-7b8be29ab52b","req_id":"10001","op":"subscribe"}
-/// {"success":true,"ret_msg":"pong","conn_id":"0970e817-426e-429a-a679-ff7f55e0b16a","op":"ping"}
-/// {"success":false,"ret_msg":"Invalid symbol :[publicTrade.BTCUSDX]","conn_id":"d97jphrgig3od7574usg-6a3m1","req_id":"sub-1","op":"subscribe"}
-/// ```
-///
-/// (the spot ack and pong; the failure as captured live, the docs show none). Other
-/// categories answer with `"ret_msg":""` or `{"args":["1672916271846"],"op":"pong"}`, so
-/// `success` decides, never the text of `ret_msg`. The trade frame is [`PublicTrade`]'s.
-#[derive(Deserialize)]
-struct BybitFrame<'a> {
-    #[serde(borrow)]
-    topic: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    data: Option<&'a RawValue>,
-    success: Option<bool>,
-    #[serde(borrow)]
-    ret_msg: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    op: Option<Cow<'a, str>>,
-}
+pub(super) const TRADE_TOPIC_PREFIX: &str = "publicTrade.";
 
 /// One trade in the `data` array of a `publicTrade.<symbol>` frame, as documented:
 ///
@@ -69,46 +45,24 @@ struct PublicTrade<'a> {
     id: Cow<'a, str>,
 }
 
-pub(super) fn parse_frame(
-    frame: &str,
+/// The trades of a `publicTrade` frame's `data`, all or none.
+pub(super) fn push_trades(
+    topic: &str,
+    data: Option<&RawValue>,
     context: &FrameContext<'_>,
     out: &mut ParsedFrame,
 ) -> Result<(), FrameError> {
-    let parsed: BybitFrame<'_> = serde_json::from_str(frame).map_err(|error| malformed(&error))?;
-    if let Some(topic) = parsed.topic.as_deref() {
-        if !topic.starts_with(TRADE_TOPIC_PREFIX) {
-            return Ok(()); // a topic this adapter never subscribes to
+    let data = data.ok_or_else(|| FrameError::Malformed(format!("{topic} without 'data'")))?;
+    let trades: Vec<PublicTrade<'_>> =
+        serde_json::from_str(data.get()).map_err(|error| malformed(&error))?;
+    let before = out.events.len();
+    for trade in &trades {
+        if let Err(error) = push_trade(trade, context, out) {
+            out.events.truncate(before); // a frame is used whole or not at all
+            return Err(error);
         }
-        let data = parsed
-            .data
-            .ok_or_else(|| FrameError::Malformed(format!("{topic} without 'data'")))?;
-        let trades: Vec<PublicTrade<'_>> =
-            serde_json::from_str(data.get()).map_err(|error| malformed(&error))?;
-        let before = out.events.len();
-        for trade in &trades {
-            if let Err(error) = push_trade(trade, context, out) {
-                out.events.truncate(before); // a frame is used whole or not at all
-                return Err(error);
-            }
-        }
-        return Ok(());
     }
-    match parsed.success {
-        Some(true) => Ok(()), // subscribe ack or pong
-        Some(false) => {
-            let op = parsed.op.as_deref().unwrap_or("request");
-            let message = parsed
-                .ret_msg
-                .as_deref()
-                .filter(|message| !message.is_empty())
-                .unwrap_or("no ret_msg");
-            Err(FrameError::Exchange(format!("{op} failed: {message}")))
-        }
-        None if parsed.op.as_deref() == Some("pong") => Ok(()),
-        None => Err(FrameError::Malformed(
-            "neither a topic, an ack nor a pong".into(),
-        )),
-    }
+    Ok(())
 }
 
 fn push_trade(
@@ -151,6 +105,7 @@ mod tests {
 
     use feed_core::TradeId;
 
+    use super::super::frame::parse_frame;
     use super::*;
     use crate::markets::{Market, MarketMap};
 
