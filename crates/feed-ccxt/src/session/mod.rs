@@ -329,8 +329,9 @@ impl FeedSession for CcxtSession {
         parsed?;
         if let Some(sequence) = self.parsed.sequence {
             if let Some(last) = self.last_sequence.replace(sequence) {
-                if sequence != last + 1 {
-                    let reason = format!("message sequence: expected {}, got {sequence}", last + 1);
+                let expected = last.wrapping_add(1);
+                if sequence != expected {
+                    let reason = format!("message sequence: expected {expected}, got {sequence}");
                     self.connection_gap(reason, receipt, out);
                 }
             }

@@ -1,4 +1,4 @@
-//! Coinbase frames: market trades (snapshots skipped), subscription acks, heartbeats, errors.
+//! Coinbase's `market_trades` channel: trades of `update` events (snapshots skipped).
 
 use std::borrow::Cow;
 
@@ -9,46 +9,8 @@ use feed_core::{Side, Trade};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::subscription::MARKET_TRADES;
 use crate::adapter::FrameContext;
 use crate::parse::{decimal, malformed, rfc3339_to_seconds, trade_id};
-
-/// Every frame's envelope, read in one pass. The `market_trades` message, as documented:
-///
-/// ```json
-/// {"channel":"market_trades","client_id":"","timestamp":"2023-02-09T20:19:35.39625135Z",
-///  "sequence_num":0,
-///  "events":[{"type":"snapshot","trades":[{"trade_id":"000000000","product_id":"ETH-USD",
-///             "price":"1260.01","size":"0.3","side":"BUY","time":"2019-08-14T20:42:27.265Z"}]}]}
-/// ```
-///
-/// The first message after subscribing holds a `snapshot` event of recent trades; then come
-/// `update` events, each with the trades of the last 250 ms, so one frame carries any
-/// number of events with any number of trades, possibly of several products. Snapshots are
-/// skipped (as cryptofeed does): they replay history after every (re)connection.
-///
-/// Other frames: the subscription ack
-/// `{"channel":"subscriptions",...,"events":[{"subscriptions":{"market_trades":["BTC-USD"]}}]}`,
-/// heartbeats `{"channel":"heartbeats",...,"events":[{"current_time":"...","heartbeat_counter":"3049"}]}`
-/// (the counter is a string in the docs, a number in some captures: neither is read), and
-/// errors `{"type":"error","message":"failure to subscribe"}` (Advanced Trade does not
-/// document its error frame; this is the shape ccxt handles, and the legacy feed added a
-/// `reason`). Frames of other channels and types are ignored, as the docs ask: "New message
-/// types can be added at any time. Clients are expected to ignore messages they do not
-/// support."
-#[derive(Deserialize)]
-struct CoinbaseFrame<'a> {
-    #[serde(borrow)]
-    channel: Option<Cow<'a, str>>,
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    message: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    reason: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    events: Option<&'a RawValue>,
-}
 
 /// One event of a `market_trades` message: `{"type":"update","trades":[...]}`. The trades
 /// are read only for updates.
@@ -89,43 +51,20 @@ struct CoinbaseTrade<'a> {
     time: Cow<'a, str>,
 }
 
-pub(super) fn parse_frame(
-    frame: &str,
-    context: &FrameContext<'_>,
-    out: &mut ParsedFrame,
-) -> Result<(), FrameError> {
-    let parsed: CoinbaseFrame<'_> =
-        serde_json::from_str(frame).map_err(|error| malformed(&error))?;
-    if parsed.kind.as_deref() == Some("error") {
-        return Err(FrameError::Exchange(error_text(&parsed, frame)));
-    }
-    match parsed.channel.as_deref() {
-        Some(MARKET_TRADES) => {
-            let events = parsed
-                .events
-                .ok_or_else(|| FrameError::Malformed("market_trades without 'events'".into()))?;
-            push_trades(events, context, out)?;
-            Ok(())
-        }
-        // subscriptions (acks), heartbeats, and channels this feed does not read
-        Some(_) => Ok(()),
-        None if parsed.kind.is_some() => Ok(()), // an unknown message type
-        None => Err(FrameError::Malformed(
-            "neither a channel message nor an error".into(),
-        )),
-    }
-}
-
-fn error_text(frame: &CoinbaseFrame<'_>, text: &str) -> String {
-    match (frame.message.as_deref(), frame.reason.as_deref()) {
-        (Some(message), Some(reason)) => format!("{message}: {reason}"),
-        (Some(message), None) => message.to_owned(),
-        (None, Some(reason)) => reason.to_owned(),
-        (None, None) => text.to_owned(),
-    }
-}
-
-fn push_trades(
+/// The events of a `market_trades` message, as documented:
+///
+/// ```json
+/// {"channel":"market_trades","client_id":"","timestamp":"2023-02-09T20:19:35.39625135Z",
+///  "sequence_num":0,
+///  "events":[{"type":"snapshot","trades":[{"trade_id":"000000000","product_id":"ETH-USD",
+///             "price":"1260.01","size":"0.3","side":"BUY","time":"2019-08-14T20:42:27.265Z"}]}]}
+/// ```
+///
+/// The first message after subscribing holds a `snapshot` event of recent trades; then come
+/// `update` events, each with the trades of the last 250 ms, so one frame carries any
+/// number of events with any number of trades, possibly of several products. Snapshots are
+/// skipped (as cryptofeed does): they replay history after every (re)connection.
+pub(super) fn push_trades(
     events: &RawValue,
     context: &FrameContext<'_>,
     out: &mut ParsedFrame,
@@ -189,6 +128,7 @@ mod tests {
     use feed_core::TradeId;
 
     use super::*;
+    use crate::exchanges::coinbase::frame::parse_frame;
     use crate::markets::Market;
     use crate::testing::parse_with;
 
