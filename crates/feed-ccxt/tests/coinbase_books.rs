@@ -331,19 +331,28 @@ async fn books_equal_the_true_book_and_a_lost_message_resyncs_every_book() {
                 .count();
             assert_eq!(gaps, 2, "{symbol} {channel}");
         }
-        // Every gap resubscribed the book: unsubscribe, then subscribe, of its level2.
-        let unsubscribe =
-            serde_json::json!({"type":"unsubscribe","product_ids":[symbol],"channel":"level2"});
-        let subscribe =
-            serde_json::json!({"type":"subscribe","product_ids":[symbol],"channel":"level2"});
-        assert_eq!(count(&received, &unsubscribe), 2, "{symbol}: {received:#?}");
-        assert_eq!(count(&received, &subscribe), 2, "{symbol}");
-        for (index, message) in received.iter().enumerate() {
-            if *message == unsubscribe {
-                assert_eq!(received.get(index + 1), Some(&subscribe));
-            }
+    }
+    // Every lost message resubscribed every book in one pair of messages (Coinbase allows
+    // 8 messages a second): unsubscribe, then subscribe, of level2 for both products.
+    let products = ["BTC-USD", "ETH-USD"];
+    let unsubscribe =
+        serde_json::json!({"type":"unsubscribe","product_ids":products,"channel":"level2"});
+    let subscribe =
+        serde_json::json!({"type":"subscribe","product_ids":products,"channel":"level2"});
+    assert_eq!(count(&received, &unsubscribe), 2, "{received:#?}");
+    assert_eq!(count(&received, &subscribe), 1 + 2, "the first, and one per lost message");
+    for (index, message) in received.iter().enumerate() {
+        if *message == unsubscribe {
+            assert_eq!(received.get(index + 1), Some(&subscribe));
         }
     }
+    assert!(
+        !received
+            .iter()
+            .skip(3)
+            .any(|message| message["channel"] == "heartbeats"),
+        "a resync does not subscribe to heartbeats again"
+    );
     assert_eq!(stats.gaps, 8);
     assert_eq!(stats.rejected, 0);
     assert_eq!(stats.requests, 0, "snapshots come from the stream");

@@ -219,14 +219,21 @@ impl CcxtSession {
             return;
         };
         let resync = Books::resync_kind(&rules);
-        let symbols: Vec<Symbol> = self.books.slots.keys().cloned().collect();
+        let mut symbols: Vec<Symbol> = self.books.slots.keys().cloned().collect();
+        symbols.sort();
+        let mut now_due = Vec::new();
         for symbol in symbols {
             if let Some(slot) = self.books.slots.get_mut(&symbol) {
                 slot.book.resync(&rules);
                 let due = slot.resync_due(now);
-                self.schedule(symbol, resync, due, now, out);
+                if due <= now {
+                    now_due.push(symbol);
+                } else {
+                    self.books.delayed.push((due, symbol, resync));
+                }
             }
         }
+        self.resync_all(&now_due, resync, out);
     }
 
     fn schedule(
@@ -245,37 +252,56 @@ impl CcxtSession {
     }
 
     fn resync(&mut self, symbol: &Symbol, resync: Resync, out: &mut SessionOutput) {
-        let Some(index) = self.plan.index_of(Channel::L2Book, symbol) else {
+        self.resync_all(std::slice::from_ref(symbol), resync, out);
+    }
+
+    /// Resyncs these symbols' books: a REST request each, or one unsubscribe and one
+    /// subscribe for them all (only the subscribe messages that carry them: not, say,
+    /// Coinbase's heartbeats), to stay within the exchange's message rate.
+    fn resync_all(&mut self, symbols: &[Symbol], resync: Resync, out: &mut SessionOutput) {
+        let subscriptions: Vec<crate::adapter::Subscription> = symbols
+            .iter()
+            .filter_map(|symbol| self.plan.index_of(Channel::L2Book, symbol))
+            .filter(|index| !self.rejected[*index])
+            .map(|index| self.plan.subscriptions[index].clone())
+            .collect();
+        if subscriptions.is_empty() {
             return;
-        };
-        let subscription = &self.plan.subscriptions[index];
+        }
         match resync {
             Resync::Fetch => {
-                let Some(url) = self
-                    .plan
-                    .adapter
-                    .book_snapshot_url(&self.plan.rest_base, subscription)
-                else {
-                    tracing::error!(exchange = %self.plan.exchange, "the adapter's book rules need a REST snapshot but it has no snapshot URL");
-                    return;
-                };
-                let id = self.next_request;
-                self.next_request += 1;
-                self.books.in_flight.insert(id, symbol.clone());
-                out.request(HttpRequest {
-                    id,
-                    method: HttpMethod::Get,
-                    url,
-                    body: None,
-                });
+                for subscription in &subscriptions {
+                    let Some(url) = self
+                        .plan
+                        .adapter
+                        .book_snapshot_url(&self.plan.rest_base, subscription)
+                    else {
+                        tracing::error!(exchange = %self.plan.exchange, "the adapter's book rules need a REST snapshot but it has no snapshot URL");
+                        return;
+                    };
+                    let id = self.next_request;
+                    self.next_request += 1;
+                    self.books.in_flight.insert(id, subscription.symbol.clone());
+                    out.request(HttpRequest {
+                        id,
+                        method: HttpMethod::Get,
+                        url,
+                        body: None,
+                    });
+                }
             }
             Resync::Resubscribe => {
-                let subscriptions = std::slice::from_ref(subscription);
-                for message in self.plan.adapter.unsubscribe_messages(subscriptions) {
+                for message in self.plan.adapter.unsubscribe_messages(&subscriptions) {
                     out.send(message);
                 }
-                for request in self.plan.adapter.subscribe_messages(subscriptions) {
-                    out.send(request.message);
+                let ids: Vec<u64> = subscriptions
+                    .iter()
+                    .map(|subscription| subscription.id)
+                    .collect();
+                for request in self.plan.adapter.subscribe_messages(&subscriptions) {
+                    if request.covers.iter().any(|id| ids.contains(id)) {
+                        out.send(request.message);
+                    }
                 }
             }
         }
@@ -400,8 +426,14 @@ impl FeedSession for CcxtSession {
             let refusals = self.acks.expire(now);
             self.refuse(refusals, now, out);
         }
-        for (symbol, resync) in self.books.due(now) {
-            self.resync(&symbol, resync, out);
+        let due = self.books.due(now);
+        for kind in [Resync::Fetch, Resync::Resubscribe] {
+            let symbols: Vec<Symbol> = due
+                .iter()
+                .filter(|(_, resync)| *resync == kind)
+                .map(|(symbol, _)| symbol.clone())
+                .collect();
+            self.resync_all(&symbols, kind, out);
         }
     }
 
