@@ -1,4 +1,5 @@
-//! Kraken's market list: `GET /0/public/AssetPairs`, with `wsname` mapped to v2 symbols.
+//! Kraken's market list: `GET /0/public/AssetPairs`, with `wsname` mapped to v2 symbols and
+//! each pair's price and volume precision (for the book checksum).
 
 use std::collections::BTreeMap;
 
@@ -23,6 +24,12 @@ use crate::markets::Market;
 /// The WebSocket v2 symbol is [`v2_symbol`] of `wsname`; the normalized symbol is its base
 /// and quote (`XBT/USD` → `BTC/USD` → `BTC-USD`). An `error` list that is not empty is a
 /// market list error.
+///
+/// `pair_decimals` ("scaling decimal places for pair", the price precision) and
+/// `lot_decimals` ("scaling decimal places for volume") become the market's price and size
+/// precision: the book checksum writes every level with exactly these digits (see
+/// [`super::book`]). A missing value, or one that is not a whole number from 0 to 28 (what a
+/// decimal holds), leaves that precision unknown rather than failing the whole list.
 #[derive(Deserialize)]
 struct AssetPairs {
     #[serde(default)]
@@ -35,6 +42,19 @@ struct AssetPairs {
 struct AssetPair {
     wsname: Option<String>,
     status: Option<String>,
+    pair_decimals: Option<serde_json::Value>,
+    lot_decimals: Option<serde_json::Value>,
+}
+
+/// The most fraction digits a `Decimal` has.
+const MAX_PRECISION: u64 = 28;
+
+/// A precision field as a number of fraction digits, when it is one.
+fn precision(value: Option<&serde_json::Value>) -> Option<u32> {
+    value
+        .and_then(serde_json::Value::as_u64)
+        .filter(|digits| *digits <= MAX_PRECISION)
+        .and_then(|digits| u32::try_from(digits).ok())
 }
 
 /// The WebSocket v2 name of an asset of a REST `wsname`: v2 uses `BTC` and `DOGE` where
@@ -82,7 +102,10 @@ pub(super) fn parse_asset_pairs(body: &str) -> Result<Vec<Market>, AdapterError>
         })
         .filter_map(|(_, pair)| {
             let (symbol, base, quote) = v2_symbol(pair.wsname.as_deref()?)?;
-            Some(Market::new(base, quote, symbol))
+            Some(Market::new(base, quote, symbol).with_precision(
+                precision(pair.pair_decimals.as_ref()),
+                precision(pair.lot_decimals.as_ref()),
+            ))
         })
         .collect())
 }
@@ -127,6 +150,27 @@ mod tests {
                 ("BTC-USD".into(), "BTC/USD".into()),
             ]
         );
+    }
+
+    #[test]
+    fn pair_and_lot_decimals_are_the_price_and_size_precision() {
+        let markets = parse_asset_pairs(ASSET_PAIRS).unwrap();
+        let precision = |symbol: &str| {
+            let market = markets
+                .iter()
+                .find(|market| market.exchange_symbol == symbol)
+                .unwrap();
+            (market.price_precision, market.size_precision)
+        };
+        assert_eq!(precision("BTC/USD"), (Some(1), Some(8)));
+        assert_eq!(precision("ETH/EUR"), (Some(2), Some(8)));
+        assert_eq!(precision("DOGE/USD"), (None, None), "not in the response");
+        let odd = r#"{"error":[],"result":{"A":{"wsname":"A/USD","pair_decimals":-1,"lot_decimals":"8"},
+                      "B":{"wsname":"B/USD","pair_decimals":29,"lot_decimals":1.5}}}"#;
+        let markets = parse_asset_pairs(odd).unwrap();
+        assert!(markets
+            .iter()
+            .all(|market| market.price_precision.is_none() && market.size_precision.is_none()));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Kraken WebSocket v2 frames: trades, acks, heartbeats, status, pongs and errors.
+//! Kraken WebSocket v2 `trade` frames.
 
 use std::borrow::Cow;
 
@@ -11,43 +11,6 @@ use serde_json::value::RawValue;
 
 use crate::adapter::FrameContext;
 use crate::parse::{decimal, malformed, rfc3339_to_seconds, scalar_text, trade_id};
-
-/// Every frame shape, read in one pass. Requests are answered with `method` frames: the
-/// subscribe ack (one per symbol)
-///
-/// ```json
-/// {"method":"subscribe","result":{"channel":"trade","snapshot":true,"symbol":"MATIC/USD"},
-///  "success":true,"time_in":"2023-09-25T09:04:31.742599Z","time_out":"2023-09-25T09:04:31.742648Z"}
-/// ```
-///
-/// or, on failure, `"success":false` with `error`
-/// (`{"error":"Currency pair not supported XBT/FOO","method":"subscribe","req_id":1,"success":false,...}`),
-/// and `{"method":"pong",...}`. Data frames have a `channel`: `trade` (see [`KrakenTrade`]),
-/// `{"channel":"heartbeat"}` about once a second when nothing else is sent, and `status`
-/// on connect and on trading-engine changes:
-///
-/// ```json
-/// {"channel":"status","data":[{"api_version":"v2","connection_id":13834774380200032777,
-///  "system":"online","version":"2.0.0"}],"type":"update"}
-/// ```
-///
-/// Any frame with `success: false` is an error; so is a bare `{"error":...}` (or the
-/// undocumented `{"Error":"Exceeded msg rate"}` some clients report). Other channels and
-/// methods are ignored.
-#[derive(Deserialize)]
-struct KrakenFrame<'a> {
-    #[serde(borrow)]
-    method: Option<Cow<'a, str>>,
-    success: Option<bool>,
-    #[serde(borrow, alias = "Error")]
-    error: Option<&'a RawValue>,
-    #[serde(borrow)]
-    channel: Option<Cow<'a, str>>,
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    data: Option<&'a RawValue>,
-}
 
 /// One trade of a `trade` frame's `data` array, as documented:
 ///
@@ -81,78 +44,23 @@ struct KrakenTrade<'a> {
     timestamp: Cow<'a, str>,
 }
 
-/// The part of a `status` frame's data worth a log line.
-#[derive(Deserialize)]
-struct SystemStatus<'a> {
-    #[serde(borrow)]
-    system: Option<Cow<'a, str>>,
-}
-
-pub(super) fn parse_frame(
-    frame: &str,
+/// A `trade` frame of this `type`, with its `data`.
+pub(super) fn push_trade_frame(
+    kind: Option<&str>,
+    data: Option<&RawValue>,
     context: &FrameContext<'_>,
     out: &mut ParsedFrame,
 ) -> Result<(), FrameError> {
-    let parsed: KrakenFrame<'_> = serde_json::from_str(frame).map_err(|error| malformed(&error))?;
-    let bare_error = parsed.error.is_some() && parsed.method.is_none() && parsed.channel.is_none();
-    if parsed.success == Some(false) || bare_error {
-        return Err(FrameError::Exchange(error_text(&parsed, frame)));
+    if kind == Some("snapshot") {
+        return Ok(());
     }
-    if parsed.method.is_some() {
-        return Ok(()); // subscribe/unsubscribe ack, pong
+    let data = data.ok_or_else(|| FrameError::Malformed("trade without 'data'".into()))?;
+    let trades: Vec<KrakenTrade<'_>> =
+        serde_json::from_str(data.get()).map_err(|error| malformed(&error))?;
+    for trade in &trades {
+        push_trade(trade, context, out)?;
     }
-    match parsed.channel.as_deref() {
-        Some("trade") if parsed.kind.as_deref() == Some("snapshot") => Ok(()),
-        Some("trade") => {
-            let data = parsed
-                .data
-                .ok_or_else(|| FrameError::Malformed("trade without 'data'".into()))?;
-            let trades: Vec<KrakenTrade<'_>> =
-                serde_json::from_str(data.get()).map_err(|error| malformed(&error))?;
-            for trade in &trades {
-                push_trade(trade, context, out)?;
-            }
-            Ok(())
-        }
-        Some("status") => {
-            log_status(parsed.data);
-            Ok(())
-        }
-        Some(_) => Ok(()), // heartbeat, and channels this feed does not read
-        None => Err(FrameError::Malformed(
-            "neither a method response nor a channel message".into(),
-        )),
-    }
-}
-
-fn error_text(frame: &KrakenFrame<'_>, text: &str) -> String {
-    match frame.error {
-        Some(error) => serde_json::from_str::<Cow<'_, str>>(error.get())
-            .map_or_else(|_| error.get().to_owned(), Cow::into_owned),
-        None => match frame.method.as_deref() {
-            Some(method) => format!("{method} failed: {text}"),
-            None => text.to_owned(),
-        },
-    }
-}
-
-fn log_status(data: Option<&RawValue>) {
-    let statuses: Vec<SystemStatus<'_>> = data
-        .and_then(|data| serde_json::from_str(data.get()).ok())
-        .unwrap_or_default();
-    for system in statuses
-        .iter()
-        .filter_map(|status| status.system.as_deref())
-    {
-        if system == "online" {
-            tracing::debug!(system, "kraken trading engine status");
-        } else {
-            tracing::warn!(
-                system,
-                "kraken trading engine is not online: no trades expected"
-            );
-        }
-    }
+    Ok(())
 }
 
 fn push_trade(
@@ -204,6 +112,7 @@ mod tests {
 
     use feed_core::TradeId;
 
+    use super::super::frame::parse_frame;
     use super::*;
     use crate::markets::Market;
     use crate::testing::parse_with;
