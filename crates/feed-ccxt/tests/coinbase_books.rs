@@ -340,7 +340,11 @@ async fn books_equal_the_true_book_and_a_lost_message_resyncs_every_book() {
     let subscribe =
         serde_json::json!({"type":"subscribe","product_ids":products,"channel":"level2"});
     assert_eq!(count(&received, &unsubscribe), 2, "{received:#?}");
-    assert_eq!(count(&received, &subscribe), 1 + 2, "the first, and one per lost message");
+    assert_eq!(
+        count(&received, &subscribe),
+        1 + 2,
+        "the first, and one per lost message"
+    );
     for (index, message) in received.iter().enumerate() {
         if *message == unsubscribe {
             assert_eq!(received.get(index + 1), Some(&subscribe));

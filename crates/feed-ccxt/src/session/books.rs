@@ -16,21 +16,35 @@ const REPEAT_WINDOW_SECONDS: i64 = 60;
 const MAX_RESYNC_DELAY_SECONDS: i64 = 60;
 /// Resyncs within the window that go at once before the backoff starts.
 const IMMEDIATE_RESYNCS: u32 = 3;
+/// A book still not in sync this long after its last resync (a refused resubscribe, a
+/// snapshot that never came) is resynced again.
+pub(crate) const STUCK_SECONDS: i64 = 30;
 
 /// A symbol's book and its resync history.
 pub(crate) struct BookSlot {
     pub book: SymbolBook,
     last_resync: Option<Decimal>,
     repeats: u32,
+    /// Since when the book waits for a snapshot (`None` while live).
+    pub waiting_since: Option<Decimal>,
 }
 
 impl BookSlot {
-    pub(crate) fn new(book: SymbolBook) -> Self {
+    pub(crate) fn new(book: SymbolBook, now: Decimal) -> Self {
         BookSlot {
             book,
             last_resync: None,
             repeats: 0,
+            waiting_since: Some(now),
         }
+    }
+
+    /// True when the book has waited for a snapshot longer than [`STUCK_SECONDS`].
+    pub(crate) fn is_stuck(&self, now: Decimal) -> bool {
+        !self.book.is_live()
+            && self
+                .waiting_since
+                .is_some_and(|since| now - since >= Decimal::from(STUCK_SECONDS))
     }
 
     /// When the next resync may happen: at once for the first three, then after 2, 4, 8 ...
@@ -52,6 +66,7 @@ impl BookSlot {
         };
         let due = now + Decimal::from(delay);
         self.last_resync = Some(due);
+        self.waiting_since = Some(due);
         due
     }
 }
@@ -122,7 +137,10 @@ mod tests {
     #[test]
     fn repeated_resyncs_back_off_up_to_a_minute() {
         let symbol = Symbol::parse("BTC-USDT").unwrap();
-        let mut slot = BookSlot::new(SymbolBook::new(symbol, BookParams::with_depth(10)));
+        let mut slot = BookSlot::new(
+            SymbolBook::new(symbol, BookParams::with_depth(10)),
+            Decimal::ZERO,
+        );
         let mut now = Decimal::from(1000);
         assert_eq!(slot.resync_due(now), now, "the first resync is immediate");
         let mut delays = Vec::new();

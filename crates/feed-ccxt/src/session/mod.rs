@@ -157,9 +157,14 @@ impl CcxtSession {
                     let subscription = &plan.subscriptions[index];
                     let market = plan.markets.market(&subscription.symbol);
                     let params = plan.adapter.book_params(subscription, market);
-                    BookSlot::new(SymbolBook::new(subscription.symbol.clone(), params))
+                    BookSlot::new(SymbolBook::new(subscription.symbol.clone(), params), now)
                 });
             let outcome = slot.book.apply(&rules, message, batch.levels_of(message));
+            if slot.book.is_live() {
+                slot.waiting_since = None;
+            } else if slot.waiting_since.is_none() {
+                slot.waiting_since = Some(now);
+            }
             match outcome {
                 BookOutcome::Quiet => {}
                 BookOutcome::Changed | BookOutcome::Synced => {
@@ -196,6 +201,37 @@ impl CcxtSession {
                 if let Some(book) = slot.book.delivery(force, &self.plan.exchange, now) {
                     out.event(Event::Book(book));
                 }
+            }
+        }
+    }
+
+    /// Books left waiting for a snapshot too long (a refused resubscribe, a snapshot that
+    /// never came): resynced again, paced, never left silent.
+    fn retry_stuck_books(&mut self, now: Decimal, out: &mut SessionOutput) {
+        let Some(rules) = self.rules else {
+            return;
+        };
+        let mut stuck: Vec<Symbol> = self
+            .books
+            .slots
+            .iter()
+            .filter(|(symbol, slot)| {
+                slot.is_stuck(now)
+                    && !self.books.in_flight.values().any(|asked| asked == *symbol)
+                    && !self
+                        .books
+                        .delayed
+                        .iter()
+                        .any(|(_, delayed, _)| delayed == *symbol)
+            })
+            .map(|(symbol, _)| symbol.clone())
+            .collect();
+        stuck.sort();
+        for symbol in stuck {
+            tracing::warn!(exchange = %self.plan.exchange, %symbol, "the book is still not in sync {}s after its last resync; resyncing again", books::STUCK_SECONDS);
+            if let Some(slot) = self.books.slots.get_mut(&symbol) {
+                let due = slot.resync_due(now);
+                self.schedule(symbol, Books::resync_kind(&rules), due, now, out);
             }
         }
     }
@@ -426,6 +462,7 @@ impl FeedSession for CcxtSession {
             let refusals = self.acks.expire(now);
             self.refuse(refusals, now, out);
         }
+        self.retry_stuck_books(now, out);
         let due = self.books.due(now);
         for kind in [Resync::Fetch, Resync::Resubscribe] {
             let symbols: Vec<Symbol> = due

@@ -222,3 +222,60 @@ fn a_skipped_message_number_is_a_gap_everywhere() {
         "counting goes on from the new number"
     );
 }
+
+/// A book whose resubscribe is refused (or whose snapshot never comes) is never left
+/// silent: 30 s later it is resubscribed again.
+#[test]
+fn a_book_stuck_waiting_for_its_snapshot_is_resynced_again() {
+    let markets = include_str!("../../tests/corpus/bybit/markets.json");
+    let mut session = CcxtFeed::replay("bybit", markets)
+        .unwrap()
+        .with_channels(vec![Channel::L2Book])
+        .unwrap()
+        .new_session()
+        .unwrap();
+    let mut out = SessionOutput::default();
+    let frame = |kind: &str, u: u64| {
+        format!(
+            r#"{{"topic":"orderbook.50.BTCUSDT","type":"{kind}","ts":1,"data":{{"s":"BTCUSDT","b":[["100.00","1"]],"a":[["101.00","1"]],"u":{u},"seq":1}}}}"#
+        )
+    };
+    session
+        .frame(Frame::Text(&frame("snapshot", 5)), at(0), &mut out)
+        .unwrap();
+    session
+        .frame(Frame::Text(&frame("delta", 7)), at(1), &mut out)
+        .unwrap();
+    assert_eq!(gaps(&out).len(), 1);
+    let resubscribes = |out: &SessionOutput| {
+        out.actions
+            .iter()
+            .filter(|action| matches!(action, Action::Send(message) if message.contains("orderbook.50.BTCUSDT")))
+            .count()
+    };
+    assert_eq!(
+        resubscribes(&out),
+        2,
+        "unsubscribe and subscribe: {:?}",
+        out.actions
+    );
+    out.clear();
+    // The refusal of the new subscribe, then silence.
+    session.tick(at(20), &mut out);
+    assert!(out.actions.is_empty());
+    session.tick(at(31), &mut out);
+    assert_eq!(
+        resubscribes(&out),
+        2,
+        "resubscribed again: {:?}",
+        out.actions
+    );
+    out.clear();
+    session
+        .frame(Frame::Text(&frame("snapshot", 9)), at(32), &mut out)
+        .unwrap();
+    assert!(matches!(&out.events[..], [Event::Book(_)]));
+    out.clear();
+    session.tick(at(100), &mut out);
+    assert!(out.actions.is_empty(), "a live book is left alone");
+}
