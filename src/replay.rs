@@ -79,8 +79,8 @@ impl ReplaySession {
         &self.session
     }
 
-    /// Handles one line; the events it produced are appended to `events`.
-    pub fn line(&mut self, line: &str, events: &mut Vec<Event>) -> LineOutcome {
+    /// Handles one line; `each` sees every event it produced, in order.
+    pub fn line(&mut self, line: &str, mut each: impl FnMut(&Event)) -> LineOutcome {
         let receipt = now_seconds();
         let outcome = if line.trim().is_empty() {
             return LineOutcome::Skipped;
@@ -113,7 +113,9 @@ impl ReplaySession {
         };
         match outcome {
             Ok(()) => {
-                self.collect(events, receipt);
+                self.serve_requests(receipt);
+                self.out.events.iter().for_each(&mut each);
+                self.out.events.clear();
                 LineOutcome::Handled
             }
             Err(error) => {
@@ -135,12 +137,11 @@ impl ReplaySession {
         }
     }
 
-    /// Moves the session's events out and serves its requests from recorded bodies.
-    fn collect(&mut self, events: &mut Vec<Event>, receipt: rust_decimal::Decimal) {
-        loop {
-            events.append(&mut self.out.events);
+    /// Serves the session's requests from recorded bodies (answers may bring more requests;
+    /// their events join the output).
+    fn serve_requests(&mut self, receipt: rust_decimal::Decimal) {
+        while !self.out.actions.is_empty() {
             let actions: Vec<Action> = self.out.actions.drain(..).collect();
-            let mut answered = false;
             for action in actions {
                 if let Action::Request(request) = action {
                     let key = path_and_query(&request.url);
@@ -148,16 +149,12 @@ impl ReplaySession {
                         Some(body) => {
                             self.session
                                 .response(request.id, Ok(body), receipt, &mut self.out);
-                            answered = true;
                         }
                         None => {
                             self.waiting.insert(key, request.id);
                         }
                     }
                 }
-            }
-            if !answered {
-                break;
             }
         }
     }

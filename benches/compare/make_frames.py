@@ -11,6 +11,8 @@ For each exchange it writes, into OUT_DIR:
                                    exchange sends it over the WebSocket), then updates
 * ``binance_snapshots.json``       REST depth bodies for Binance (1000 levels per side)
 * ``kraken_trades_v2.txt``         the Kraken trades again, as WebSocket v2 frames
+* ``kraken_book_v2.txt``           the Kraken book frames again, as WebSocket v2 frames
+                                   (numbers written with the v1 strings' exact digits)
 
 Trade frames follow each exchange's documented layout, in the format ``feedhandler``
 receives (Binance raw ``/ws`` frames, Kraken both v1 and v2); cryptofeed_replay.py rewrites
@@ -70,7 +72,8 @@ def write_markets(out):
         {"symbol": s, "baseCoin": b, "quoteCoin": q, "status": "Trading", "priceFilter": {"tickSize": "0.01"}}
         for s, b, q, _ in MARKETS["bybit"]]}}
     coinbase = {"products": [
-        {"product_id": s, "base_currency_id": b, "quote_currency_id": q, "quote_increment": "0.01", "status": "online"}
+        {"product_id": s, "base_currency_id": b, "quote_currency_id": q, "quote_increment": "0.01", "status": "online",
+         "product_type": "SPOT", "trading_disabled": False}
         for s, b, q, _ in MARKETS["coinbase"]], "num_products": 3}
     kraken = {"error": [], "result": {
         key: {"altname": ws.replace("/", ""), "wsname": ws, "base": ws.split("/")[0], "quote": "ZUSD"}
@@ -293,7 +296,18 @@ def write_books(out, n, rng):
                                      "price_level": p, "new_quantity": q} for side, p, q in ups]}]},
                                separators=(",", ":")) + "\n")
 
-    # Kraken v1 book-1000: snapshot then updates with checksum; a and b in separate objects
+    # Kraken v1 book-1000: snapshot then updates with checksum; a and b in separate objects.
+    # The same books as v2 frames (what feedhandler speaks) go to kraken_book_v2.txt.
+    def v2_levels(levels):
+        # JSON numbers with exactly the digits of the v1 strings.
+        return "[" + ",".join(f'{{"price":{p},"qty":{q}}}' for p, q in levels) + "]"
+
+    def v2_frame(kind, symbol, bids, asks, checksum, ms):
+        return (f'{{"channel":"book","type":"{kind}","data":[{{"symbol":"{symbol}",'
+                f'"bids":{v2_levels(bids)},"asks":{v2_levels(asks)},"checksum":{checksum},'
+                f'"timestamp":"{iso(ms)}"}}]}}')
+
+    v2 = open(os.path.join(out, "kraken_book_v2.txt"), "w")
     with open(os.path.join(out, "kraken_book.txt"), "w") as f:
         books = {}
         for j, (ws, _, _, mid) in enumerate(MARKETS["kraken"]):
@@ -307,6 +321,8 @@ def write_books(out, n, rng):
             ts = f"{T0_MS // 1000}.000000"
             f.write(json.dumps([j, {"as": [[p, q, ts] for p, q in asks], "bs": [[p, q, ts] for p, q in bids]},
                                 "book-1000", ws], separators=(",", ":")) + "\n")
+            v2_symbol = MARKETS["kraken"][j][1]
+            v2.write(v2_frame("snapshot", v2_symbol, bids, asks, kraken_checksum(books[ws]), T0_MS) + "\n")
         for i in range(n - 3):
             j = i % 3
             ws, _, _, mid = MARKETS["kraken"][j]
@@ -325,6 +341,9 @@ def write_books(out, n, rng):
             else:
                 parts = [{"b": b, "c": c}]
             f.write(json.dumps([j] + parts + ["book-1000", ws], separators=(",", ":")) + "\n")
+            v2.write(v2_frame("update", MARKETS["kraken"][j][1], [(p, q) for side, p, q in ups if side == "bid"],
+                              [(p, q) for side, p, q in ups if side == "ask"], c, T0_MS + i) + "\n")
+    v2.close()
 
 
 def main():

@@ -70,6 +70,10 @@ pub enum Command {
         /// Book levels per side delivered.
         #[arg(long, value_name = "N")]
         book_depth: Option<usize>,
+        /// The depth the recording's fixed-depth book streams (Kraken, Bybit) were
+        /// subscribed with, when not the one the adapter picks for --book-depth.
+        #[arg(long, value_name = "N")]
+        stream_depth: Option<usize>,
     },
     /// Start an embedded simulated exchange (Binance's wire format over wss://) and stream its
     /// trades through the normal code path; needs no internet.
@@ -135,6 +139,7 @@ pub fn main() -> i32 {
             input,
             channels,
             book_depth,
+            stream_depth,
         } => {
             let channels: Result<Vec<feed_core::Channel>, _> =
                 channels.iter().map(|channel| channel.parse()).collect();
@@ -152,6 +157,7 @@ pub fn main() -> i32 {
                     input: input.as_deref(),
                     channels,
                     book_depth,
+                    stream_depth,
                 }),
             }
         }

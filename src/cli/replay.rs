@@ -6,7 +6,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 
 use feed_ccxt::CcxtFeed;
-use feed_core::{Channel, Event, EventKind};
+use feed_core::{Channel, EventKind};
 
 use crate::cli::exit;
 use crate::replay::{LineOutcome, ReplaySession};
@@ -27,6 +27,8 @@ pub struct ReplayOptions<'a> {
     pub channels: Vec<Channel>,
     /// Book levels per side.
     pub book_depth: Option<usize>,
+    /// The depth the recording's fixed-depth book streams were subscribed with.
+    pub stream_depth: Option<usize>,
 }
 
 /// Runs the replay; returns the exit code: 0 when every frame parsed, 1 when any frame could
@@ -126,7 +128,6 @@ pub fn replay(
     output: &mut impl Write,
 ) -> io::Result<ReplayCounts> {
     let mut counts = ReplayCounts::default();
-    let mut events: Vec<Event> = Vec::with_capacity(16);
     let mut raw = Vec::with_capacity(512);
     let mut json = Vec::with_capacity(256);
     let mut line_number = 0_u64;
@@ -143,7 +144,22 @@ pub fn replay(
             continue;
         };
         let frame = text.trim_end_matches(['\n', '\r']);
-        match session.line(frame, &mut events) {
+        let mut written: io::Result<()> = Ok(());
+        let outcome = session.line(frame, |event| {
+            match event.kind() {
+                EventKind::Trade => counts.trades += 1,
+                EventKind::Book => counts.books += 1,
+                EventKind::Gap => counts.gaps += 1,
+                _ => return,
+            }
+            if written.is_ok() {
+                json.clear();
+                event.write_json_line(&mut json);
+                written = output.write_all(&json);
+            }
+        });
+        written?;
+        match outcome {
             LineOutcome::Skipped => continue,
             LineOutcome::Handled => {}
             LineOutcome::Malformed(reason) => {
@@ -160,17 +176,6 @@ pub fn replay(
             }
         }
         counts.frames += 1;
-        for event in events.drain(..) {
-            match event.kind() {
-                EventKind::Trade => counts.trades += 1,
-                EventKind::Book => counts.books += 1,
-                EventKind::Gap => counts.gaps += 1,
-                _ => continue,
-            }
-            json.clear();
-            event.write_json_line(&mut json);
-            output.write_all(&json)?;
-        }
     }
     output.flush()?;
     Ok(counts)

@@ -39,6 +39,10 @@ pub struct Subscription {
     pub id: u64,
     /// For `L2_BOOK`: levels per side to deliver (`book_depth`).
     pub book_depth: usize,
+    /// For `L2_BOOK` on fixed-depth streams: the depth to subscribe with, when given (a
+    /// replay of a recording made at that depth); else the adapter picks one from
+    /// `book_depth`.
+    pub stream_depth: Option<usize>,
 }
 
 impl Subscription {
@@ -51,7 +55,14 @@ impl Subscription {
             exchange_symbol: exchange_symbol.into(),
             id: 1,
             book_depth: crate::DEFAULT_BOOK_DEPTH,
+            stream_depth: None,
         }
+    }
+
+    /// The stream depth: the one given, else `pick(book_depth)` (the adapter's choice).
+    #[must_use]
+    pub fn chosen_stream_depth(&self, pick: impl FnOnce(usize) -> usize) -> usize {
+        self.stream_depth.unwrap_or_else(|| pick(self.book_depth))
     }
 }
 

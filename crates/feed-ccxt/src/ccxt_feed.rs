@@ -31,6 +31,7 @@ pub struct CcxtFeed {
     websocket_base: String,
     proxy_settings: Option<Arc<ProxySettings>>,
     book_depth: usize,
+    stream_depth: Option<usize>,
     plan: Option<Arc<FeedPlan>>,
 }
 
@@ -117,6 +118,7 @@ impl CcxtFeed {
             channels,
             proxy_settings: None,
             book_depth: DEFAULT_BOOK_DEPTH,
+            stream_depth: None,
             plan: None,
         }
     }
@@ -162,6 +164,28 @@ impl CcxtFeed {
     #[must_use]
     pub fn with_book_depth(mut self, depth: usize) -> Self {
         self.book_depth = depth.max(1);
+        self.replan();
+        self
+    }
+
+    /// Rebuilds a loaded plan after its parameters changed (replay feeds load first).
+    fn replan(&mut self) {
+        if let Some(plan) = self.plan.take() {
+            let all_markets = self.symbols.is_empty();
+            let markets = plan.markets.markets().cloned().collect::<Vec<_>>();
+            self.plan = Some(Arc::new(
+                self.plan_for(MarketMap::new(markets), all_markets),
+            ));
+        }
+    }
+
+    /// Subscribes fixed-depth book streams (Kraken, Bybit) at this depth instead of the one
+    /// the adapter picks for `book_depth`: for replaying a recording made at that depth
+    /// (`replay --stream-depth`).
+    #[must_use]
+    pub fn with_stream_depth(mut self, depth: usize) -> Self {
+        self.stream_depth = Some(depth.max(1));
+        self.replan();
         self
     }
 
@@ -187,10 +211,7 @@ impl CcxtFeed {
             });
         }
         self.channels = channels;
-        if let Some(plan) = self.plan.take() {
-            let markets = plan.markets.markets().cloned().collect::<Vec<_>>();
-            self.plan = Some(Arc::new(self.plan_for(MarketMap::new(markets), true)));
-        }
+        self.replan();
         Ok(self)
     }
 
@@ -255,6 +276,7 @@ impl CcxtFeed {
                     exchange_symbol: market.exchange_symbol.clone(),
                     id: subscriptions.len() as u64 + 1,
                     book_depth: self.book_depth,
+                    stream_depth: self.stream_depth,
                 });
             }
         }

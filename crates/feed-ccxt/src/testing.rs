@@ -66,6 +66,7 @@ pub(crate) fn trade_subscriptions(pairs: &[(&str, &str)]) -> Vec<Subscription> {
             exchange_symbol: (*exchange_symbol).to_owned(),
             id: 1,
             book_depth: crate::DEFAULT_BOOK_DEPTH,
+            stream_depth: None,
         })
         .collect()
 }

@@ -410,6 +410,10 @@ impl FeedSession for CcxtSession {
             self.parsed.acks = acks;
         }
         let trades_wanted = self.plan.has_channel(Channel::Trades);
+        if trades_wanted && !self.acks.is_waiting() {
+            // Nothing to filter or acknowledge: the whole batch at once.
+            out.events.append(&mut self.parsed.events);
+        }
         for event in self.parsed.events.drain(..) {
             if let Event::Trade(trade) = &event {
                 if !trades_wanted {

@@ -142,6 +142,12 @@ pub struct SymbolBook {
     delivered_asks: Vec<Level>,
     scratch_bids: Vec<Level>,
     scratch_asks: Vec<Level>,
+    /// The worst delivered bid and ask when the delivered depth was full: a change beyond
+    /// them cannot change what is delivered.
+    bid_edge: Option<Decimal>,
+    ask_edge: Option<Decimal>,
+    /// A change reached the delivered levels since the last delivery.
+    top_changed: bool,
     resyncs: u64,
 }
 
@@ -165,6 +171,9 @@ impl SymbolBook {
             delivered_asks: Vec::new(),
             scratch_bids: Vec::new(),
             scratch_asks: Vec::new(),
+            bid_edge: None,
+            ask_edge: None,
+            top_changed: true,
             resyncs: 0,
         }
     }
@@ -242,6 +251,9 @@ impl SymbolBook {
         self.ask_ceiling = None;
         self.delivered_bids.clear();
         self.delivered_asks.clear();
+        self.bid_edge = None;
+        self.ask_edge = None;
+        self.top_changed = true;
     }
 
     /// Drops the book for a resync the caller starts now (a lost message): with a REST
@@ -319,6 +331,7 @@ impl SymbolBook {
         self.set_window(levels);
         self.delivered_bids.clear();
         self.delivered_asks.clear();
+        self.top_changed = true;
         if rules.snapshot == SnapshotSource::Stream {
             self.state = SyncState::Live { joined: true };
             return match self.verify(rules, message.checksum) {
@@ -425,6 +438,12 @@ impl SymbolBook {
                     }
                 }
                 for level in delta.levels {
+                    if !self.top_changed {
+                        self.top_changed = match level.side {
+                            BookSide::Bid => self.bid_edge.is_none_or(|edge| level.price >= edge),
+                            BookSide::Ask => self.ask_edge.is_none_or(|edge| level.price <= edge),
+                        };
+                    }
                     if let Err(reason) = check_level(level) {
                         return self.break_book(rules, reason, None);
                     }
@@ -523,9 +542,16 @@ impl SymbolBook {
         if !self.is_live() {
             return None;
         }
+        if !force && !self.top_changed {
+            return None;
+        }
+        self.top_changed = false;
         let depth = self.params.depth;
         self.book
             .top_into(depth, &mut self.scratch_bids, &mut self.scratch_asks);
+        let edge = |levels: &[Level]| (levels.len() == depth).then(|| levels[depth - 1].price);
+        self.bid_edge = edge(&self.scratch_bids);
+        self.ask_edge = edge(&self.scratch_asks);
         if !force
             && self.scratch_bids == self.delivered_bids
             && self.scratch_asks == self.delivered_asks

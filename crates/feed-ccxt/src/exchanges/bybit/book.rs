@@ -39,7 +39,7 @@ pub(super) fn stream_depth(category: Category, book_depth: usize) -> usize {
 
 pub(super) fn params(category: Category, subscription: &Subscription) -> BookParams {
     BookParams {
-        stream_depth: Some(stream_depth(category, subscription.book_depth)),
+        stream_depth: Some(subscription.chosen_stream_depth(|depth| stream_depth(category, depth))),
         ..BookParams::with_depth(subscription.book_depth)
     }
 }
@@ -48,7 +48,7 @@ pub(super) fn params(category: Category, subscription: &Subscription) -> BookPar
 pub(super) fn topic(category: Category, subscription: &Subscription) -> String {
     format!(
         "orderbook.{}.{}",
-        stream_depth(category, subscription.book_depth),
+        subscription.chosen_stream_depth(|depth| stream_depth(category, depth)),
         subscription.exchange_symbol
     )
 }

@@ -79,7 +79,7 @@ pub(super) fn rules() -> BookRules {
 
 pub(super) fn params(subscription: &Subscription, market: Option<&Market>) -> BookParams {
     BookParams {
-        stream_depth: Some(stream_depth(subscription.book_depth)),
+        stream_depth: Some(subscription.chosen_stream_depth(stream_depth)),
         price_scale: market.and_then(|market| market.price_precision),
         size_scale: market.and_then(|market| market.size_precision),
         ..BookParams::with_depth(subscription.book_depth)

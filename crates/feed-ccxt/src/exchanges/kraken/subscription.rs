@@ -56,7 +56,7 @@ pub(super) fn subscribe_messages(subscriptions: &[Subscription]) -> Vec<Subscrib
             "params": {
                 "channel": "book",
                 "symbol": [book.exchange_symbol],
-                "depth": stream_depth(book.book_depth),
+                "depth": book.chosen_stream_depth(stream_depth),
                 "snapshot": true,
             },
             "req_id": book.id,
@@ -91,7 +91,7 @@ pub(super) fn unsubscribe_messages(subscriptions: &[Subscription]) -> Vec<String
                 Channel::L2Book => serde_json::json!({
                     "channel": "book",
                     "symbol": [subscription.exchange_symbol],
-                    "depth": stream_depth(subscription.book_depth),
+                    "depth": subscription.chosen_stream_depth(stream_depth),
                 }),
                 _ => return None,
             };
