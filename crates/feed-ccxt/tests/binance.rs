@@ -152,3 +152,30 @@ async fn runs_through_a_real_socks5_proxy() {
         "WebSocket went through dante"
     );
 }
+
+/// A subscription the exchange refuses stops the start, naming the exchange, the channel
+/// and the symbol, before any event is delivered: never a silent feed.
+#[tokio::test]
+async fn a_refused_subscription_stops_the_start_naming_symbol_and_channel() {
+    let refusing = ExchangeScript {
+        markets_path: "/api/v3/exchangeInfo".into(),
+        markets: CannedResponse::ok(EXCHANGE_INFO),
+        on_connect: vec![],
+        on_message: Arc::new(|message: &str| {
+            let id = json(message)["id"].clone();
+            vec![serde_json::json!({"error": {"code": 2, "msg": "Invalid request: stream not allowed"}, "id": id})
+                .to_string()
+                .into()]
+        }),
+    };
+    let standin = ScriptedExchange::start(refusing).await.unwrap();
+    let feed = feed_for("binance", &["BTC-USDT"], &standin, "/ws");
+    let error = start_error(&standin, feed).await;
+    let text = error.to_string();
+    assert!(
+        text.contains("binance rejected the subscription to TRADES BTC-USDT")
+            && text.contains("stream not allowed"),
+        "{text}"
+    );
+    assert_eq!(error.reports[0].stats.trades, 0, "nothing was delivered");
+}
