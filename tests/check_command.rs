@@ -190,6 +190,18 @@ fn invalid_inputs_exit_2_with_every_problem_named() {
             &["exchanges.binance.channels.0: unknown channel 'TRADE'"],
         ),
         (
+            "proxies configured but not switched on",
+            "proxy:\n  default:\n    websocket: { url: \"socks5://p:1080\" }\n",
+            &[],
+            &["proxy.enabled: proxy.enabled is not set, but proxy URLs are configured: set it to true to use them, or false to connect directly"],
+        ),
+        (
+            "proxies from the environment but not switched on",
+            "exchanges:\n  binance:\n    symbols: [BTC-USDT]\n    channels: [TRADES]\n",
+            &[("FEED_PROXY__DEFAULT__HTTP__URL", "socks5://user:env-s3cret@p:1080")],
+            &["proxy.enabled is not set, but proxy URLs are configured"],
+        ),
+        (
             "book depth out of range",
             "exchanges:\n  binance:\n    symbols: [BTC-USDT]\n    channels: [TRADES, L2_BOOK]\n    book_depth: 0\n",
             &[],

@@ -67,6 +67,12 @@ pub(crate) async fn run_feeds(
     customize: impl FnOnce(FeedHandler) -> FeedHandler,
 ) -> i32 {
     init_proxy_system(config.proxy.clone());
+    if !config.proxy.is_enabled() && config.proxy.has_proxy_urls() {
+        tracing::warn!(
+            "proxy.enabled is false: the proxy URLs configured are not used, every connection \
+             is direct"
+        );
+    }
     let writer = match &config.output.file {
         Some(file) => match EventWriter::append_to(file, rules.max_trades) {
             Ok(writer) => writer,

@@ -64,9 +64,9 @@ pub fn read_proxy_settings(reader: &mut ConfigReader<'_>, key: &str) -> ProxySet
     {
         return ProxySettings::disabled();
     }
-    let enabled = reader
-        .value::<bool>(&join_key(key, "enabled"))
-        .unwrap_or(false);
+    let enabled_key = join_key(key, "enabled");
+    let enabled_given = reader.contains(&enabled_key);
+    let enabled = reader.value::<bool>(&enabled_key).unwrap_or(false);
     let mut settings = ProxySettings::disabled().with_enabled(enabled);
     if let Some(default) = read_connection_proxies(reader, &join_key(key, "default"), false) {
         settings = settings.with_default(default);
@@ -77,6 +77,14 @@ pub fn read_proxy_settings(reader: &mut ConfigReader<'_>, key: &str) -> ProxySet
         if let Some(proxies) = read_connection_proxies(reader, &exchange_key, true) {
             settings = settings.with_exchange(&exchange_id, proxies);
         }
+    }
+    if !enabled_given && settings.has_proxy_urls() {
+        // Proxies written down but not switched on would silently mean direct: fail closed.
+        reader.problem(
+            &enabled_key,
+            "proxy.enabled is not set, but proxy URLs are configured: set it to true to use \
+             them, or false to connect directly",
+        );
     }
     settings
 }

@@ -85,6 +85,15 @@ impl ProxySettings {
         self.enabled
     }
 
+    /// True when any proxy URL is configured (default or an exchange's), enabled or not.
+    #[must_use]
+    pub fn has_proxy_urls(&self) -> bool {
+        self.default
+            .iter()
+            .chain(self.exchanges.values())
+            .any(|proxies| proxies.http.is_some() || proxies.websocket.is_some())
+    }
+
     /// The default proxies.
     #[must_use]
     pub fn default_proxies(&self) -> Option<&ConnectionProxies> {

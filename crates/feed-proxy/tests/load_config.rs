@@ -337,3 +337,52 @@ fn an_exchange_can_opt_out_of_the_default_with_direct() {
         "{problems:?}"
     );
 }
+
+/// Proxies written down but never switched on must not silently mean direct: without
+/// `enabled` the section is an error naming the key, from the file or the environment.
+#[test]
+fn proxy_urls_without_enabled_are_an_error_naming_the_key() {
+    let expected = "proxy.enabled: proxy.enabled is not set, but proxy URLs are configured: set it to true to use them, or false to connect directly";
+    let problems = load(
+        "proxy:\n  default:\n    http: { url: \"socks5://p:1080\" }\n",
+        &[],
+    )
+    .unwrap_err();
+    assert!(
+        problems.iter().any(|problem| problem.starts_with(expected)),
+        "{problems:?}"
+    );
+    let problems = load(
+        "",
+        &[(
+            "FEED_PROXY__EXCHANGES__BINANCE__WEBSOCKET__URL",
+            "socks5h://p:1080",
+        )],
+    )
+    .unwrap_err();
+    assert!(
+        problems.iter().any(|problem| problem.starts_with(expected)),
+        "{problems:?}"
+    );
+    // Switched off on purpose stays valid; switched on works; no URLs needs no switch.
+    let off = load(
+        "proxy:\n  enabled: false\n  default:\n    http: { url: \"socks5://p:1080\" }\n",
+        &[],
+    )
+    .unwrap();
+    assert!(!off.is_enabled() && off.has_proxy_urls());
+    let on = load(
+        "",
+        &[
+            ("FEED_PROXY__ENABLED", "true"),
+            ("FEED_PROXY__DEFAULT__HTTP__URL", "socks5://p:1080"),
+        ],
+    )
+    .unwrap();
+    assert!(on.is_enabled());
+    assert!(load(
+        "proxy:\n  exchanges:\n    coinbase: { direct: true }\n",
+        &[]
+    )
+    .is_ok());
+}

@@ -117,7 +117,8 @@ pub fn warn_about_proxy_environment() {
                 "proxy environment variables are ignored: feedhandler routes every HTTP and \
                  WebSocket connection by its own settings, so REST and streams of an exchange \
                  always take the same route. Configure proxies under `proxy:` in the config \
-                 file or with FEED_PROXY__DEFAULT__HTTP__URL / FEED_PROXY__DEFAULT__WEBSOCKET__URL"
+                 file, or with FEED_PROXY__ENABLED=true together with \
+                 FEED_PROXY__DEFAULT__HTTP__URL and FEED_PROXY__DEFAULT__WEBSOCKET__URL"
             );
         }
     });
