@@ -18,18 +18,16 @@ use super::error::ConnectStage;
 use super::target::Target;
 use super::tcp::resolve;
 
-/// Asks the SOCKS proxy on `stream` for a tunnel to `target`; returns the stream, which now
-/// carries the exchange's bytes.
+/// Asks the SOCKS proxy on `stream` for a tunnel to `address`; returns the stream, which
+/// now carries the exchange's bytes.
 ///
 /// # Errors
-/// [`ConnectStage::Resolve`] when a client-side lookup fails, otherwise the proxy's answer
-/// mapped to authentication, refusal or protocol failure.
+/// The proxy's answer mapped to authentication, refusal or protocol failure.
 pub async fn socks_tunnel(
     stream: TcpStream,
     proxy: &ProxyUrl,
-    target: &Target,
+    address: TargetAddr<'static>,
 ) -> Result<TcpStream, ConnectStage> {
-    let address = socks_target(proxy.scheme(), target).await?;
     let credentials = proxy.credentials();
     let result = match proxy.scheme() {
         ProxyScheme::Socks4 | ProxyScheme::Socks4a => match credentials {
@@ -61,31 +59,48 @@ pub async fn socks_tunnel(
     result.map_err(|error| socks_stage(&error))
 }
 
-/// The address to put in the SOCKS request: a name when the proxy resolves, else an
-/// address resolved here (IPv4 only for SOCKS4).
-async fn socks_target(
+/// The addresses to put in SOCKS requests, in the order to try them: the name when the
+/// proxy resolves (`socks4a`, `socks5h`), else every address resolved here in Happy
+/// Eyeballs order (IPv4 only for SOCKS4), so that an address the proxy cannot reach does
+/// not end the connection while another could.
+///
+/// # Errors
+/// [`ConnectStage::Resolve`] when a client-side lookup fails.
+pub async fn socks_targets(
     scheme: ProxyScheme,
     target: &Target,
-) -> Result<TargetAddr<'static>, ConnectStage> {
+) -> Result<Vec<TargetAddr<'static>>, ConnectStage> {
     if let Ok(ip) = target.host.parse::<std::net::IpAddr>() {
-        return Ok(TargetAddr::Ip(SocketAddr::new(ip, target.port)));
+        return Ok(vec![TargetAddr::Ip(SocketAddr::new(ip, target.port))]);
     }
     match scheme {
-        ProxyScheme::Socks4a | ProxyScheme::Socks5h => {
-            Ok(TargetAddr::Domain(target.host.clone().into(), target.port))
-        }
+        ProxyScheme::Socks4a | ProxyScheme::Socks5h => Ok(vec![TargetAddr::Domain(
+            target.host.clone().into(),
+            target.port,
+        )]),
         _ => {
-            let addresses = resolve(&target.host, target.port).await?;
-            let wanted = addresses
-                .iter()
-                .find(|address| scheme != ProxyScheme::Socks4 || address.is_ipv4())
-                .ok_or_else(|| ConnectStage::Resolve {
+            let addresses: Vec<TargetAddr<'static>> = resolve(&target.host, target.port)
+                .await?
+                .into_iter()
+                .filter(|address| scheme != ProxyScheme::Socks4 || address.is_ipv4())
+                .map(TargetAddr::Ip)
+                .collect();
+            if addresses.is_empty() {
+                return Err(ConnectStage::Resolve {
                     host: target.host.clone(),
                     detail: "no IPv4 address, which SOCKS4 requires (use socks4a or socks5)".into(),
-                })?;
-            Ok(TargetAddr::Ip(*wanted))
+                });
+            }
+            Ok(addresses)
         }
     }
+}
+
+/// True for a refusal that another target address might not get (the proxy could not reach
+/// this one); false for what no other address changes (credentials, protocol).
+#[must_use]
+pub fn worth_another_address(stage: &ConnectStage) -> bool {
+    matches!(stage, ConnectStage::TunnelRefused(_))
 }
 
 fn socks_stage(error: &SocksError) -> ConnectStage {
