@@ -251,3 +251,80 @@ async fn ctrl_c_stops_cleanly_with_a_summary() {
     );
     assert_eq!(trades(&String::from_utf8_lossy(&output.stdout)).len(), 3);
 }
+
+fn spawn_run(config: &std::path::Path) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_feedhandler"))
+        .args(["run", &config.display().to_string()])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start feedhandler")
+}
+
+async fn signal_and_wait(child: std::process::Child, signal: &str) -> std::process::Output {
+    let status = std::process::Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success());
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        tokio::task::spawn_blocking(move || child.wait_with_output()),
+    )
+    .await
+    .expect("feedhandler stops within 10 s")
+    .unwrap()
+    .unwrap()
+}
+
+/// SIGTERM (what service managers send) stops as cleanly as ctrl-c: exit 0, a summary.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_cleanly_with_a_summary() {
+    let standin = binance_standin(3).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = binance_config(dir.path(), &standin, "");
+    let child = spawn_run(&config);
+    for _ in 0..200 {
+        if !standin.received().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let output = signal_and_wait(child, "-TERM").await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("SIGTERM: stopping feeds"), "{stderr}");
+    assert!(
+        stderr.contains("summary: 3 trades written to stdout"),
+        "{stderr}"
+    );
+}
+
+/// A stop while the feeds are still starting (here: a market list that never comes) is a
+/// clean stop, exit 0, not "could not start".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_during_start_up_is_a_clean_stop() {
+    let silent = feed_testkit::start_silent_listener().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "exchanges:\n  binance:\n    symbols: [BTC-USDT]\n    channels: [TRADES]\n    endpoints:\n      rest: \"http://127.0.0.1:{}\"\n      websocket: \"ws://127.0.0.1:{}/ws\"\n",
+        silent.port(),
+        silent.port()
+    );
+    let config = dir.path().join("feed.yaml");
+    std::fs::write(&config, text).unwrap();
+    let child = spawn_run(&config);
+    for _ in 0..200 {
+        if silent.connection_count() > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let output = signal_and_wait(child, "-INT").await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("could not start"), "{stderr}");
+    assert!(stderr.contains("ctrl-c: stopping feeds"), "{stderr}");
+}

@@ -2,7 +2,6 @@
 //! events (trades, books, gaps) as JSON lines, logs and a summary on stderr.
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use feed_core::connect::{init_proxy_system, init_tls_roots};
@@ -74,30 +73,39 @@ pub(crate) async fn run_feeds(
         );
     }
     let writer = match &config.output.file {
-        Some(file) => match EventWriter::append_to(file, rules.max_trades) {
-            Ok(writer) => writer,
-            Err(error) => {
-                say!("error: output.file {}: {error}", file.display());
-                return exit::USAGE;
-            }
-        },
+        Some(file) => EventWriter::append_to(file, rules.max_trades),
         None => EventWriter::stdout(rules.max_trades),
     };
-    let writer = Arc::new(writer);
+    let writer = match writer {
+        Ok(writer) => writer,
+        Err(error) => {
+            let destination = config.output.file.as_ref().map_or_else(
+                || "stdout".to_owned(),
+                |file| format!("output.file {}", file.display()),
+            );
+            say!("error: {destination}: {error}");
+            return exit::USAGE;
+        }
+    };
     let mut handler = customize(FeedHandler::new());
     let stop = handler.shutdown_handle();
     let sink = {
-        let (writer, stop) = (Arc::clone(&writer), stop.clone());
+        let (writer, stop) = (writer.clone(), stop.clone());
         let data = [EventKind::Trade, EventKind::Book, EventKind::Gap];
-        Callbacks::new().on_event(&data, move |event: &Event| match writer.write(event) {
-            Ok(Written::Yes | Written::Skipped) => Ok(()),
-            Ok(Written::Last) => {
-                stop.shutdown();
-                Ok(())
-            }
-            Err(error) => {
-                stop.shutdown();
-                Err(format!("writing output failed: {error}"))
+        Callbacks::new().on_event_async(&data, move |event: Event| {
+            let (writer, stop) = (writer.clone(), stop.clone());
+            async move {
+                match writer.write(&event).await {
+                    Ok(Written::Yes | Written::Skipped) => Ok(()),
+                    Ok(Written::Last) => {
+                        stop.shutdown();
+                        Ok(())
+                    }
+                    Err(error) => {
+                        stop.shutdown();
+                        Err(format!("writing output failed: {error}"))
+                    }
+                }
             }
         })
     };
@@ -131,7 +139,13 @@ pub(crate) async fn run_feeds(
         });
     }
     let outcome = handler.run().await;
-    let _ = writer.flush();
+    let (trades_written, lines_written) = (writer.trades(), writer.written());
+    let finished = tokio::task::spawn_blocking(move || writer.finish()).await;
+    if let Ok(Err(error)) = finished {
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            say!("error: writing output failed: {error}");
+        }
+    }
     match outcome {
         Ok(reports) => {
             print_summary(&reports);
@@ -145,9 +159,7 @@ pub(crate) async fn run_feeds(
                 (books + stats.books, gaps + stats.gaps)
             });
             say!(
-                "summary: {} trades written to {destination} ({} lines in all; books delivered: {books}, gaps: {gaps})",
-                writer.trades(),
-                writer.written()
+                "summary: {trades_written} trades written to {destination} ({lines_written} lines in all; books delivered: {books}, gaps: {gaps})"
             );
             if reports.iter().all(|report| report.outcome.is_ok()) {
                 exit::OK

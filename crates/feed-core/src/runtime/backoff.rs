@@ -23,6 +23,9 @@ pub struct ReconnectPolicy {
     /// WebSocket ping, so a quiet market does not trip it; after two it reconnects. A socket
     /// that goes silent is thus replaced after between 1 and 1.5 times this.
     pub idle_timeout: Duration,
+    /// How long one send (a subscription, a keep-alive, a reply, a ping) may take: a peer
+    /// that stops reading would otherwise hang the feed. Past it, the connection is lost.
+    pub send_timeout: Duration,
 }
 
 impl Default for ReconnectPolicy {
@@ -34,6 +37,7 @@ impl Default for ReconnectPolicy {
             jitter: 0.2,
             max_attempts: None,
             idle_timeout: Duration::from_secs(30),
+            send_timeout: Duration::from_secs(10),
         }
     }
 }

@@ -13,10 +13,6 @@ use super::feed::{Action, FeedSession, HttpMethod, HttpRequest, HttpResult};
 use super::stats::FeedStats;
 use crate::connect::{ExchangeConnector, ExchangeWebSocket};
 
-/// How long a send (a subscription, a keep-alive, a reply) may take before the peer is
-/// considered gone: a peer that stops reading would otherwise hang the feed.
-pub const SEND_TIMEOUT: Duration = Duration::from_secs(10);
-
 /// REST requests one feed runs at once (book snapshots after a mass resync queue up).
 pub const MAX_CONCURRENT_REQUESTS: usize = 4;
 
@@ -34,6 +30,8 @@ pub(crate) struct Connection {
     requests: JoinSet<()>,
     /// True once the connection delivered market data.
     pub delivered_data: bool,
+    /// How long one send may take.
+    send_timeout: Duration,
 }
 
 impl Connection {
@@ -42,6 +40,7 @@ impl Connection {
         session: Box<dyn FeedSession>,
         number: u64,
         route: String,
+        send_timeout: Duration,
     ) -> Self {
         let (responder, responses) = mpsc::unbounded_channel();
         Connection {
@@ -53,20 +52,21 @@ impl Connection {
             responder,
             requests: JoinSet::new(),
             delivered_data: false,
+            send_timeout,
         }
     }
 
-    /// Sends a message within [`SEND_TIMEOUT`].
+    /// Sends a message within the policy's send timeout.
     ///
     /// # Errors
     /// Why the send failed or timed out.
     pub(crate) async fn send(&mut self, message: Message) -> Result<(), String> {
-        match tokio::time::timeout(SEND_TIMEOUT, self.socket.send(message)).await {
+        match tokio::time::timeout(self.send_timeout, self.socket.send(message)).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(error)) => Err(format!("send failed: {error}")),
             Err(_) => Err(format!(
                 "send timed out after {}s (the exchange stopped reading)",
-                SEND_TIMEOUT.as_secs()
+                self.send_timeout.as_secs_f64()
             )),
         }
     }

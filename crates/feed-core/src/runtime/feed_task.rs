@@ -204,8 +204,13 @@ impl FeedTask {
         tracing::info!(%route, "connected");
         self.stats.add_connection(route.clone());
         context.connections += 1;
-        let mut connection =
-            Connection::new(socket, self.feed.session(), context.connections, route);
+        let mut connection = Connection::new(
+            socket,
+            self.feed.session(),
+            context.connections,
+            route,
+            self.policy.send_timeout,
+        );
         let now = now_seconds();
         connection.session.open(now, &mut context.out);
         context.out.event(Event::Connected(ConnectionEvent {

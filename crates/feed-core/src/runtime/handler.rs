@@ -13,6 +13,44 @@ use super::shutdown::ShutdownHandle;
 use super::stats::{FeedStats, StatsSnapshot};
 use crate::connect::ExchangeConnector;
 
+/// The run's spawned tasks: aborted when the run's future is dropped, so that no feed keeps
+/// running (and holding its connections) after whoever awaited the run has gone.
+struct Tasks(
+    Vec<tokio::task::JoinHandle<Result<(), FeedError>>>,
+    Option<tokio::task::JoinHandle<()>>,
+);
+
+impl Drop for Tasks {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
+        }
+        if let Some(signals) = &self.1 {
+            signals.abort();
+        }
+    }
+}
+
+/// Resolves on ctrl-c, or on SIGTERM where there are signals.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => tracing::info!("ctrl-c: stopping feeds"),
+                _ = terminate.recv() => tracing::info!("SIGTERM: stopping feeds"),
+            }
+            return;
+        }
+    }
+    if tokio::signal::ctrl_c().await.is_ok() {
+        tracing::info!("ctrl-c: stopping feeds");
+    } else {
+        std::future::pending::<()>().await;
+    }
+}
+
 struct FeedSlot {
     name: String,
     exchange: String,
@@ -101,7 +139,7 @@ impl FeedHandler {
         self
     }
 
-    /// Whether ctrl-c stops the run (default true).
+    /// Whether ctrl-c (and SIGTERM) stops the run (default true).
     #[must_use]
     pub fn stop_on_ctrl_c(mut self, enabled: bool) -> Self {
         self.stop_on_ctrl_c = enabled;
@@ -162,7 +200,7 @@ impl FeedHandler {
     /// [`StartError`] when a feed cannot start; no trade has reached a callback then.
     pub async fn run(self) -> Result<Vec<FeedReport>, StartError> {
         let (go_sender, go) = watch::channel(false);
-        let mut tasks = Vec::new();
+        let mut tasks = Tasks(Vec::new(), None);
         let mut readiness = Vec::new();
         let mut identities = Vec::new();
         for slot in self.feeds {
@@ -184,16 +222,14 @@ impl FeedHandler {
                 ready: Some(ready),
                 go: go.clone(),
             };
-            tasks.push(tokio::spawn(task.run()));
+            tasks.0.push(tokio::spawn(task.run()));
             readiness.push(ready_receiver);
         }
-        let ctrl_c = self.stop_on_ctrl_c.then(|| {
+        tasks.1 = self.stop_on_ctrl_c.then(|| {
             let handle = self.shutdown.clone();
             tokio::spawn(async move {
-                if tokio::signal::ctrl_c().await.is_ok() {
-                    tracing::info!("ctrl-c: stopping feeds");
-                    handle.shutdown();
-                }
+                stop_signal().await;
+                handle.shutdown();
             })
         });
 
@@ -222,14 +258,19 @@ impl FeedHandler {
             break;
         }
         drop(waiting);
+        if self.shutdown.is_shutdown() {
+            // Stopped (ctrl-c, SIGTERM, the handle) while starting: a clean stop, whatever
+            // the feeds that were cut short reported.
+            failure = None;
+        }
         if failure.is_some() {
             self.shutdown.shutdown();
         }
         let _ = go_sender.send(failure.is_none());
         drop(go_sender);
 
-        let mut reports = Vec::with_capacity(tasks.len());
-        for ((name, exchange, stats), task) in identities.into_iter().zip(tasks) {
+        let mut reports = Vec::with_capacity(tasks.0.len());
+        for ((name, exchange, stats), task) in identities.into_iter().zip(tasks.0.iter_mut()) {
             let outcome = match task.await {
                 Ok(Ok(())) => Ok(()),
                 Ok(Err(error)) => Err(error.to_string()),
@@ -242,9 +283,7 @@ impl FeedHandler {
                 outcome,
             });
         }
-        if let Some(task) = ctrl_c {
-            task.abort();
-        }
+        drop(tasks);
         for callback in &self.on_shutdown {
             callback();
         }

@@ -13,7 +13,7 @@ mod stats;
 
 pub use backoff::{Backoff, ReconnectPolicy};
 pub use callbacks::{CallbackError, CallbackFailure, CallbackOutput, Callbacks};
-pub use connection::{MAX_CONCURRENT_REQUESTS, SEND_TIMEOUT};
+pub use connection::MAX_CONCURRENT_REQUESTS;
 pub use feed::{
     Action, Feed, FeedError, FeedSession, Frame, FrameError, HttpMethod, HttpRequest, HttpResult,
     KeepAlive, SessionOutput,
