@@ -179,7 +179,8 @@ async fn subscribes_as_documented_and_normalizes_trades() {
     let first = &trades[0];
     assert_eq!(&*first.exchange, "COINBASE");
     assert_eq!(first.symbol.as_str(), "BTC-USD");
-    assert_eq!(first.side, Side::Sell);
+    // Coinbase's side is the maker's: the wire's SELL is a taker buy.
+    assert_eq!(first.side, Side::Buy);
     assert_eq!(first.price.to_string(), "64123.45");
     assert_eq!(first.amount.to_string(), "0.00150000");
     assert_eq!(first.id, Some(TradeId::Number(629_147_539)));
@@ -192,7 +193,7 @@ async fn subscribes_as_documented_and_normalizes_trades() {
     let second = &trades[1];
     assert_eq!(&*second.exchange, "COINBASE");
     assert_eq!(second.symbol.as_str(), "ETH-USD");
-    assert_eq!(second.side, Side::Buy);
+    assert_eq!(second.side, Side::Sell);
     assert_eq!(second.price.to_string(), "1650.10");
     assert_eq!(second.amount.to_string(), "2.5");
     assert_eq!(second.id, Some(TradeId::Number(81_264_223)));
@@ -202,7 +203,7 @@ async fn subscribes_as_documented_and_normalizes_trades() {
     );
     let third = &trades[2];
     assert_eq!(third.symbol.as_str(), "BTC-USD");
-    assert_eq!(third.side, Side::Buy);
+    assert_eq!(third.side, Side::Sell);
     assert_eq!(third.price.to_string(), "64123.46");
     assert_eq!(third.amount.to_string(), "0.1");
     assert_eq!(third.id, Some(TradeId::Number(629_147_540)));

@@ -30,11 +30,23 @@ struct TradeEvent<'a> {
 /// ```
 ///
 /// Every field is a string: `size` is the base quantity, `time` an RFC 3339 time with up to
-/// nanoseconds (kept exactly). `side` is taken as the **taker's** side. The WebSocket page
-/// says the side "refers to the makers side", but the REST trade schema calls the same field
-/// "Taker side of the trade", and cryptofeed (`SELL` if `side == "SELL"`, else `BUY`) and
-/// NautilusTrader (`BUY` is the buyer aggressor) both read it as the taker's side; this
-/// adapter follows them.
+/// nanoseconds (kept exactly).
+///
+/// `side` is the **maker's** side, so the taker's side (what [`Trade::side`] holds) is the
+/// opposite: `"side":"BUY"` means a resting buy order was hit, the taker sold. Sources:
+/// - Coinbase Advanced Trade, WebSocket channels, `market_trades`: "Each market trade
+///   belongs to a `side`, which refers to the makers side"
+///   (<https://docs.cdp.coinbase.com/coinbase-app/advanced-trade-apis/websocket/websocket-channels>);
+/// - the Exchange (formerly Pro) feed's `match` and REST trades, the same engine's prints:
+///   "The side field indicates the maker order side"
+///   (<https://docs.cdp.coinbase.com/exchange/websocket-feed/channels#match>);
+/// - NautilusTrader's current Coinbase adapter (`nautilus_coinbase::http::parse::
+///   coinbase_side_to_aggressor`): "Coinbase reports the maker side on public market
+///   trades, so the aggressor is the opposite side".
+///
+/// cryptofeed 2.4.1 and ccxt read it as the taker's side without citing a source; an
+/// earlier version of this adapter did too. Following Coinbase's own words, and the one
+/// maintained client that documents its reason, is the choice here.
 #[derive(Deserialize)]
 struct CoinbaseTrade<'a> {
     #[serde(borrow)]
@@ -92,10 +104,11 @@ fn push_trade(
     let Some(symbol) = context.markets.symbol(&trade.product_id) else {
         return Ok(()); // a product this feed did not subscribe to
     };
+    // The wire's side is the maker's: the taker is on the other side.
     let side = if trade.side.eq_ignore_ascii_case("BUY") {
-        Side::Buy
-    } else if trade.side.eq_ignore_ascii_case("SELL") {
         Side::Sell
+    } else if trade.side.eq_ignore_ascii_case("SELL") {
+        Side::Buy
     } else {
         return Err(FrameError::Malformed(format!(
             "side is neither BUY nor SELL: {:?}",
@@ -181,7 +194,7 @@ mod tests {
             vec![Trade {
                 exchange: "COINBASE".into(),
                 symbol: Symbol::parse("ETH-USD").unwrap(),
-                side: Side::Buy,
+                side: Side::Sell, // the wire's BUY is the maker's side,
                 amount: dec("0.3"),
                 price: dec("1260.01"),
                 id: Some(TradeId::Text("000000000".into())),
@@ -211,12 +224,13 @@ mod tests {
             timestamp: dec(timestamp),
             receipt_timestamp: dec("1676000000.5"),
         };
+        // The wire's side is the maker's: SELL is a taker buy, BUY a taker sell.
         assert_eq!(
             parse(frame).unwrap(),
             vec![
                 trade(
                     "BTC-USD",
-                    Side::Sell,
+                    Side::Buy,
                     "0.00150000",
                     "64123.45",
                     629_147_539,
@@ -224,7 +238,7 @@ mod tests {
                 ),
                 trade(
                     "ETH-USD",
-                    Side::Buy,
+                    Side::Sell,
                     "2.5",
                     "1650.10",
                     81_264_223,
@@ -232,7 +246,7 @@ mod tests {
                 ),
                 trade(
                     "BTC-USD",
-                    Side::Buy,
+                    Side::Sell,
                     "0.1",
                     "64123.46",
                     629_147_541,
