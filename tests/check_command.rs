@@ -110,6 +110,27 @@ fn without_proxy_section_everything_is_direct() {
 }
 
 #[test]
+fn the_metrics_section_is_shown_with_its_thresholds() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = "metrics:\n  listen: \"127.0.0.1:9898\"\n  lag_warning_seconds: 2\nexchanges:\n  okx:\n    symbols: [BTC-USDT]\n    channels: [TRADES]\n    stale_after_seconds: 300\n";
+    let run = check(&write_config(&dir, config), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("metrics: serving /metrics and /health on 127.0.0.1:9898; stale after 60s (okx 300s), lag warning above 2s, a line per feed every 60s"),
+        "{}",
+        run.stdout
+    );
+    let without = "exchanges:\n  okx:\n    symbols: [BTC-USDT]\n    channels: [TRADES]\n";
+    let run = check(&write_config(&dir, without), &[]);
+    assert!(
+        run.stdout
+            .contains("metrics: not served (set metrics.listen"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn environment_overrides_and_adds_proxies() {
     let dir = tempfile::tempdir().unwrap();
     let run = check(
@@ -218,6 +239,28 @@ fn invalid_inputs_exit_2_with_every_problem_named() {
             "exchanges:\n  binance:\n    symbols: [BTC-USDT]\n    channels: [TRADES, FUNDING]\n",
             &[],
             &["exchanges.binance.channels.1: binance does not support channel FUNDING (supported: TRADES, L2_BOOK)"],
+        ),
+        (
+            "metrics listen not an address",
+            "metrics:\n  listen: \"localhost\"\n",
+            &[],
+            &["metrics.listen: 'localhost' is not an IP address and port, such as 127.0.0.1:9898", "line 2)"],
+        ),
+        (
+            "metrics thresholds out of range",
+            "metrics:\n  stale_after_seconds: 0\n  log_every_seconds: 7200\nexchanges:\n  binance:\n    symbols: [BTC-USDT]\n    channels: [TRADES]\n    stale_after_seconds: -1\n",
+            &[],
+            &[
+                "metrics.stale_after_seconds: stale_after_seconds must be a whole number from 1 to 86400 (found 0)",
+                "metrics.log_every_seconds: log_every_seconds must be a whole number from 1 to 3600 (found 7200)",
+                "exchanges.binance.stale_after_seconds: stale_after_seconds must be a whole number from 1 to 86400 (found -1)",
+            ],
+        ),
+        (
+            "metrics from the environment",
+            "exchanges:\n  binance:\n    symbols: [BTC-USDT]\n    channels: [TRADES]\n",
+            &[("FEED_METRICS__LAG_WARNING_SECONDS", "0")],
+            &["metrics.lag_warning_seconds: lag_warning_seconds must be a whole number from 1 to 86400 (found 0) (from environment variable FEED_METRICS__LAG_WARNING_SECONDS)"],
         ),
         (
             "bad value from the environment",

@@ -54,6 +54,7 @@ pub fn describe_routes(config: &AppConfig) -> String {
     if let Some(file) = &config.output.file {
         let _ = writeln!(out, "output: appending JSON lines to {}", file.display());
     }
+    let _ = writeln!(out, "metrics: {}", metrics_summary(config));
     if config.feeds.is_empty() {
         let _ = writeln!(out, "no feeds configured (add some under `exchanges:`)");
         return out;
@@ -101,6 +102,32 @@ pub fn describe_routes(config: &AppConfig) -> String {
         let _ = writeln!(out, "note: {note}");
     }
     out
+}
+
+/// `serving /metrics and /health on 127.0.0.1:9898; stale after 60s (kraken 300s), lag
+/// warning above 5s, a line per feed every 60s`.
+fn metrics_summary(config: &AppConfig) -> String {
+    let monitoring = &config.metrics.monitoring;
+    let serving = config.metrics.listen.map_or_else(
+        || "not served (set metrics.listen to serve /metrics and /health)".to_owned(),
+        |address| format!("serving /metrics and /health on {address}"),
+    );
+    let overrides: Vec<String> = monitoring
+        .stale_after_by_feed
+        .iter()
+        .map(|(feed, after)| format!("{feed} {}s", after.as_secs()))
+        .collect();
+    let overrides = if overrides.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", overrides.join(", "))
+    };
+    format!(
+        "{serving}; stale after {}s{overrides}, lag warning above {}s, a line per feed every {}s",
+        monitoring.stale_after.as_secs(),
+        monitoring.lag_warning.as_secs(),
+        monitoring.report_every.as_secs()
+    )
 }
 
 fn proxy_summary(settings: &ProxySettings) -> String {

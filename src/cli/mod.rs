@@ -90,6 +90,9 @@ pub enum Command {
         /// Route the demo's connections through this proxy (e.g. socks5h://127.0.0.1:1080).
         #[arg(long, value_name = "URL")]
         proxy: Option<String>,
+        /// Serve /metrics (Prometheus) and /health on this address (e.g. 127.0.0.1:9898).
+        #[arg(long, value_name = "ADDRESS")]
+        metrics: Option<std::net::SocketAddr>,
     },
 }
 
@@ -166,6 +169,7 @@ pub fn main() -> i32 {
             duration,
             rate,
             proxy,
+            metrics,
         } => match stop_rules(max_trades, duration)
             .and_then(|rules| check_rate(rate).map(|()| rules))
         {
@@ -175,6 +179,7 @@ pub fn main() -> i32 {
                     rules,
                     rate,
                     proxy,
+                    metrics,
                 }))
             }
             Err(message) => usage_error(&message),

@@ -5,7 +5,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use feed_core::connect::{init_proxy_system, init_tls_roots};
-use feed_core::runtime::{Callbacks, FeedHandler, FeedReport};
+use feed_core::monitor::MetricsServer;
+use feed_core::runtime::{short_duration, Callbacks, FeedHandler, FeedReport};
 use feed_core::{Event, EventKind};
 
 use crate::cli::exit;
@@ -87,7 +88,8 @@ pub(crate) async fn run_feeds(
             return exit::USAGE;
         }
     };
-    let mut handler = customize(FeedHandler::new());
+    let mut handler =
+        customize(FeedHandler::new().with_monitoring(config.metrics.monitoring.clone()));
     let stop = handler.shutdown_handle();
     let sink = {
         let (writer, stop) = (writer.clone(), stop.clone());
@@ -126,6 +128,19 @@ pub(crate) async fn run_feeds(
     }
     if rules.max_trades == Some(0) {
         return exit::OK;
+    }
+    if let Some(address) = config.metrics.listen {
+        match MetricsServer::bind(address).await {
+            Ok(server) => {
+                let shown = server.local_addr().unwrap_or(address);
+                tracing::info!("metrics: http://{shown}/metrics and http://{shown}/health");
+                handler = handler.serve_metrics(server);
+            }
+            Err(error) => {
+                say!("error: metrics.listen {address}: {error}");
+                return exit::USAGE;
+            }
+        }
     }
     if let Some(duration) = rules.duration {
         let stop = stop.clone();
@@ -178,7 +193,7 @@ fn print_summary(reports: &[FeedReport]) {
     for report in reports {
         let stats = &report.stats;
         say!(
-            "summary: feed={} exchange={} trades={} books={} gaps={} rejected={} frames={} reconnects={} parse_errors={} exchange_errors={} callback_errors={} route={}",
+            "summary: feed={} exchange={} trades={} books={} gaps={} rejected={} frames={} reconnects={} parse_errors={} exchange_errors={} callback_errors={} lag_median={} lag_p99={} lag_max={} route={}",
             report.name,
             report.exchange,
             stats.trades,
@@ -190,10 +205,22 @@ fn print_summary(reports: &[FeedReport]) {
             stats.parse_errors,
             stats.exchange_errors,
             stats.callback_errors,
+            lag_figure(stats.lag.samples, stats.lag.median),
+            lag_figure(stats.lag.samples, stats.lag.p99),
+            lag_figure(stats.lag.samples, stats.lag.max),
             if stats.route.is_empty() { "-" } else { &stats.route },
         );
         if let Err(reason) = &report.outcome {
             say!("error: feed {} stopped: {reason}", report.name);
         }
+    }
+}
+
+/// A lag figure of the summary, `-` when no event carried an exchange timestamp.
+fn lag_figure(samples: u64, figure: Duration) -> String {
+    if samples == 0 {
+        "-".to_owned()
+    } else {
+        short_duration(figure)
     }
 }

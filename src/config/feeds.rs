@@ -8,6 +8,7 @@
 //!     symbols: ["BTC-USDT"]
 //!     channels: [TRADES, L2_BOOK]
 //!     book_depth: 10              # optional: book levels per side delivered (1-1000)
+//!     stale_after_seconds: 300    # optional: /health threshold of this feed (see metrics:)
 //!     endpoints:                  # optional: replace the documented base URLs
 //!       rest: "https://127.0.0.1:8443"
 //!       websocket: "wss://127.0.0.1:8444"
@@ -35,6 +36,8 @@ pub struct FeedConfig {
     pub book_depth: usize,
     /// Base URL overrides.
     pub endpoints: EndpointOverrides,
+    /// This feed's `/health` threshold, when it has its own.
+    pub stale_after: Option<std::time::Duration>,
 }
 
 /// Replacements for an exchange's documented base URLs (testnets, local replays, tests).
@@ -69,6 +72,7 @@ fn read_feed(reader: &mut ConfigReader<'_>, key: &str, name: &str) -> Option<Fee
             "channels",
             "book_depth",
             "endpoints",
+            "stale_after_seconds",
         ],
     )?;
     let class_key = join_key(key, "exchange_class");
@@ -96,6 +100,11 @@ fn read_feed(reader: &mut ConfigReader<'_>, key: &str, name: &str) -> Option<Fee
     });
     let book_depth = read_book_depth(reader, &join_key(key, "book_depth"));
     let endpoints = read_endpoints(reader, &join_key(key, "endpoints"));
+    let stale_after = super::metrics::read_seconds(
+        reader,
+        &join_key(key, "stale_after_seconds"),
+        super::metrics::THRESHOLD_SECONDS,
+    );
     let id_key = if reader.contains(&id_key) {
         id_key
     } else {
@@ -115,6 +124,7 @@ fn read_feed(reader: &mut ConfigReader<'_>, key: &str, name: &str) -> Option<Fee
         channels: channels?,
         book_depth,
         endpoints,
+        stale_after,
     })
 }
 

@@ -1,10 +1,11 @@
-//! The configuration file: `proxy`, `tls`, `exchanges` and `output` sections, loaded from
+//! The configuration file: `proxy`, `tls`, `exchanges`, `output` and `metrics` sections, loaded from
 //! YAML with `FEED_*` environment variables on top (see [`feed_proxy::ConfigSources`]).
 //!
 //! Loading checks everything and reports every problem at once, each with its key path and
 //! the file line or environment variable it came from.
 
 mod feeds;
+mod metrics;
 mod output;
 mod tls;
 
@@ -13,11 +14,12 @@ use std::path::{Path, PathBuf};
 use feed_proxy::{read_proxy_settings, ConfigProblems, ConfigReader, ConfigSources, ProxySettings};
 
 pub use feeds::{EndpointOverrides, FeedConfig, EXCHANGE_CLASSES, MAX_BOOK_DEPTH};
+pub use metrics::MetricsConfig;
 pub use output::OutputConfig;
 pub use tls::TlsConfig;
 
 /// The top-level sections a config file may have.
-pub const SECTIONS: [&str; 4] = ["proxy", "tls", "exchanges", "output"];
+pub const SECTIONS: [&str; 5] = ["proxy", "tls", "exchanges", "output", "metrics"];
 
 /// A whole, validated configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +34,8 @@ pub struct AppConfig {
     pub feeds: Vec<FeedConfig>,
     /// Where trades go.
     pub output: OutputConfig,
+    /// Metrics, health and lag settings.
+    pub metrics: MetricsConfig,
 }
 
 impl AppConfig {
@@ -62,6 +66,15 @@ impl AppConfig {
         let tls = tls::read_tls(&mut reader, &base_dir);
         let feeds = feeds::read_feeds(&mut reader);
         let output = output::read_output(&mut reader, &base_dir);
+        let mut metrics = metrics::read_metrics(&mut reader);
+        for feed in &feeds {
+            if let Some(stale_after) = feed.stale_after {
+                metrics
+                    .monitoring
+                    .stale_after_by_feed
+                    .insert(feed.name.clone(), stale_after);
+            }
+        }
         reader.finish()?;
         Ok(AppConfig {
             path: path.map(Path::to_owned),
@@ -69,6 +82,7 @@ impl AppConfig {
             tls,
             feeds,
             output,
+            metrics,
         })
     }
 }

@@ -11,7 +11,9 @@ use feed_proxy::{ConnectionProxies, ProxyConfig, ProxySettings};
 
 use crate::cli::exit;
 use crate::cli::run::{run_feeds, StopRules};
-use crate::config::{AppConfig, EndpointOverrides, FeedConfig, OutputConfig, TlsConfig};
+use crate::config::{
+    AppConfig, EndpointOverrides, FeedConfig, MetricsConfig, OutputConfig, TlsConfig,
+};
 
 pub use certificate::DemoTls;
 pub use exchange::SimulatedExchange;
@@ -25,6 +27,8 @@ pub struct DemoOptions {
     pub rate: f64,
     /// Route both connections through this proxy (to try a proxy with no exchange access).
     pub proxy: Option<String>,
+    /// Serve `/metrics` and `/health` here.
+    pub metrics: Option<std::net::SocketAddr>,
 }
 
 /// Book levels per side the demo prints.
@@ -78,8 +82,13 @@ pub async fn run(options: DemoOptions) -> i32 {
                 rest: url::Url::parse(&exchange.rest_base).ok(),
                 websocket: url::Url::parse(&exchange.websocket_url).ok(),
             },
+            stale_after: None,
         }],
         output: OutputConfig::default(),
+        metrics: MetricsConfig {
+            listen: options.metrics,
+            ..MetricsConfig::default()
+        },
     };
     let client_tls = Arc::clone(&tls.client);
     run_feeds(&config, options.rules, move |handler| {

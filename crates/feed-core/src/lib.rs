@@ -13,6 +13,8 @@
 //! - [`runtime`]: the [`Feed`] trait exchange implementations fulfil with a sans-IO
 //!   [`FeedSession`] per connection (frames in; events and actions out), [`Callbacks`] by
 //!   event kind, and the [`FeedHandler`] that runs feeds with reconnects.
+//! - [`monitor`]: Prometheus metrics at `/metrics`, liveness at `/health`, lag figures and a
+//!   log line per feed per minute, all read from the feeds' counters.
 //!
 //! ```
 //! use feed_core::connect::{init_proxy_system, ExchangeConnector, Route};
@@ -34,6 +36,7 @@
 
 pub mod book;
 pub mod connect;
+pub mod monitor;
 pub mod runtime;
 pub mod types;
 

@@ -71,6 +71,14 @@ impl AckTracker {
         !self.pending.is_empty()
     }
 
+    /// How many subscriptions (by index) still wait.
+    pub(crate) fn waiting(&self) -> usize {
+        let mut indices: Vec<usize> = self.pending.iter().map(|entry| entry.index).collect();
+        indices.sort_unstable();
+        indices.dedup();
+        indices.len()
+    }
+
     /// Applies an acknowledgement; returns the refusals it brings.
     pub(crate) fn apply(&mut self, ack: &Ack, subscriptions: &[Subscription]) -> Vec<Refusal> {
         let mut refused = Vec::new();

@@ -25,6 +25,7 @@ use std::sync::Arc;
 use feed_core::book::{BookBatch, BookOutcome, BookRules, SymbolBook};
 use feed_core::runtime::{
     FeedSession, Frame, FrameError, HttpMethod, HttpRequest, HttpResult, SessionOutput,
+    SubscriptionCounts,
 };
 use feed_core::types::{Gap, SubscriptionRejected};
 use feed_core::{Channel, Event, Symbol};
@@ -498,6 +499,16 @@ impl FeedSession for CcxtSession {
 
     fn awaiting_acknowledgements(&self) -> bool {
         self.acks.is_waiting()
+    }
+
+    fn subscriptions(&self) -> Option<SubscriptionCounts> {
+        let pending = self.acks.waiting();
+        let rejected = self.rejected.iter().filter(|rejected| **rejected).count();
+        let active = self.rejected.len().saturating_sub(pending + rejected);
+        Some(SubscriptionCounts {
+            active: active as u64,
+            pending: pending as u64,
+        })
     }
 }
 

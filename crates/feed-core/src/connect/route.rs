@@ -83,6 +83,18 @@ impl Route {
     }
 }
 
+impl Route {
+    /// `direct`, or the proxy's URL with any password masked (`socks5h://user:***@host:1080`):
+    /// the route as logs, summaries and metric labels name it.
+    #[must_use]
+    pub fn name(&self) -> String {
+        match self {
+            Route::Direct => "direct".to_owned(),
+            Route::Proxy(proxy) => proxy.url().to_string(),
+        }
+    }
+}
+
 impl fmt::Display for Route {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -30,6 +30,8 @@ pub(crate) struct Connection {
     requests: JoinSet<()>,
     /// True once the connection delivered market data.
     pub delivered_data: bool,
+    /// Data frames received.
+    pub frames: u64,
     /// How long one send may take.
     send_timeout: Duration,
 }
@@ -52,6 +54,7 @@ impl Connection {
             responder,
             requests: JoinSet::new(),
             delivered_data: false,
+            frames: 0,
             send_timeout,
         }
     }

@@ -17,6 +17,7 @@ use bytes::Bytes;
 use feed_proxy::ProxySettings;
 use rust_decimal::Decimal;
 
+use super::stats::SubscriptionCounts;
 use crate::connect::{ConnectError, ExchangeConnector};
 use crate::types::Event;
 
@@ -184,6 +185,12 @@ pub trait FeedSession: Send {
     /// subscription stops the start before any data is delivered.
     fn awaiting_acknowledgements(&self) -> bool {
         false
+    }
+
+    /// How many subscriptions are active and pending, for metrics; `None` (the default)
+    /// for a session that does not track them.
+    fn subscriptions(&self) -> Option<SubscriptionCounts> {
+        None
     }
 }
 

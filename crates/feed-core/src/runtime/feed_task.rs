@@ -26,7 +26,7 @@ use super::feed::{Feed, FeedError, Frame, FrameError, KeepAlive, SessionOutput};
 use super::shutdown::ShutdownSignal;
 use super::stats::FeedStats;
 use crate::connect::ExchangeConnector;
-use crate::types::{now_seconds, ConnectionEvent, Event, EventKind};
+use crate::types::{micros_to_seconds, now_micros, now_seconds, ConnectionEvent, Event};
 
 /// How long start-up waits for a session's subscriptions to settle (acknowledged or
 /// rejected by the session's own timeout) before giving up.
@@ -83,7 +83,11 @@ impl FeedTask {
     pub(crate) async fn run(self) -> Result<(), FeedError> {
         let span =
             tracing::info_span!("feed", feed = %self.name, exchange = %self.feed.exchange_id());
-        self.run_inner().instrument(span).await
+        let stats = self.stats.clone();
+        stats.set_running(true);
+        let outcome = self.run_inner().instrument(span).await;
+        stats.set_running(false);
+        outcome
     }
 
     fn setup_error(&self, message: String) -> FeedError {
@@ -187,6 +191,7 @@ impl FeedTask {
                 )))
             }
         }
+        self.publish(&connection);
         if let Some(rejected) = held.iter().find_map(|event| match event {
             Event::Rejected(rejected) => Some(rejected),
             _ => None,
@@ -200,10 +205,10 @@ impl FeedTask {
     async fn connect(&mut self, context: &mut Context) -> Result<Connection, FeedError> {
         let url = self.feed.websocket_url();
         let (socket, route) = self.connector.websocket_with_route(&url).await?;
+        context.connections += 1;
+        self.stats.add_connection(context.connections, &route);
         let route = route.to_string();
         tracing::info!(%route, "connected");
-        self.stats.add_connection(route.clone());
-        context.connections += 1;
         let mut connection = Connection::new(
             socket,
             self.feed.session(),
@@ -239,6 +244,7 @@ impl FeedTask {
         reason: Option<String>,
     ) {
         let now = now_seconds();
+        self.stats.connection_closed(connection.frames);
         connection
             .session
             .closed(reason.as_deref(), now, &mut context.out);
@@ -372,13 +378,15 @@ impl FeedTask {
                 }
                 _ = ticker.tick() => {
                     connection.session.tick(now_seconds(), &mut context.out);
+                    self.publish(connection);
                 }
                 Some((id, result)) = connection.responses.recv() => {
                     connection.session.response(id, result, now_seconds(), &mut context.out);
                 }
                 frame = connection.socket.next() => {
                     frames_since_check += 1;
-                    let receipt = now_seconds();
+                    let receipt_micros = now_micros();
+                    let receipt = micros_to_seconds(receipt_micros);
                     let message = match frame {
                         None => return SessionEnd::Lost("the exchange closed the connection".into()),
                         Some(Err(error)) => return SessionEnd::Lost(format!("read failed: {error}")),
@@ -392,13 +400,22 @@ impl FeedTask {
                         }
                         _ => continue, // ping/pong: tungstenite answers pings itself
                     };
-                    self.stats.add_frame();
+                    self.stats.add_frame(receipt_micros);
+                    connection.frames += 1;
                     self.handle_frame(context, connection, frame, receipt);
                 }
             }
             if let Err(reason) = self.flush(context, connection, delivery).await {
                 return SessionEnd::Lost(reason);
             }
+        }
+    }
+
+    /// Publishes the connection's frame count and subscription states to the counters.
+    fn publish(&self, connection: &Connection) {
+        self.stats.set_connection_frames(connection.frames);
+        if let Some(counts) = connection.session.subscriptions() {
+            self.stats.set_subscriptions(counts);
         }
     }
 
@@ -468,10 +485,10 @@ impl FeedTask {
                 }
                 _ => {}
             }
-            if kind.is_data() && kind != EventKind::Gap {
+            if kind.is_market_data() {
                 connection.delivered_data = true;
             }
-            self.stats.add_event(kind);
+            self.stats.add_event(&event);
             for failure in self.callbacks.dispatch(&event).await {
                 self.stats.add_callback_error();
                 tracing::error!(error = %failure.message, kind = kind.name(), "callback failed");

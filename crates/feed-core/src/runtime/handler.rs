@@ -12,21 +12,23 @@ use super::feed_task::FeedTask;
 use super::shutdown::ShutdownHandle;
 use super::stats::{FeedStats, StatsSnapshot};
 use crate::connect::ExchangeConnector;
+use crate::monitor::{report, FeedMonitor, MetricsServer, MonitorSettings, MonitoredFeed};
 
 /// The run's spawned tasks: aborted when the run's future is dropped, so that no feed keeps
 /// running (and holding its connections) after whoever awaited the run has gone.
-struct Tasks(
-    Vec<tokio::task::JoinHandle<Result<(), FeedError>>>,
-    Option<tokio::task::JoinHandle<()>>,
-);
+struct Tasks {
+    feeds: Vec<tokio::task::JoinHandle<Result<(), FeedError>>>,
+    /// Signal watching, the metrics server, the report loop.
+    helpers: Vec<tokio::task::JoinHandle<()>>,
+}
 
 impl Drop for Tasks {
     fn drop(&mut self) {
-        for task in &self.0 {
+        for task in &self.feeds {
             task.abort();
         }
-        if let Some(signals) = &self.1 {
-            signals.abort();
+        for helper in &self.helpers {
+            helper.abort();
         }
     }
 }
@@ -110,6 +112,8 @@ pub struct FeedHandler {
     stop_on_ctrl_c: bool,
     on_shutdown: Vec<Arc<dyn Fn() + Send + Sync>>,
     connector_setup: Option<Arc<dyn Fn(ExchangeConnector) -> ExchangeConnector + Send + Sync>>,
+    monitoring: MonitorSettings,
+    metrics: Option<MetricsServer>,
 }
 
 impl Default for FeedHandler {
@@ -129,7 +133,42 @@ impl FeedHandler {
             stop_on_ctrl_c: true,
             on_shutdown: Vec::new(),
             connector_setup: None,
+            monitoring: MonitorSettings::default(),
+            metrics: None,
         }
+    }
+
+    /// Uses these staleness thresholds, lag warning and report interval (defaults:
+    /// [`MonitorSettings::default`]). While the run lasts, each feed logs a line per
+    /// `report_every`.
+    #[must_use]
+    pub fn with_monitoring(mut self, settings: MonitorSettings) -> Self {
+        self.monitoring = settings;
+        self
+    }
+
+    /// Serves `/metrics` and `/health` on `server` while the run lasts.
+    #[must_use]
+    pub fn serve_metrics(mut self, server: MetricsServer) -> Self {
+        self.metrics = Some(server);
+        self
+    }
+
+    /// The feeds added so far, as monitoring sees them (for `/metrics`-like exports of your
+    /// own; the handler's server uses the same).
+    #[must_use]
+    pub fn monitor(&self) -> FeedMonitor {
+        FeedMonitor::new(
+            self.feeds
+                .iter()
+                .map(|slot| MonitoredFeed {
+                    name: slot.name.clone(),
+                    exchange: slot.exchange.clone(),
+                    stats: slot.stats.clone(),
+                    stale_after: self.monitoring.stale_after_for(&slot.name),
+                })
+                .collect(),
+        )
     }
 
     /// Uses this reconnect policy for every feed.
@@ -198,9 +237,21 @@ impl FeedHandler {
     ///
     /// # Errors
     /// [`StartError`] when a feed cannot start; no trade has reached a callback then.
-    pub async fn run(self) -> Result<Vec<FeedReport>, StartError> {
+    pub async fn run(mut self) -> Result<Vec<FeedReport>, StartError> {
         let (go_sender, go) = watch::channel(false);
-        let mut tasks = Tasks(Vec::new(), None);
+        let mut tasks = Tasks {
+            feeds: Vec::new(),
+            helpers: Vec::new(),
+        };
+        let monitor = self.monitor();
+        if let Some(server) = self.metrics.take() {
+            tasks
+                .helpers
+                .push(tokio::spawn(server.serve(monitor.clone())));
+        }
+        tasks
+            .helpers
+            .push(tokio::spawn(report::run(monitor, self.monitoring.clone())));
         let mut readiness = Vec::new();
         let mut identities = Vec::new();
         for slot in self.feeds {
@@ -222,16 +273,16 @@ impl FeedHandler {
                 ready: Some(ready),
                 go: go.clone(),
             };
-            tasks.0.push(tokio::spawn(task.run()));
+            tasks.feeds.push(tokio::spawn(task.run()));
             readiness.push(ready_receiver);
         }
-        tasks.1 = self.stop_on_ctrl_c.then(|| {
+        if self.stop_on_ctrl_c {
             let handle = self.shutdown.clone();
-            tokio::spawn(async move {
+            tasks.helpers.push(tokio::spawn(async move {
                 stop_signal().await;
                 handle.shutdown();
-            })
-        });
+            }));
+        }
 
         // The first feed to fail (in whatever order they finish) stops the start.
         let mut waiting: FuturesUnordered<_> = readiness
@@ -269,8 +320,8 @@ impl FeedHandler {
         let _ = go_sender.send(failure.is_none());
         drop(go_sender);
 
-        let mut reports = Vec::with_capacity(tasks.0.len());
-        for ((name, exchange, stats), task) in identities.into_iter().zip(tasks.0.iter_mut()) {
+        let mut reports = Vec::with_capacity(tasks.feeds.len());
+        for ((name, exchange, stats), task) in identities.into_iter().zip(tasks.feeds.iter_mut()) {
             let outcome = match task.await {
                 Ok(Ok(())) => Ok(()),
                 Ok(Err(error)) => Err(error.to_string()),

@@ -8,6 +8,7 @@ mod connection;
 mod feed;
 mod feed_task;
 mod handler;
+mod lag;
 mod shutdown;
 mod stats;
 
@@ -19,5 +20,6 @@ pub use feed::{
     KeepAlive, SessionOutput,
 };
 pub use handler::{FeedHandler, FeedReport, StartError};
+pub use lag::{short_duration, LagBuckets, LagSummary, PROMETHEUS_BUCKETS};
 pub use shutdown::ShutdownHandle;
-pub use stats::{FeedStats, StatsSnapshot};
+pub use stats::{ConnectionSnapshot, FeedStats, StatsSnapshot, SubscriptionCounts};

@@ -1,18 +1,49 @@
-//! Per-feed counters, readable while the feed runs.
+//! Per-feed counters, readable while the feed runs (the run summary, the minute log line,
+//! `/metrics` and `/health` all read them).
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use crate::types::EventKind;
+use super::lag::{LagBuckets, LagHistogram, LagSummary};
+use crate::connect::Route;
+use crate::types::{now_micros, Channel, Event, EventKind};
 
 /// Live counters of one feed. Cheap to clone (shared).
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct FeedStats(Arc<Counters>);
 
-#[derive(Debug, Default)]
+impl Default for FeedStats {
+    fn default() -> Self {
+        FeedStats(Arc::new(Counters {
+            frames: AtomicU64::new(0),
+            events: Default::default(),
+            gaps: Default::default(),
+            parse_errors: AtomicU64::new(0),
+            exchange_errors: AtomicU64::new(0),
+            callback_errors: AtomicU64::new(0),
+            reconnects: AtomicU64::new(0),
+            connections: AtomicU64::new(0),
+            requests: AtomicU64::new(0),
+            request_errors: AtomicU64::new(0),
+            subscriptions_active: AtomicU64::new(0),
+            subscriptions_pending: AtomicU64::new(0),
+            subscriptions_tracked: AtomicBool::new(false),
+            started_micros: AtomicU64::new(clock_micros()),
+            last_frame_micros: AtomicU64::new(0),
+            running: AtomicBool::new(false),
+            lag: LagHistogram::default(),
+            connection: Mutex::new(ConnectionState::default()),
+        }))
+    }
+}
+
+#[derive(Debug)]
 struct Counters {
     frames: AtomicU64,
     events: [AtomicU64; EventKind::COUNT],
+    /// Gaps by the channel they affect (indexed like [`Channel::ALL`]).
+    gaps: [AtomicU64; Channel::ALL.len()],
     parse_errors: AtomicU64,
     exchange_errors: AtomicU64,
     callback_errors: AtomicU64,
@@ -20,7 +51,50 @@ struct Counters {
     connections: AtomicU64,
     requests: AtomicU64,
     request_errors: AtomicU64,
-    route: Mutex<String>,
+    subscriptions_active: AtomicU64,
+    subscriptions_pending: AtomicU64,
+    /// The session reports its subscriptions ([`crate::FeedSession::subscriptions`]).
+    subscriptions_tracked: AtomicBool,
+    /// When the feed task started (µs since the epoch).
+    started_micros: AtomicU64,
+    /// Receipt time of the last frame (µs since the epoch), 0 before the first.
+    last_frame_micros: AtomicU64,
+    running: AtomicBool,
+    lag: LagHistogram,
+    connection: Mutex<ConnectionState>,
+}
+
+#[derive(Debug, Default, Clone)]
+struct ConnectionState {
+    number: u64,
+    /// [`Route::name`]: the redacted URL alone.
+    route: String,
+    /// The route as logs show it (with its timeout).
+    route_text: String,
+    up: bool,
+    frames: u64,
+}
+
+/// The feed's current (or last) connection.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectionSnapshot {
+    /// 1 for the feed's first connection.
+    pub number: u64,
+    /// The route it took: `direct` or the proxy URL, redacted (never a password).
+    pub route: String,
+    /// Open now.
+    pub up: bool,
+    /// Frames it carried.
+    pub frames: u64,
+}
+
+/// How many of the current connection's subscriptions are in each state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SubscriptionCounts {
+    /// Acknowledged (or proven by data).
+    pub active: u64,
+    /// Sent, waiting for the exchange's answer.
+    pub pending: u64,
 }
 
 /// A snapshot of a feed's counters.
@@ -34,6 +108,8 @@ pub struct StatsSnapshot {
     pub books: u64,
     /// Gaps reported (sequence gaps, checksum mismatches, crossed books, reconnects).
     pub gaps: u64,
+    /// Of those, gaps in order books: each one starts a resync of that book.
+    pub book_resyncs: u64,
     /// Subscriptions the exchange rejected or never acknowledged.
     pub rejected: u64,
     /// Frames that did not parse.
@@ -52,15 +128,39 @@ pub struct StatsSnapshot {
     pub request_errors: u64,
     /// The WebSocket route last used (redacted).
     pub route: String,
+    /// Exchange timestamp → receipt delay of the events that carry an exchange timestamp.
+    pub lag: LagSummary,
 }
 
 impl FeedStats {
-    pub(crate) fn add_frame(&self) {
+    pub(crate) fn add_frame(&self, receipt_micros: i64) {
         self.0.frames.fetch_add(1, Ordering::Relaxed);
+        self.0.last_frame_micros.store(
+            u64::try_from(receipt_micros).unwrap_or(0),
+            Ordering::Relaxed,
+        );
     }
-    pub(crate) fn add_event(&self, kind: EventKind) {
+
+    /// Counts a delivered event, and its lag when it carries an exchange timestamp.
+    pub(crate) fn add_event(&self, event: &Event) {
+        let kind = event.kind();
         self.0.events[kind.index()].fetch_add(1, Ordering::Relaxed);
+        match event {
+            Event::Trade(trade) => self.0.lag.record(trade.timestamp, trade.receipt_timestamp),
+            Event::Book(book) => {
+                if let Some(timestamp) = book.timestamp {
+                    self.0.lag.record(timestamp, book.receipt_timestamp);
+                }
+            }
+            Event::Gap(gap) => {
+                if let Some(index) = Channel::ALL.iter().position(|c| *c == gap.channel) {
+                    self.0.gaps[index].fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            _ => {}
+        }
     }
+
     pub(crate) fn add_parse_error(&self) {
         self.0.parse_errors.fetch_add(1, Ordering::Relaxed);
     }
@@ -79,17 +179,132 @@ impl FeedStats {
             self.0.request_errors.fetch_add(1, Ordering::Relaxed);
         }
     }
-    pub(crate) fn add_connection(&self, route: String) {
+
+    /// A connection opened along `route`.
+    pub(crate) fn add_connection(&self, number: u64, route: &Route) {
         self.0.connections.fetch_add(1, Ordering::Relaxed);
-        if let Ok(mut slot) = self.0.route.lock() {
-            *slot = route;
+        if let Ok(mut slot) = self.0.connection.lock() {
+            *slot = ConnectionState {
+                number,
+                route: route.name(),
+                route_text: route.to_string(),
+                up: true,
+                frames: 0,
+            };
         }
+    }
+
+    /// The current connection closed after carrying `frames`.
+    pub(crate) fn connection_closed(&self, frames: u64) {
+        self.0.subscriptions_active.store(0, Ordering::Relaxed);
+        self.0.subscriptions_pending.store(0, Ordering::Relaxed);
+        if let Ok(mut slot) = self.0.connection.lock() {
+            slot.up = false;
+            slot.frames = frames;
+        }
+    }
+
+    /// The current connection carried `frames` so far (published about once a second).
+    pub(crate) fn set_connection_frames(&self, frames: u64) {
+        if let Ok(mut slot) = self.0.connection.lock() {
+            slot.frames = frames;
+        }
+    }
+
+    pub(crate) fn set_subscriptions(&self, counts: SubscriptionCounts) {
+        self.0.subscriptions_tracked.store(true, Ordering::Relaxed);
+        self.0
+            .subscriptions_active
+            .store(counts.active, Ordering::Relaxed);
+        self.0
+            .subscriptions_pending
+            .store(counts.pending, Ordering::Relaxed);
+    }
+
+    /// The feed task started (`true`) or ended (`false`).
+    pub(crate) fn set_running(&self, running: bool) {
+        if running {
+            self.0
+                .started_micros
+                .store(clock_micros(), Ordering::Relaxed);
+        }
+        self.0.running.store(running, Ordering::Relaxed);
     }
 
     /// Events of `kind` delivered so far.
     #[must_use]
     pub fn events(&self, kind: EventKind) -> u64 {
         self.0.events[kind.index()].load(Ordering::Relaxed)
+    }
+
+    /// Gaps that affected `channel` so far.
+    #[must_use]
+    pub fn gaps(&self, channel: Channel) -> u64 {
+        Channel::ALL
+            .iter()
+            .position(|c| *c == channel)
+            .map_or(0, |index| self.0.gaps[index].load(Ordering::Relaxed))
+    }
+
+    /// Subscriptions of the current connection by state (updated about once a second);
+    /// `None` when the feed's session does not report them.
+    #[must_use]
+    pub fn subscriptions(&self) -> Option<SubscriptionCounts> {
+        self.0
+            .subscriptions_tracked
+            .load(Ordering::Relaxed)
+            .then(|| SubscriptionCounts {
+                active: self.0.subscriptions_active.load(Ordering::Relaxed),
+                pending: self.0.subscriptions_pending.load(Ordering::Relaxed),
+            })
+    }
+
+    /// The current (or last) connection; `None` before the first.
+    #[must_use]
+    pub fn connection(&self) -> Option<ConnectionSnapshot> {
+        let state = self.0.connection.lock().ok()?.clone();
+        (state.number > 0).then_some(ConnectionSnapshot {
+            number: state.number,
+            route: state.route,
+            up: state.up,
+            frames: state.frames,
+        })
+    }
+
+    /// True while the feed's task runs (from start until it stops or gives up).
+    #[must_use]
+    pub fn is_running(&self) -> bool {
+        self.0.running.load(Ordering::Relaxed)
+    }
+
+    /// Time since the last frame arrived or, before the first, since the feed started.
+    #[must_use]
+    pub fn silence(&self) -> Duration {
+        let last = match self.0.last_frame_micros.load(Ordering::Relaxed) {
+            0 => self.0.started_micros.load(Ordering::Relaxed),
+            last => last,
+        };
+        Duration::from_micros(clock_micros().saturating_sub(last))
+    }
+
+    /// Time since the last frame; `None` before the first.
+    #[must_use]
+    pub fn since_last_frame(&self) -> Option<Duration> {
+        match self.0.last_frame_micros.load(Ordering::Relaxed) {
+            0 => None,
+            last => Some(Duration::from_micros(clock_micros().saturating_sub(last))),
+        }
+    }
+
+    /// The lag buckets now; [`LagBuckets::since`] of two gives an interval's figures.
+    #[must_use]
+    pub fn lag_buckets(&self) -> LagBuckets {
+        self.0.lag.buckets()
+    }
+
+    /// `(sum in seconds, count, cumulative buckets)` of the lag, for an exporter.
+    pub(crate) fn lag_prometheus(&self) -> (f64, u64, Vec<(f64, u64)>) {
+        self.0.lag.prometheus()
     }
 
     /// The counters now.
@@ -101,6 +316,7 @@ impl FeedStats {
             trades: self.events(EventKind::Trade),
             books: self.events(EventKind::Book),
             gaps: self.events(EventKind::Gap),
+            book_resyncs: self.gaps(Channel::L2Book),
             rejected: self.events(EventKind::Rejected),
             parse_errors: load(&self.0.parse_errors),
             exchange_errors: load(&self.0.exchange_errors),
@@ -111,10 +327,16 @@ impl FeedStats {
             request_errors: load(&self.0.request_errors),
             route: self
                 .0
-                .route
+                .connection
                 .lock()
-                .map(|route| route.clone())
+                .map(|state| state.route_text.clone())
                 .unwrap_or_default(),
+            lag: self.0.lag.summary(),
         }
     }
+}
+
+/// Microseconds since the epoch, as the frame receipt stamps are.
+fn clock_micros() -> u64 {
+    u64::try_from(now_micros()).unwrap_or(0)
 }

@@ -84,6 +84,13 @@ impl EventKind {
     pub fn is_data(self) -> bool {
         matches!(self, EventKind::Trade | EventKind::Book | EventKind::Gap)
     }
+
+    /// True for market data itself (not gaps, not lifecycle events): what proves a
+    /// connection works.
+    #[must_use]
+    pub fn is_market_data(self) -> bool {
+        self.is_data() && self != EventKind::Gap
+    }
 }
 
 impl Event {

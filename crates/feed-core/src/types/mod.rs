@@ -19,5 +19,5 @@ pub use gap::Gap;
 pub use lifecycle::{ConnectionEvent, SubscriptionRejected};
 pub use side::Side;
 pub use symbol::{InvalidSymbol, Symbol};
-pub use time::{micros_to_seconds, millis_to_seconds, nanos_to_seconds, now_seconds};
+pub use time::{micros_to_seconds, millis_to_seconds, nanos_to_seconds, now_micros, now_seconds};
 pub use trade::{Trade, TradeId};

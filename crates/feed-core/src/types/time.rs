@@ -26,12 +26,17 @@ pub fn nanos_to_seconds(nanos: i64) -> Decimal {
 /// Now, as seconds since the epoch with microsecond precision.
 #[must_use]
 pub fn now_seconds() -> Decimal {
-    let micros = SystemTime::now()
+    micros_to_seconds(now_micros())
+}
+
+/// Now, as microseconds since the epoch (0 for a clock before 1970).
+#[must_use]
+pub fn now_micros() -> i64 {
+    SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |elapsed| {
             i64::try_from(elapsed.as_micros()).unwrap_or(i64::MAX)
-        });
-    micros_to_seconds(micros)
+        })
 }
 
 #[cfg(test)]
