@@ -8,9 +8,11 @@
 //! gives up on us the feed reconnects and resubscribes.
 //!
 //! Timers come before the socket in the read loop, so a continuous stream never starves
-//! keep-alives, idle checks or session ticks (a timer is only ready when it is due).
+//! keep-alives, idle checks or session ticks (a timer is only ready when it is due). Frames
+//! already buffered are read in batches of at most [`READ_BATCH`] between timer polls.
 
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -34,6 +36,9 @@ const SETTLE_LIMIT: Duration = Duration::from_secs(30);
 
 /// How often sessions get a tick.
 const TICK_EVERY: Duration = Duration::from_secs(1);
+
+/// The most frames read back to back (when already buffered) before timers are polled.
+const READ_BATCH: usize = 64;
 
 /// How a stretch of reading ended.
 enum SessionEnd {
@@ -384,31 +389,81 @@ impl FeedTask {
                     connection.session.response(id, result, now_seconds(), &mut context.out);
                 }
                 frame = connection.socket.next() => {
-                    frames_since_check += 1;
-                    let receipt_micros = now_micros();
-                    let receipt = micros_to_seconds(receipt_micros);
-                    let message = match frame {
-                        None => return SessionEnd::Lost("the exchange closed the connection".into()),
-                        Some(Err(error)) => return SessionEnd::Lost(format!("read failed: {error}")),
-                        Some(Ok(message)) => message,
-                    };
-                    let frame = match &message {
-                        Message::Text(text) => Frame::Text(text.as_str()),
-                        Message::Binary(bytes) => Frame::Binary(bytes),
-                        Message::Close(frame) => {
-                            return SessionEnd::Lost(format!("the exchange sent close: {frame:?}"));
+                    // Frames already buffered are taken in a batch without polling the
+                    // timers in between (each poll re-registers six wakers); the batch is
+                    // bounded, so timers still run at least every READ_BATCH frames. Each
+                    // frame is flushed (actions, callbacks) before the next is read.
+                    let mut item = frame;
+                    let mut batch = 0;
+                    loop {
+                        frames_since_check += 1;
+                        if let Some(end) = self.receive(context, connection, item) {
+                            return end;
                         }
-                        _ => continue, // ping/pong: tungstenite answers pings itself
-                    };
-                    self.stats.add_frame(receipt_micros);
-                    connection.frames += 1;
-                    self.handle_frame(context, connection, frame, receipt);
+                        batch += 1;
+                        if batch == READ_BATCH
+                            || (holding && !connection.session.awaiting_acknowledgements())
+                        {
+                            break;
+                        }
+                        if let Err(reason) = self.flush(context, connection, delivery).await {
+                            return SessionEnd::Lost(reason);
+                        }
+                        item = match std::future::poll_fn(|cx| {
+                            Poll::Ready(connection.socket.poll_next_unpin(cx))
+                        })
+                        .await
+                        {
+                            Poll::Ready(next) => next,
+                            Poll::Pending => break,
+                        };
+                    }
                 }
             }
             if let Err(reason) = self.flush(context, connection, delivery).await {
                 return SessionEnd::Lost(reason);
             }
         }
+    }
+
+    /// One item from the socket: a data frame goes to the session; the end of the stream,
+    /// a read error or a close frame ends the connection. Pings and pongs count as life
+    /// only (tungstenite answers pings itself).
+    fn receive(
+        &mut self,
+        context: &mut Context,
+        connection: &mut Connection,
+        item: Option<Result<Message, tokio_tungstenite::tungstenite::Error>>,
+    ) -> Option<SessionEnd> {
+        let receipt_micros = now_micros();
+        let message = match item {
+            None => {
+                return Some(SessionEnd::Lost(
+                    "the exchange closed the connection".into(),
+                ))
+            }
+            Some(Err(error)) => return Some(SessionEnd::Lost(format!("read failed: {error}"))),
+            Some(Ok(message)) => message,
+        };
+        let frame = match &message {
+            Message::Text(text) => Frame::Text(text.as_str()),
+            Message::Binary(bytes) => Frame::Binary(bytes),
+            Message::Close(frame) => {
+                return Some(SessionEnd::Lost(format!(
+                    "the exchange sent close: {frame:?}"
+                )));
+            }
+            _ => return None,
+        };
+        self.stats.add_frame(receipt_micros);
+        connection.frames += 1;
+        self.handle_frame(
+            context,
+            connection,
+            frame,
+            micros_to_seconds(receipt_micros),
+        );
+        None
     }
 
     /// Publishes the connection's frame count and subscription states to the counters.

@@ -12,7 +12,6 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 /// Upper bounds (seconds) of the Prometheus histogram `feedhandler_lag_seconds`.
@@ -47,6 +46,18 @@ const SUB_BITS: u32 = 3;
 /// Fine buckets: 16 linear + 8 for each of the powers 2^4 .. 2^63.
 pub(crate) const FINE_BUCKETS: usize = LINEAR_BELOW as usize + (64 - 4) * (1 << SUB_BITS);
 
+/// Whole microseconds of a timestamp in seconds (truncated), from the decimal's mantissa
+/// and scale: integer arithmetic only (this runs once per event).
+fn micros_of(seconds: Decimal) -> i128 {
+    const POWERS: [i128; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+    let (mantissa, scale) = (seconds.mantissa(), seconds.scale() as usize);
+    match scale {
+        6 => mantissa, // our receipt stamps
+        0..=5 => mantissa * POWERS[6 - scale],
+        _ => mantissa / 10_i128.pow(scale as u32 - 6),
+    }
+}
+
 /// The fine bucket of a lag in microseconds.
 fn fine_index(micros: u64) -> usize {
     if micros < LINEAR_BELOW {
@@ -70,7 +81,17 @@ fn fine_upper(index: usize) -> u64 {
     u64::try_from(upper).unwrap_or(u64::MAX)
 }
 
-/// Live lag buckets of one feed.
+/// Adds to a counter that only one task writes (a feed's task records its own events):
+/// a plain load and store, no locked instruction; readers on other threads see every
+/// value whole (relaxed atomics), at worst one event late.
+pub(crate) fn bump(counter: &AtomicU64, by: u64) {
+    counter.store(
+        counter.load(Ordering::Relaxed).wrapping_add(by),
+        Ordering::Relaxed,
+    );
+}
+
+/// Live lag buckets of one feed. Written by the feed's task only (see [`bump`]).
 #[derive(Debug)]
 pub(crate) struct LagHistogram {
     fine: Box<[AtomicU64]>,
@@ -97,30 +118,29 @@ impl Default for LagHistogram {
 impl LagHistogram {
     /// Records `receipt - exchange_time` (both in seconds since the epoch).
     pub(crate) fn record(&self, exchange_time: Decimal, receipt: Decimal) {
-        let lag = receipt - exchange_time;
-        let micros = if lag.is_sign_negative() {
-            self.negative.fetch_add(1, Ordering::Relaxed);
+        let lag = micros_of(receipt) - micros_of(exchange_time);
+        let micros = if lag < 0 {
+            bump(&self.negative, 1);
             0
         } else {
-            (lag * Decimal::from(1_000_000_u32))
-                .trunc()
-                .to_u64()
-                .unwrap_or(u64::MAX)
+            u64::try_from(lag).unwrap_or(u64::MAX)
         };
         self.record_micros(micros);
     }
 
     fn record_micros(&self, micros: u64) {
-        self.fine[fine_index(micros)].fetch_add(1, Ordering::Relaxed);
+        bump(&self.fine[fine_index(micros)], 1);
         if let Some(bucket) = PROMETHEUS_BUCKETS_MICROS
             .iter()
             .position(|bound| micros <= *bound)
         {
-            self.prometheus[bucket].fetch_add(1, Ordering::Relaxed);
+            bump(&self.prometheus[bucket], 1);
         }
-        self.count.fetch_add(1, Ordering::Relaxed);
-        self.sum_micros.fetch_add(micros, Ordering::Relaxed);
-        self.max_micros.fetch_max(micros, Ordering::Relaxed);
+        bump(&self.count, 1);
+        bump(&self.sum_micros, micros);
+        if micros > self.max_micros.load(Ordering::Relaxed) {
+            self.max_micros.store(micros, Ordering::Relaxed);
+        }
     }
 
     /// The fine buckets now (to subtract from a later snapshot for an interval's figures).
@@ -310,15 +330,20 @@ mod tests {
             Decimal::new(1_700_000_001, 0),
             Decimal::new(1_700_000_000, 0),
         );
+        // Nanosecond stamps count in whole microseconds: 1.999 µs later is 1 µs.
+        histogram.record(
+            Decimal::new(1_700_000_000_000_000_000, 9),
+            Decimal::new(1_700_000_000_000_001_999, 9),
+        );
         let summary = histogram.summary();
-        assert_eq!(summary.samples, 2);
+        assert_eq!(summary.samples, 3);
         assert_eq!(summary.negative, 1);
         assert_eq!(summary.max, Duration::from_micros(250_500));
         let (sum, count, buckets) = histogram.prometheus();
-        assert_eq!(count, 2);
-        assert!((sum - 0.2505).abs() < 1e-9);
-        // 0 µs falls in le=0.001, 250.5 ms in le=0.5.
-        assert_eq!(buckets[0], (0.001, 1));
+        assert_eq!(count, 3);
+        assert!((sum - 0.250_501).abs() < 1e-9);
+        // 0 and 1 µs fall in le=0.001, 250.5 ms in le=0.5.
+        assert_eq!(buckets[0], (0.001, 2));
         assert_eq!(buckets[7], (0.25, 0));
         assert_eq!(buckets[8], (0.5, 1));
         assert_eq!(buckets.len(), PROMETHEUS_BUCKETS.len());

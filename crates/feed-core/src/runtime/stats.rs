@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::lag::{LagBuckets, LagHistogram, LagSummary};
+use super::lag::{bump, LagBuckets, LagHistogram, LagSummary};
 use crate::connect::Route;
 use crate::types::{now_micros, Channel, Event, EventKind};
 
@@ -133,8 +133,10 @@ pub struct StatsSnapshot {
 }
 
 impl FeedStats {
+    // The frame and event counters have one writer, the feed's task: `bump` (no locked
+    // instruction per frame). Everything else is rare and uses `fetch_add`.
     pub(crate) fn add_frame(&self, receipt_micros: i64) {
-        self.0.frames.fetch_add(1, Ordering::Relaxed);
+        bump(&self.0.frames, 1);
         self.0.last_frame_micros.store(
             u64::try_from(receipt_micros).unwrap_or(0),
             Ordering::Relaxed,
@@ -144,7 +146,7 @@ impl FeedStats {
     /// Counts a delivered event, and its lag when it carries an exchange timestamp.
     pub(crate) fn add_event(&self, event: &Event) {
         let kind = event.kind();
-        self.0.events[kind.index()].fetch_add(1, Ordering::Relaxed);
+        bump(&self.0.events[kind.index()], 1);
         match event {
             Event::Trade(trade) => self.0.lag.record(trade.timestamp, trade.receipt_timestamp),
             Event::Book(book) => {
