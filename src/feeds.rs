@@ -16,6 +16,11 @@ pub fn build_feed(config: &FeedConfig) -> Result<CcxtFeed, String> {
     )
     .map_err(|error| format!("exchanges.{}: {error}", config.name))?
     .with_book_depth(config.book_depth);
+    if let Some(interval) = &config.candle_interval {
+        feed = feed
+            .with_candle_interval(interval)
+            .map_err(|error| format!("exchanges.{}: {error}", config.name))?;
+    }
     if let Some(rest) = &config.endpoints.rest {
         feed = feed.with_rest_endpoint(rest.as_str());
     }

@@ -241,6 +241,12 @@ fn invalid_inputs_exit_2_with_every_problem_named() {
             &["exchanges.binance.channels.1: binance does not support channel FUNDING (supported: TRADES, L2_BOOK)"],
         ),
         (
+            "a candle interval the exchange lacks",
+            "exchanges:\n  binance:\n    symbols: [BTC-USDT]\n    channels: [TRADES]\n    candle_interval: 7m\n",
+            &[],
+            &["exchanges.binance.candle_interval: binance has no candle interval '7m' (documented: none: it has no CANDLES channel)"],
+        ),
+        (
             "metrics listen not an address",
             "metrics:\n  listen: \"localhost\"\n",
             &[],

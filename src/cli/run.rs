@@ -93,7 +93,7 @@ pub(crate) async fn run_feeds(
     let stop = handler.shutdown_handle();
     let sink = {
         let (writer, stop) = (writer.clone(), stop.clone());
-        let data = [EventKind::Trade, EventKind::Book, EventKind::Gap];
+        let data = EventKind::DATA;
         Callbacks::new().on_event_async(&data, move |event: Event| {
             let (writer, stop) = (writer.clone(), stop.clone());
             async move {

@@ -9,6 +9,7 @@
 //!     channels: [TRADES, L2_BOOK]
 //!     book_depth: 10              # optional: book levels per side delivered (1-1000)
 //!     stale_after_seconds: 300    # optional: /health threshold of this feed (see metrics:)
+//!     candle_interval: 1m         # optional: CANDLES interval, one the exchange documents
 //!     endpoints:                  # optional: replace the documented base URLs
 //!       rest: "https://127.0.0.1:8443"
 //!       websocket: "wss://127.0.0.1:8444"
@@ -38,6 +39,8 @@ pub struct FeedConfig {
     pub endpoints: EndpointOverrides,
     /// This feed's `/health` threshold, when it has its own.
     pub stale_after: Option<std::time::Duration>,
+    /// The `CANDLES` interval, when set (else the adapter's default, `1m`).
+    pub candle_interval: Option<String>,
 }
 
 /// Replacements for an exchange's documented base URLs (testnets, local replays, tests).
@@ -73,6 +76,7 @@ fn read_feed(reader: &mut ConfigReader<'_>, key: &str, name: &str) -> Option<Fee
             "book_depth",
             "endpoints",
             "stale_after_seconds",
+            "candle_interval",
         ],
     )?;
     let class_key = join_key(key, "exchange_class");
@@ -105,6 +109,13 @@ fn read_feed(reader: &mut ConfigReader<'_>, key: &str, name: &str) -> Option<Fee
         &join_key(key, "stale_after_seconds"),
         super::metrics::THRESHOLD_SECONDS,
     );
+    let interval_key = join_key(key, "candle_interval");
+    let candle_interval = reader.value::<String>(&interval_key);
+    if let (Some(interval), Ok(adapter)) = (&candle_interval, feed_ccxt::adapter(&exchange_id)) {
+        if let Err(error) = feed_ccxt::check_candle_interval(adapter.as_ref(), interval) {
+            reader.problem(&interval_key, error.to_string());
+        }
+    }
     let id_key = if reader.contains(&id_key) {
         id_key
     } else {
@@ -125,6 +136,7 @@ fn read_feed(reader: &mut ConfigReader<'_>, key: &str, name: &str) -> Option<Fee
         book_depth,
         endpoints,
         stale_after,
+        candle_interval,
     })
 }
 

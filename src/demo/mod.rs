@@ -83,6 +83,7 @@ pub async fn run(options: DemoOptions) -> i32 {
                 websocket: url::Url::parse(&exchange.websocket_url).ok(),
             },
             stale_after: None,
+            candle_interval: None,
         }],
         output: OutputConfig::default(),
         metrics: MetricsConfig {

@@ -43,6 +43,9 @@ pub struct Subscription {
     /// replay of a recording made at that depth); else the adapter picks one from
     /// `book_depth`.
     pub stream_depth: Option<usize>,
+    /// For `CANDLES`: the interval as configured (`1m`), one of the adapter's
+    /// [`ExchangeAdapter::candle_intervals`].
+    pub candle_interval: Arc<str>,
 }
 
 impl Subscription {
@@ -56,6 +59,7 @@ impl Subscription {
             id: 1,
             book_depth: crate::DEFAULT_BOOK_DEPTH,
             stream_depth: None,
+            candle_interval: crate::DEFAULT_CANDLE_INTERVAL.into(),
         }
     }
 
@@ -130,6 +134,12 @@ pub trait ExchangeAdapter: Send + Sync + 'static {
     /// The channels this adapter provides.
     fn channels(&self) -> &'static [Channel] {
         &[Channel::Trades]
+    }
+
+    /// The candle intervals the exchange documents, as configs spell them (`1m`, `1h`,
+    /// `1d`); empty for an adapter without `CANDLES`.
+    fn candle_intervals(&self) -> &'static [&'static str] {
+        &[]
     }
 
     /// The full URL of the market list request, given the REST base URL.

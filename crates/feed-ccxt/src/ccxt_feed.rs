@@ -32,6 +32,7 @@ pub struct CcxtFeed {
     proxy_settings: Option<Arc<ProxySettings>>,
     book_depth: usize,
     stream_depth: Option<usize>,
+    candle_interval: Arc<str>,
     plan: Option<Arc<FeedPlan>>,
 }
 
@@ -119,6 +120,7 @@ impl CcxtFeed {
             proxy_settings: None,
             book_depth: DEFAULT_BOOK_DEPTH,
             stream_depth: None,
+            candle_interval: crate::DEFAULT_CANDLE_INTERVAL.into(),
             plan: None,
         }
     }
@@ -166,6 +168,19 @@ impl CcxtFeed {
         self.book_depth = depth.max(1);
         self.replan();
         self
+    }
+
+    /// The interval of `CANDLES` subscriptions (`candle_interval`; default
+    /// [`crate::DEFAULT_CANDLE_INTERVAL`]).
+    ///
+    /// # Errors
+    /// [`AdapterError::UnsupportedCandleInterval`] for an interval the exchange does not
+    /// document, naming the ones it does.
+    pub fn with_candle_interval(mut self, interval: &str) -> Result<Self, AdapterError> {
+        check_candle_interval(self.adapter.as_ref(), interval)?;
+        self.candle_interval = interval.into();
+        self.replan();
+        Ok(self)
     }
 
     /// Rebuilds a loaded plan after its parameters changed (replay feeds load first).
@@ -277,6 +292,7 @@ impl CcxtFeed {
                     id: subscriptions.len() as u64 + 1,
                     book_depth: self.book_depth,
                     stream_depth: self.stream_depth,
+                    candle_interval: Arc::clone(&self.candle_interval),
                 });
             }
         }
@@ -361,4 +377,26 @@ impl Feed for CcxtFeed {
             ))),
         }
     }
+}
+
+/// `interval` is one of the adapter's documented candle intervals.
+///
+/// # Errors
+/// [`AdapterError::UnsupportedCandleInterval`] naming the intervals it has.
+pub fn check_candle_interval(
+    adapter: &dyn ExchangeAdapter,
+    interval: &str,
+) -> Result<(), AdapterError> {
+    if adapter.candle_intervals().contains(&interval) {
+        return Ok(());
+    }
+    Err(AdapterError::UnsupportedCandleInterval {
+        exchange: adapter.id().to_owned(),
+        interval: interval.to_owned(),
+        supported: if adapter.candle_intervals().is_empty() {
+            "none: it has no CANDLES channel".to_owned()
+        } else {
+            adapter.candle_intervals().join(", ")
+        },
+    })
 }

@@ -31,6 +31,16 @@ pub enum AdapterError {
         /// The channels it supports.
         supported: String,
     },
+    /// A candle interval the exchange does not document.
+    #[error("{exchange} has no candle interval '{interval}' (documented: {supported})")]
+    UnsupportedCandleInterval {
+        /// The exchange id.
+        exchange: String,
+        /// The interval asked for.
+        interval: String,
+        /// The intervals it documents.
+        supported: String,
+    },
     /// The market list response is not what the exchange documents.
     #[error("{exchange}: unexpected market list: {detail}")]
     MarketList {

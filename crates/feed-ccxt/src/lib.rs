@@ -37,7 +37,7 @@ mod testing;
 pub use adapter::{
     AckBy, DefaultEndpoints, ExchangeAdapter, FrameContext, SubscribeRequest, Subscription,
 };
-pub use ccxt_feed::CcxtFeed;
+pub use ccxt_feed::{check_candle_interval, CcxtFeed};
 pub use error::AdapterError;
 pub use markets::{Market, MarketMap};
 pub use parsed::{Ack, ParsedFrame};
@@ -46,3 +46,6 @@ pub use session::{CcxtSession, FeedPlan};
 
 /// Levels per side a book delivers unless `book_depth` says otherwise.
 pub const DEFAULT_BOOK_DEPTH: usize = 10;
+
+/// Candle interval of a feed that does not set `candle_interval`.
+pub const DEFAULT_CANDLE_INTERVAL: &str = "1m";

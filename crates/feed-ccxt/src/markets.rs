@@ -34,6 +34,17 @@ impl Market {
         }
     }
 
+    /// A market of any instrument kind (`BTC-USDT-PERP`) and the exchange's name for it.
+    #[must_use]
+    pub fn for_symbol(symbol: Symbol, exchange_symbol: impl Into<String>) -> Self {
+        Market {
+            symbol,
+            exchange_symbol: exchange_symbol.into(),
+            price_precision: None,
+            size_precision: None,
+        }
+    }
+
     /// With the fraction digits of prices and sizes (checksums that need them: Kraken).
     #[must_use]
     pub fn with_precision(mut self, price: Option<u32>, size: Option<u32>) -> Self {

@@ -67,6 +67,7 @@ pub(crate) fn trade_subscriptions(pairs: &[(&str, &str)]) -> Vec<Subscription> {
             id: 1,
             book_depth: crate::DEFAULT_BOOK_DEPTH,
             stream_depth: None,
+            candle_interval: crate::DEFAULT_CANDLE_INTERVAL.into(),
         })
         .collect()
 }

@@ -8,7 +8,10 @@ use std::sync::Arc;
 
 use futures_util::FutureExt as _;
 
-use crate::types::{ConnectionEvent, Event, EventKind, Gap, L2Book, SubscriptionRejected, Trade};
+use crate::types::{
+    Candle, ConnectionEvent, Event, EventKind, Funding, Gap, L2Book, Liquidation, OpenInterest,
+    SubscriptionRejected, Ticker, Trade,
+};
 
 /// An error a callback reports.
 pub type CallbackError = Box<dyn std::error::Error + Send + Sync>;
@@ -53,7 +56,8 @@ pub struct CallbackFailure {
 
 /// The callbacks of a feed, by event kind.
 ///
-/// Typed registrations per channel (`on_trade`, `on_book`, `on_gap`, `on_connected`,
+/// Typed registrations per channel (`on_trade`, `on_book`, `on_ticker`, `on_funding`,
+/// `on_open_interest`, `on_liquidation`, `on_candle`, `on_gap`, `on_connected`,
 /// `on_disconnected`, `on_rejected`), each with an `_async` twin whose handler gets an
 /// owned value and is awaited before the next frame is read; [`Callbacks::on_event`] takes
 /// every event of the kinds given.
@@ -146,6 +150,11 @@ impl Callbacks {
         Connected, Connected, ConnectionEvent, on_connected, on_connected_async, "connection opened";
         Disconnected, Disconnected, ConnectionEvent, on_disconnected, on_disconnected_async, "connection closed";
         Rejected, Rejected, SubscriptionRejected, on_rejected, on_rejected_async, "subscription the exchange refused";
+        Ticker, Ticker, Ticker, on_ticker, on_ticker_async, "best bid and ask update";
+        Funding, Funding, Funding, on_funding, on_funding_async, "funding rate update";
+        OpenInterest, OpenInterest, OpenInterest, on_open_interest, on_open_interest_async, "open interest figure";
+        Liquidation, Liquidation, Liquidation, on_liquidation, on_liquidation_async, "liquidation";
+        Candle, Candle, Candle, on_candle, on_candle_async, "candle update (open and closed bars)";
     }
 
     /// Adds a plain closure for every event of these kinds.

@@ -147,19 +147,12 @@ impl FeedStats {
     pub(crate) fn add_event(&self, event: &Event) {
         let kind = event.kind();
         bump(&self.0.events[kind.index()], 1);
-        match event {
-            Event::Trade(trade) => self.0.lag.record(trade.timestamp, trade.receipt_timestamp),
-            Event::Book(book) => {
-                if let Some(timestamp) = book.timestamp {
-                    self.0.lag.record(timestamp, book.receipt_timestamp);
-                }
+        if let Event::Gap(gap) = event {
+            if let Some(index) = Channel::ALL.iter().position(|c| *c == gap.channel) {
+                self.0.gaps[index].fetch_add(1, Ordering::Relaxed);
             }
-            Event::Gap(gap) => {
-                if let Some(index) = Channel::ALL.iter().position(|c| *c == gap.channel) {
-                    self.0.gaps[index].fetch_add(1, Ordering::Relaxed);
-                }
-            }
-            _ => {}
+        } else if let Some((exchange_time, receipt)) = event.timestamps() {
+            self.0.lag.record(exchange_time, receipt);
         }
     }
 

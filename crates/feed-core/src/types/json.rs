@@ -115,6 +115,23 @@ pub fn push_optional_decimal(out: &mut Vec<u8>, value: Option<&Decimal>) {
     }
 }
 
+/// Appends an optional decimal as a JSON string (`"0.5"`), or `null`.
+pub fn push_optional_decimal_string(out: &mut Vec<u8>, value: Option<&Decimal>) {
+    match value {
+        Some(value) => push_decimal_string(out, value),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// Closes a data line: `,"timestamp":…,"receipt_timestamp":…}` and the newline.
+pub fn push_line_tail(out: &mut Vec<u8>, timestamp: Option<&Decimal>, receipt: &Decimal) {
+    push_key(out, "timestamp");
+    push_optional_decimal(out, timestamp);
+    push_key(out, "receipt_timestamp");
+    push_decimal(out, receipt);
+    out.extend_from_slice(b"}\n");
+}
+
 /// Runs a line writer and returns its line as text, without the trailing newline.
 pub(crate) fn line_of(write: impl FnOnce(&mut Vec<u8>)) -> String {
     let mut line = Vec::with_capacity(192);
