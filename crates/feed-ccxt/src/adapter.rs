@@ -107,6 +107,15 @@ impl SubscribeRequest {
     }
 }
 
+/// A REST request a session repeats (see [`ExchangeAdapter::poll`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollRequest {
+    /// The full URL (GET).
+    pub url: String,
+    /// Seconds between requests.
+    pub every: Decimal,
+}
+
 /// What a frame parser needs besides the frame.
 #[derive(Debug, Clone)]
 pub struct FrameContext<'a> {
@@ -200,6 +209,36 @@ pub trait ExchangeAdapter: Send + Sync + 'static {
     ) -> Result<(), FrameError> {
         Err(FrameError::Malformed(format!(
             "{} has no REST book snapshot",
+            self.id()
+        )))
+    }
+
+    /// For a channel the exchange serves over REST only (open interest on Binance USD-M):
+    /// the request to repeat for `subscription` and how often, within the exchange's
+    /// documented rate limit for `polled` such subscriptions in all. `None` (the default)
+    /// for a channel that streams. Such subscriptions get no subscribe message.
+    fn poll(
+        &self,
+        _rest_base: &str,
+        _subscription: &Subscription,
+        _polled: usize,
+    ) -> Option<PollRequest> {
+        None
+    }
+
+    /// The body of a [`ExchangeAdapter::poll`] answer, as events in `out.events`.
+    ///
+    /// # Errors
+    /// [`FrameError::Malformed`] when the body is not the documented shape.
+    fn parse_poll(
+        &self,
+        _body: &str,
+        _subscription: &Subscription,
+        _context: &FrameContext<'_>,
+        _out: &mut ParsedFrame,
+    ) -> Result<(), FrameError> {
+        Err(FrameError::Malformed(format!(
+            "{} polls nothing",
             self.id()
         )))
     }

@@ -43,4 +43,7 @@ pub mod types;
 pub use connect::{ConnectError, ConnectStage, ExchangeConnector, Route};
 pub use feed_proxy::{ConnectionKind, ProxySettings};
 pub use runtime::{Callbacks, Feed, FeedHandler, FeedSession};
-pub use types::{Channel, Event, EventKind, Gap, L2Book, Level, Side, Symbol, Trade, TradeId};
+pub use types::{
+    Candle, Channel, Event, EventKind, Expiry, Funding, Gap, InstrumentKind, L2Book, Level,
+    Liquidation, OpenInterest, OptionKind, Side, Symbol, Ticker, Trade, TradeId,
+};

@@ -19,6 +19,7 @@
 mod acks;
 mod books;
 mod plan;
+mod polls;
 
 use std::sync::Arc;
 
@@ -36,6 +37,7 @@ use crate::parsed::ParsedFrame;
 use acks::AckTracker;
 use books::{BookSlot, Books, Resync};
 pub use plan::{FeedPlan, DEFAULT_ACK_TIMEOUT_SECONDS};
+use polls::Polls;
 
 /// One connection's protocol state for any registered exchange.
 pub struct CcxtSession {
@@ -48,6 +50,7 @@ pub struct CcxtSession {
     rejected: Vec<bool>,
     next_request: u64,
     last_sequence: Option<u64>,
+    polls: Polls,
 }
 
 impl CcxtSession {
@@ -64,6 +67,7 @@ impl CcxtSession {
             books: Books::default(),
             next_request: 1,
             last_sequence: None,
+            polls: Polls::default(),
         }
     }
 
@@ -273,6 +277,57 @@ impl CcxtSession {
         self.resync_all(&now_due, resync, out);
     }
 
+    /// Requests every poll due at `now`.
+    fn issue_polls(&mut self, now: Decimal, out: &mut SessionOutput) {
+        let next_request = &mut self.next_request;
+        for (id, _, url) in self.polls.due(now, || {
+            let id = *next_request;
+            *next_request += 1;
+            id
+        }) {
+            out.request(HttpRequest {
+                id,
+                method: HttpMethod::Get,
+                url,
+                body: None,
+            });
+        }
+    }
+
+    /// A poll's answer: its events, or a warning and the next try at the next interval.
+    fn poll_answered(
+        &mut self,
+        index: usize,
+        result: HttpResult,
+        receipt: Decimal,
+        out: &mut SessionOutput,
+    ) {
+        let subscription = &self.plan.subscriptions[index];
+        self.parsed.clear();
+        let context = FrameContext {
+            markets: &self.plan.markets,
+            exchange: &self.plan.exchange,
+            receipt,
+        };
+        let parsed = result.and_then(|body| {
+            let text = String::from_utf8_lossy(&body);
+            self.plan
+                .adapter
+                .parse_poll(&text, subscription, &context, &mut self.parsed)
+                .map_err(|error| error.to_string())
+        });
+        match parsed {
+            Ok(()) => out.events.append(&mut self.parsed.events),
+            Err(error) => tracing::warn!(
+                exchange = %self.plan.exchange,
+                symbol = %subscription.symbol,
+                channel = %subscription.channel,
+                %error,
+                "poll failed; trying again at the next interval"
+            ),
+        }
+    }
+
     fn schedule(
         &mut self,
         symbol: Symbol,
@@ -355,6 +410,13 @@ impl FeedSession for CcxtSession {
         for request in requests {
             out.send(request.message);
         }
+        self.polls = Polls::new(
+            self.plan.adapter.as_ref(),
+            &self.plan.rest_base,
+            &self.plan.subscriptions,
+            now,
+        );
+        self.issue_polls(now, out);
     }
 
     fn frame(
@@ -410,20 +472,26 @@ impl FeedSession for CcxtSession {
             }
             self.parsed.acks = acks;
         }
-        let trades_wanted = self.plan.has_channel(Channel::Trades);
-        if trades_wanted && !self.acks.is_waiting() {
+        let waiting = self.acks.is_waiting();
+        let wanted = |event: &Event| {
+            event
+                .kind()
+                .channel()
+                .is_none_or(|channel| self.plan.has_channel(channel))
+        };
+        if !waiting && self.parsed.events.iter().all(wanted) {
             // Nothing to filter or acknowledge: the whole batch at once.
             out.events.append(&mut self.parsed.events);
         }
         for event in self.parsed.events.drain(..) {
-            if let Event::Trade(trade) = &event {
-                if !trades_wanted {
-                    continue;
+            if let (Some(channel), Some(symbol)) = (event.kind().channel(), event.symbol()) {
+                if !self.plan.has_channel(channel) {
+                    continue; // a stream the feed did not ask for (recordings, replays)
                 }
-                if self.acks.is_waiting() {
-                    if let Some(index) = self.plan.index_of(Channel::Trades, &trade.symbol) {
-                        self.acks
-                            .data(Channel::Trades, index, &self.plan.subscriptions);
+                if waiting {
+                    // Data proves its subscription.
+                    if let Some(index) = self.plan.index_of(channel, symbol) {
+                        self.acks.data(channel, index, &self.plan.subscriptions);
                     }
                 }
             }
@@ -436,6 +504,10 @@ impl FeedSession for CcxtSession {
     }
 
     fn response(&mut self, id: u64, result: HttpResult, receipt: Decimal, out: &mut SessionOutput) {
+        if let Some(index) = self.polls.answered(id, receipt) {
+            self.poll_answered(index, result, receipt, out);
+            return;
+        }
         let Some(symbol) = self.books.in_flight.remove(&id) else {
             return;
         };
@@ -468,6 +540,7 @@ impl FeedSession for CcxtSession {
             self.refuse(refusals, now, out);
         }
         self.retry_stuck_books(now, out);
+        self.issue_polls(now, out);
         let due = self.books.due(now);
         for kind in [Resync::Fetch, Resync::Resubscribe] {
             let symbols: Vec<Symbol> = due

@@ -28,6 +28,10 @@ pub struct FeedPlan {
     pub ack_timeout: Decimal,
     trades: FastMap<Symbol, usize>,
     books: FastMap<Symbol, usize>,
+    /// Subscriptions of the other channels, by channel and symbol.
+    others: FastMap<(Channel, Symbol), usize>,
+    /// The channels subscribed, each once.
+    channels: Vec<Channel>,
 }
 
 impl FeedPlan {
@@ -41,7 +45,12 @@ impl FeedPlan {
     ) -> Self {
         let mut trades = FastMap::default();
         let mut books = FastMap::default();
+        let mut others = FastMap::default();
+        let mut channels = Vec::new();
         for (index, subscription) in subscriptions.iter().enumerate() {
+            if !channels.contains(&subscription.channel) {
+                channels.push(subscription.channel);
+            }
             match subscription.channel {
                 Channel::Trades => {
                     trades.insert(subscription.symbol.clone(), index);
@@ -49,7 +58,9 @@ impl FeedPlan {
                 Channel::L2Book => {
                     books.insert(subscription.symbol.clone(), index);
                 }
-                _ => {}
+                channel => {
+                    others.insert((channel, subscription.symbol.clone()), index);
+                }
             }
         }
         FeedPlan {
@@ -61,6 +72,8 @@ impl FeedPlan {
             ack_timeout: Decimal::from(DEFAULT_ACK_TIMEOUT_SECONDS),
             trades,
             books,
+            others,
+            channels,
         }
     }
 
@@ -70,22 +83,13 @@ impl FeedPlan {
         match channel {
             Channel::Trades => self.trades.get(symbol).copied(),
             Channel::L2Book => self.books.get(symbol).copied(),
-            _ => self.subscriptions.iter().position(|subscription| {
-                subscription.channel == channel && subscription.symbol == *symbol
-            }),
+            _ => self.others.get(&(channel, symbol.clone())).copied(),
         }
     }
 
     /// True when some subscription is of `channel`.
     #[must_use]
     pub fn has_channel(&self, channel: Channel) -> bool {
-        match channel {
-            Channel::Trades => !self.trades.is_empty(),
-            Channel::L2Book => !self.books.is_empty(),
-            _ => self
-                .subscriptions
-                .iter()
-                .any(|subscription| subscription.channel == channel),
-        }
+        self.channels.contains(&channel)
     }
 }

@@ -279,3 +279,144 @@ fn a_book_stuck_waiting_for_its_snapshot_is_resynced_again() {
     session.tick(at(100), &mut out);
     assert!(out.actions.is_empty(), "a live book is left alone");
 }
+
+/// An exchange whose open interest is REST only: the session polls it.
+struct PollingExchange;
+
+impl crate::ExchangeAdapter for PollingExchange {
+    fn id(&self) -> &'static str {
+        "pollex"
+    }
+    fn default_endpoints(&self) -> crate::DefaultEndpoints {
+        crate::DefaultEndpoints {
+            rest: "https://127.0.0.1:1",
+            websocket: "wss://127.0.0.1:2",
+        }
+    }
+    fn channels(&self) -> &'static [Channel] {
+        &[Channel::OpenInterest]
+    }
+    fn markets_url(&self, rest_base: &str) -> String {
+        format!("{rest_base}/markets")
+    }
+    fn parse_markets(&self, _body: &str) -> Result<Vec<crate::Market>, crate::AdapterError> {
+        Ok(Vec::new())
+    }
+    fn subscribe_messages(
+        &self,
+        _subscriptions: &[crate::Subscription],
+    ) -> Vec<crate::SubscribeRequest> {
+        Vec::new()
+    }
+    fn poll(
+        &self,
+        rest_base: &str,
+        subscription: &crate::Subscription,
+        polled: usize,
+    ) -> Option<crate::PollRequest> {
+        (subscription.channel == Channel::OpenInterest).then(|| crate::PollRequest {
+            url: format!("{rest_base}/oi?symbol={}", subscription.exchange_symbol),
+            every: Decimal::from(5 * polled),
+        })
+    }
+    fn parse_poll(
+        &self,
+        body: &str,
+        subscription: &crate::Subscription,
+        context: &crate::FrameContext<'_>,
+        out: &mut crate::ParsedFrame,
+    ) -> Result<(), feed_core::runtime::FrameError> {
+        let open_interest = Decimal::from_str(body)
+            .map_err(|error| feed_core::runtime::FrameError::Malformed(error.to_string()))?;
+        out.events
+            .push(Event::OpenInterest(feed_core::OpenInterest {
+                exchange: context.exchange.clone(),
+                symbol: subscription.symbol.clone(),
+                open_interest,
+                notional: None,
+                timestamp: None,
+                receipt_timestamp: context.receipt,
+            }));
+        Ok(())
+    }
+    fn parse_frame(
+        &self,
+        _frame: &str,
+        _context: &crate::FrameContext<'_>,
+        _out: &mut crate::ParsedFrame,
+    ) -> Result<(), feed_core::runtime::FrameError> {
+        Ok(())
+    }
+}
+
+#[test]
+fn rest_only_channels_are_polled_spread_out_one_at_a_time_and_retried() {
+    let markets = vec![
+        crate::Market::for_symbol(feed_core::Symbol::perpetual("BTC", "USDT"), "BTCUSDT"),
+        crate::Market::for_symbol(feed_core::Symbol::perpetual("ETH", "USDT"), "ETHUSDT"),
+    ];
+    let subscriptions = markets
+        .iter()
+        .enumerate()
+        .map(|(index, market)| {
+            let mut subscription = crate::Subscription::new(
+                Channel::OpenInterest,
+                market.symbol.clone(),
+                market.exchange_symbol.clone(),
+            );
+            subscription.id = index as u64 + 1;
+            subscription
+        })
+        .collect();
+    let plan = crate::FeedPlan::new(
+        std::sync::Arc::new(PollingExchange),
+        crate::MarketMap::new(markets),
+        subscriptions,
+        "https://rest.test".into(),
+    );
+    let mut session = super::CcxtSession::new(std::sync::Arc::new(plan));
+    let mut out = SessionOutput::default();
+    session.open(at(0), &mut out);
+    // Two subscriptions, every 10 s: BTC at once, ETH half an interval later.
+    assert_eq!(
+        requests(&out),
+        vec![(1, "https://rest.test/oi?symbol=BTCUSDT".to_owned())]
+    );
+    assert!(
+        !session.awaiting_acknowledgements(),
+        "nothing to acknowledge"
+    );
+    out.clear();
+    session.tick(at(4), &mut out);
+    assert!(
+        requests(&out).is_empty(),
+        "BTC's poll is in flight, ETH's not due"
+    );
+    session.tick(at(5), &mut out);
+    assert_eq!(
+        requests(&out),
+        vec![(2, "https://rest.test/oi?symbol=ETHUSDT".to_owned())]
+    );
+    out.clear();
+
+    session.response(1, Ok(bytes::Bytes::from("10659.509")), at(6), &mut out);
+    let Some(Event::OpenInterest(interest)) = out.events.first() else {
+        panic!("{:?}", out.events)
+    };
+    assert_eq!(interest.symbol.as_str(), "BTC-USDT-PERP");
+    assert_eq!(interest.open_interest.to_string(), "10659.509");
+    out.clear();
+    // A failed answer: a warning, and the next try one interval later.
+    session.response(2, Err("HTTP 429".into()), at(6), &mut out);
+    assert!(out.events.is_empty());
+    session.tick(at(15), &mut out);
+    assert!(requests(&out).is_empty());
+    session.tick(at(16), &mut out);
+    let asked = requests(&out);
+    assert_eq!(
+        asked.len(),
+        2,
+        "both due again: BTC (answered at 6) and ETH (failed at 6)"
+    );
+    assert!(asked.iter().all(|(id, _)| *id > 2), "fresh request ids");
+}
