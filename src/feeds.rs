@@ -9,13 +9,19 @@ use crate::config::FeedConfig;
 /// # Errors
 /// The adapter's error (unknown exchange, unsupported channel) naming the feed.
 pub fn build_feed(config: &FeedConfig) -> Result<CcxtFeed, String> {
-    let mut feed = CcxtFeed::new(
-        &config.exchange_id,
-        config.symbols.clone(),
-        config.channels.clone(),
-    )
-    .map_err(|error| format!("exchanges.{}: {error}", config.name))?
-    .with_book_depth(config.book_depth);
+    let feed = match &config.every_market {
+        Some(filter) => {
+            CcxtFeed::every_market(&config.exchange_id, filter.clone(), config.channels.clone())
+        }
+        None => CcxtFeed::new(
+            &config.exchange_id,
+            config.symbols.clone(),
+            config.channels.clone(),
+        ),
+    };
+    let mut feed = feed
+        .map_err(|error| format!("exchanges.{}: {error}", config.name))?
+        .with_book_depth(config.book_depth);
     if let Some(interval) = &config.candle_interval {
         feed = feed
             .with_candle_interval(interval)

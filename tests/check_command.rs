@@ -241,6 +241,21 @@ fn invalid_inputs_exit_2_with_every_problem_named() {
             &["exchanges.binance.channels.1: binance does not support channel FUNDING (supported: TRADES, L2_BOOK)"],
         ),
         (
+            "symbols neither a list nor ALL",
+            "exchanges:\n  binance:\n    symbols: everything\n    channels: [TRADES]\n",
+            &[],
+            &["exchanges.binance.symbols: expected a list of symbols, ALL, or a mapping such as {kind: perpetual, quote: USDT} (found the text 'everything')"],
+        ),
+        (
+            "symbols ALL narrowed wrongly",
+            "exchanges:\n  binance:\n    symbols: {kind: bond, qoute: USDT}\n    channels: [TRADES]\n",
+            &[],
+            &[
+                "exchanges.binance.symbols.kind: unknown instrument kind 'bond' (known: spot, perpetual, future, option)",
+                "exchanges.binance.symbols.qoute: unknown key 'qoute' (did you mean 'quote'?)",
+            ],
+        ),
+        (
             "a candle interval the exchange lacks",
             "exchanges:\n  binance:\n    symbols: [BTC-USDT]\n    channels: [TRADES]\n    candle_interval: 7m\n",
             &[],

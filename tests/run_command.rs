@@ -328,3 +328,50 @@ async fn ctrl_c_during_start_up_is_a_clean_stop() {
     assert!(!stderr.contains("could not start"), "{stderr}");
     assert!(stderr.contains("ctrl-c: stopping feeds"), "{stderr}");
 }
+
+/// `symbols: ALL` subscribes every market of the list; narrowed, only those that match.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn symbols_all_subscribes_every_listed_market_and_a_filter_narrows_it() {
+    for (symbols, expected, absent) in [
+        ("ALL", vec!["btcusdt@aggTrade", "ethusdt@aggTrade"], vec![]),
+        (
+            "{kind: spot, base: eth, quote: USDT}",
+            vec!["ethusdt@aggTrade"],
+            vec!["btcusdt"],
+        ),
+    ] {
+        let standin = binance_standin(2).await;
+        let dir = tempfile::tempdir().unwrap();
+        let config = binance_config(dir.path(), &standin, "");
+        let text = std::fs::read_to_string(&config)
+            .unwrap()
+            .replace("symbols: [BTC-USDT]", &format!("symbols: {symbols}"));
+        std::fs::write(&config, text).unwrap();
+        // The stand-in's trades are BTCUSDT's: a duration, not a trade count, ends the run.
+        let run = feedhandler_async(args(&config, &["--duration", "1"]), vec![]).await;
+        assert_eq!(run.code, 0, "{symbols}: {}", run.stderr);
+        let subscribe = standin.received().join("\n");
+        for stream in expected {
+            assert!(subscribe.contains(stream), "{symbols}: {subscribe}");
+        }
+        for stream in absent {
+            assert!(!subscribe.contains(stream), "{symbols}: {subscribe}");
+        }
+    }
+    // Narrowed to nothing: the start fails naming the filter.
+    let standin = binance_standin(1).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = binance_config(dir.path(), &standin, "");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("symbols: [BTC-USDT]", "symbols: {kind: perpetual}");
+    std::fs::write(&config, text).unwrap();
+    let run = feedhandler_async(args(&config, &["--max-trades", "1"]), vec![]).await;
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("binance: no market of the 2 listed matches ALL {kind: perpetual}"),
+        "{}",
+        run.stderr
+    );
+}

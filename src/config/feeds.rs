@@ -5,7 +5,7 @@
 //!   backpack:                     # the feed's name
 //!     exchange_class: CcxtFeed    # optional; CcxtFeed is the only class today
 //!     exchange_id: backpack       # optional; defaults to the feed's name
-//!     symbols: ["BTC-USDT"]
+//!     symbols: ["BTC-USDT"]       # or ALL, or ALL narrowed: {kind: perpetual, quote: USDT}
 //!     channels: [TRADES, L2_BOOK]
 //!     book_depth: 10              # optional: book levels per side delivered (1-1000)
 //!     stale_after_seconds: 300    # optional: /health threshold of this feed (see metrics:)
@@ -29,8 +29,10 @@ pub struct FeedConfig {
     pub name: String,
     /// The exchange id (lower case), which also selects its proxies.
     pub exchange_id: String,
-    /// Normalized symbols.
+    /// Normalized symbols (empty with `every_market`).
     pub symbols: Vec<Symbol>,
+    /// `symbols: ALL` (or a mapping narrowing it): every matching market of the list.
+    pub every_market: Option<feed_ccxt::MarketFilter>,
     /// Channels.
     pub channels: Vec<Channel>,
     /// Book levels per side delivered (`L2_BOOK`).
@@ -96,9 +98,15 @@ fn read_feed(reader: &mut ConfigReader<'_>, key: &str, name: &str) -> Option<Fee
         .value::<String>(&id_key)
         .unwrap_or_else(|| name.to_owned())
         .to_ascii_lowercase();
-    let symbols = read_list(reader, &join_key(key, "symbols"), |text| {
-        Symbol::parse(text).map_err(|error| error.to_string())
-    });
+    let symbols_key = join_key(key, "symbols");
+    let every_market = read_every_market(reader, &symbols_key);
+    let symbols = if every_market.is_some() {
+        Some(Vec::new())
+    } else {
+        read_list(reader, &symbols_key, |text| {
+            Symbol::parse(text).map_err(|error| error.to_string())
+        })
+    };
     let channels = read_list(reader, &join_key(key, "channels"), |text| {
         text.parse::<Channel>().map_err(|error| error.to_string())
     });
@@ -132,6 +140,7 @@ fn read_feed(reader: &mut ConfigReader<'_>, key: &str, name: &str) -> Option<Fee
         name: name.to_owned(),
         exchange_id,
         symbols: symbols?,
+        every_market,
         channels: channels?,
         book_depth,
         endpoints,
@@ -191,6 +200,44 @@ fn check_adapter(
             );
         }
     }
+}
+
+/// `symbols: ALL`, or `symbols: {kind: perpetual, base: BTC, quote: USDT}` (each key
+/// optional): every market of the list that matches. `None` for a list of symbols.
+fn read_every_market(reader: &mut ConfigReader<'_>, key: &str) -> Option<feed_ccxt::MarketFilter> {
+    let value = reader.sources().find(key)?;
+    if let Some(text) = value.as_str() {
+        if text.eq_ignore_ascii_case("ALL") {
+            return Some(feed_ccxt::MarketFilter::all());
+        }
+        reader.problem(
+            key,
+            format!("expected a list of symbols, ALL, or a mapping such as {{kind: perpetual, quote: USDT}} (found the text '{text}')"),
+        );
+        return None;
+    }
+    value.as_dict()?;
+    reader.section(key, &["kind", "base", "quote"])?;
+    let kind_key = join_key(key, "kind");
+    let kind = reader.value::<String>(&kind_key).and_then(|text| {
+        match text.parse::<feed_core::InstrumentKind>() {
+            Ok(kind) => Some(kind),
+            Err(message) => {
+                reader.problem(&kind_key, message);
+                None
+            }
+        }
+    });
+    let mut asset = |name: &str| {
+        reader
+            .value::<String>(&join_key(key, name))
+            .map(|text| text.to_ascii_uppercase())
+    };
+    Some(feed_ccxt::MarketFilter {
+        kind,
+        base: asset("base"),
+        quote: asset("quote"),
+    })
 }
 
 /// A required, non-empty list whose every item parses; each bad item is its own problem.

@@ -76,6 +76,7 @@ pub async fn run(options: DemoOptions) -> i32 {
                 .iter()
                 .filter_map(|symbol| feed_core::Symbol::parse(symbol).ok())
                 .collect(),
+            every_market: None,
             channels: vec![feed_core::Channel::Trades, feed_core::Channel::L2Book],
             book_depth: DEMO_BOOK_DEPTH,
             endpoints: EndpointOverrides {

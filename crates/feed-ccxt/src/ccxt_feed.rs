@@ -8,6 +8,7 @@ use feed_core::{Channel, ExchangeConnector, ProxySettings, Symbol};
 
 use crate::adapter::{ExchangeAdapter, Subscription};
 use crate::error::AdapterError;
+use crate::filter::MarketFilter;
 use crate::markets::MarketMap;
 use crate::registry;
 use crate::session::{CcxtSession, FeedPlan};
@@ -33,6 +34,8 @@ pub struct CcxtFeed {
     book_depth: usize,
     stream_depth: Option<usize>,
     candle_interval: Arc<str>,
+    /// `symbols: ALL` (narrowed): every matching market of the list, instead of `symbols`.
+    every_market: Option<MarketFilter>,
     plan: Option<Arc<FeedPlan>>,
 }
 
@@ -86,21 +89,7 @@ impl CcxtFeed {
                 what: "channels",
             });
         }
-        if let Some(channel) = channels
-            .iter()
-            .find(|channel| !adapter.channels().contains(channel))
-        {
-            return Err(AdapterError::UnsupportedChannel {
-                exchange,
-                channel: channel.to_string(),
-                supported: adapter
-                    .channels()
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
-        }
+        check_channels(adapter.as_ref(), &channels)?;
         Ok(Self::unloaded(adapter, symbols, channels))
     }
 
@@ -121,8 +110,32 @@ impl CcxtFeed {
             book_depth: DEFAULT_BOOK_DEPTH,
             stream_depth: None,
             candle_interval: crate::DEFAULT_CANDLE_INTERVAL.into(),
+            every_market: None,
             plan: None,
         }
+    }
+
+    /// A feed of `channels` for every live market of `exchange_id` that `filter` passes
+    /// (`symbols: ALL`), as the market list names them at start.
+    ///
+    /// # Errors
+    /// As [`CcxtFeed::new`]; a filter no market passes is found at start.
+    pub fn every_market(
+        exchange_id: &str,
+        filter: MarketFilter,
+        channels: Vec<Channel>,
+    ) -> Result<Self, AdapterError> {
+        let adapter = registry::adapter(exchange_id)?;
+        if channels.is_empty() {
+            return Err(AdapterError::Empty {
+                exchange: adapter.id().to_owned(),
+                what: "channels",
+            });
+        }
+        check_channels(adapter.as_ref(), &channels)?;
+        let mut feed = Self::unloaded(adapter, Vec::new(), channels);
+        feed.every_market = Some(filter);
+        Ok(feed)
     }
 
     /// A feed for replaying recorded frames offline: every market of `markets_body` (the
@@ -186,7 +199,7 @@ impl CcxtFeed {
     /// Rebuilds a loaded plan after its parameters changed (replay feeds load first).
     fn replan(&mut self) {
         if let Some(plan) = self.plan.take() {
-            let all_markets = self.symbols.is_empty();
+            let all_markets = self.symbols.is_empty() || self.every_market.is_some();
             let markets = plan.markets.markets().cloned().collect::<Vec<_>>();
             self.plan = Some(Arc::new(
                 self.plan_for(MarketMap::new(markets), all_markets),
@@ -209,22 +222,7 @@ impl CcxtFeed {
     /// # Errors
     /// [`AdapterError::UnsupportedChannel`] for a channel the adapter does not have.
     pub fn with_channels(mut self, channels: Vec<Channel>) -> Result<Self, AdapterError> {
-        if let Some(channel) = channels
-            .iter()
-            .find(|channel| !self.adapter.channels().contains(channel))
-        {
-            return Err(AdapterError::UnsupportedChannel {
-                exchange: self.adapter.id().to_owned(),
-                channel: channel.to_string(),
-                supported: self
-                    .adapter
-                    .channels()
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
-        }
+        check_channels(self.adapter.as_ref(), &channels)?;
         self.channels = channels;
         self.replan();
         Ok(self)
@@ -267,6 +265,33 @@ impl CcxtFeed {
             all.restricted_to(&self.symbols)
         };
         self.plan = Some(Arc::new(self.plan_for(markets, all_markets)));
+        Ok(())
+    }
+
+    /// Keeps every market of the list that `filter` passes (`symbols: ALL`).
+    ///
+    /// # Errors
+    /// [`AdapterError`] for a malformed list, or when no market passes.
+    pub fn load_every_market(
+        &mut self,
+        body: &str,
+        filter: &MarketFilter,
+    ) -> Result<(), AdapterError> {
+        let listed = self.adapter.parse_markets(body)?;
+        let total = listed.len();
+        let markets = MarketMap::new(
+            listed
+                .into_iter()
+                .filter(|market| filter.matches(&market.symbol)),
+        );
+        if markets.is_empty() {
+            return Err(AdapterError::NoMarketMatches {
+                exchange: self.adapter.id().to_owned(),
+                filter: filter.to_string(),
+                listed: total,
+            });
+        }
+        self.plan = Some(Arc::new(self.plan_for(markets, true)));
         Ok(())
     }
 
@@ -340,11 +365,14 @@ impl Feed for CcxtFeed {
         let body = connector.get(&url).await?;
         let body = String::from_utf8_lossy(&body);
         let exchange = self.adapter.id().to_owned();
-        self.load_markets(&body, false)
-            .map_err(|error| FeedError::Setup {
-                exchange,
-                message: error.to_string(),
-            })?;
+        let loaded = match self.every_market.clone() {
+            Some(filter) => self.load_every_market(&body, &filter),
+            None => self.load_markets(&body, false),
+        };
+        loaded.map_err(|error| FeedError::Setup {
+            exchange,
+            message: error.to_string(),
+        })?;
         if let Some(plan) = &self.plan {
             tracing::info!(
                 markets = plan.markets.len(),
@@ -399,4 +427,27 @@ pub fn check_candle_interval(
             adapter.candle_intervals().join(", ")
         },
     })
+}
+
+/// Every channel of `channels` is one the adapter has.
+///
+/// # Errors
+/// [`AdapterError::UnsupportedChannel`] naming the first that is not, and the ones it has.
+fn check_channels(adapter: &dyn ExchangeAdapter, channels: &[Channel]) -> Result<(), AdapterError> {
+    match channels
+        .iter()
+        .find(|channel| !adapter.channels().contains(channel))
+    {
+        None => Ok(()),
+        Some(channel) => Err(AdapterError::UnsupportedChannel {
+            exchange: adapter.id().to_owned(),
+            channel: channel.to_string(),
+            supported: adapter
+                .channels()
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+    }
 }

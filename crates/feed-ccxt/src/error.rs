@@ -31,6 +31,16 @@ pub enum AdapterError {
         /// The channels it supports.
         supported: String,
     },
+    /// `symbols: ALL` narrowed so that no market of the list passes.
+    #[error("{exchange}: no market of the {listed} listed matches {filter}")]
+    NoMarketMatches {
+        /// The exchange id.
+        exchange: String,
+        /// The filter, as configured.
+        filter: String,
+        /// How many markets the list had.
+        listed: usize,
+    },
     /// A candle interval the exchange does not document.
     #[error("{exchange} has no candle interval '{interval}' (documented: {supported})")]
     UnsupportedCandleInterval {

@@ -26,6 +26,7 @@ pub mod adapter;
 pub mod ccxt_feed;
 pub mod error;
 pub mod exchanges;
+pub mod filter;
 pub mod markets;
 pub mod parse;
 pub mod parsed;
@@ -40,6 +41,7 @@ pub use adapter::{
 };
 pub use ccxt_feed::{check_candle_interval, CcxtFeed};
 pub use error::AdapterError;
+pub use filter::MarketFilter;
 pub use markets::{Market, MarketMap};
 pub use parsed::{Ack, ParsedFrame};
 pub use registry::{adapter, register_adapter, supported_exchanges};
