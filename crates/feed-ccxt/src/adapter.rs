@@ -154,6 +154,12 @@ pub trait ExchangeAdapter: Send + Sync + 'static {
     /// The full URL of the market list request, given the REST base URL.
     fn markets_url(&self, rest_base: &str) -> String;
 
+    /// The JSON body when the market list is a POST (Hyperliquid's `info` endpoint takes
+    /// `{"type":"meta"}`); `None` (the default) for a GET of [`ExchangeAdapter::markets_url`].
+    fn markets_post_body(&self) -> Option<String> {
+        None
+    }
+
     /// The tradable markets in the body of the market list response.
     ///
     /// # Errors

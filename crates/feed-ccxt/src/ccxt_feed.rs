@@ -362,7 +362,10 @@ impl Feed for CcxtFeed {
     async fn prepare(&mut self, connector: &ExchangeConnector) -> Result<(), FeedError> {
         let url = self.markets_url();
         tracing::info!(%url, "loading the market list");
-        let body = connector.get(&url).await?;
+        let body = match self.adapter.markets_post_body() {
+            Some(request) => connector.post(&url, request).await?,
+            None => connector.get(&url).await?,
+        };
         let body = String::from_utf8_lossy(&body);
         let exchange = self.adapter.id().to_owned();
         let loaded = match self.every_market.clone() {
