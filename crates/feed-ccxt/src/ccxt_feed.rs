@@ -54,7 +54,8 @@ impl CcxtFeed {
     ///
     /// # Errors
     /// [`AdapterError`] for an unknown exchange (listing the supported ones), a channel the
-    /// adapter does not provide, or an empty list. Unknown symbols are found when the market
+    /// adapter does not provide, channels it cannot serve on one connection, or an empty
+    /// list. Unknown symbols are found when the market
     /// list is loaded, at start.
     pub fn new(
         exchange_id: &str,
@@ -101,6 +102,9 @@ impl CcxtFeed {
                     .join(", "),
             });
         }
+        adapter
+            .check_channels(&channels)
+            .map_err(|detail| AdapterError::IncompatibleChannels { exchange, detail })?;
         Ok(Self::unloaded(adapter, symbols, channels))
     }
 
