@@ -256,6 +256,12 @@ fn invalid_inputs_exit_2_with_every_problem_named() {
             ],
         ),
         (
+            "binance_futures channels of both stream paths in one feed",
+            "exchanges:\n  perps:\n    exchange_id: binance_futures\n    symbols: [BTC-USDT-PERP]\n    channels: [TRADES, L2_BOOK, FUNDING]\n",
+            &[],
+            &["exchanges.perps.channels: Binance USD-M serves L2_BOOK on wss://fstream.binance.com/public and TRADES, FUNDING on /market, and a feed has one connection: configure them as two feeds"],
+        ),
+        (
             "a candle interval the exchange lacks",
             "exchanges:\n  binance:\n    symbols: [BTC-USDT]\n    channels: [TRADES]\n    candle_interval: 7m\n",
             &[],

@@ -187,6 +187,11 @@ fn check_adapter(
             return;
         }
     };
+    if let Some(channels) = channels {
+        if let Err(detail) = adapter.check_channels(channels) {
+            reader.problem(channels_key, detail);
+        }
+    }
     for (index, channel) in channels.unwrap_or_default().iter().enumerate() {
         if !adapter.channels().contains(channel) {
             let supported: Vec<String> =

@@ -151,6 +151,17 @@ pub trait ExchangeAdapter: Send + Sync + 'static {
         &[]
     }
 
+    /// Whether one feed (one connection) can carry these channels: `Err` with the reason
+    /// when the exchange serves them on different connections (Binance USD-M routes book
+    /// streams and the others to different URLs). Checked when a live feed is made
+    /// ([`crate::CcxtFeed::new`]); replays read recordings of any channels.
+    ///
+    /// # Errors
+    /// The reason, naming the channels that must go to separate feeds.
+    fn check_channels(&self, _channels: &[Channel]) -> Result<(), String> {
+        Ok(())
+    }
+
     /// The full URL of the market list request, given the REST base URL.
     fn markets_url(&self, rest_base: &str) -> String;
 

@@ -57,7 +57,8 @@ impl CcxtFeed {
     ///
     /// # Errors
     /// [`AdapterError`] for an unknown exchange (listing the supported ones), a channel the
-    /// adapter does not provide, or an empty list. Unknown symbols are found when the market
+    /// adapter does not provide, channels it cannot serve on one connection, or an empty
+    /// list. Unknown symbols are found when the market
     /// list is loaded, at start.
     pub fn new(
         exchange_id: &str,
@@ -90,6 +91,7 @@ impl CcxtFeed {
             });
         }
         check_channels(adapter.as_ref(), &channels)?;
+        check_connection_channels(adapter.as_ref(), &channels)?;
         Ok(Self::unloaded(adapter, symbols, channels))
     }
 
@@ -133,6 +135,7 @@ impl CcxtFeed {
             });
         }
         check_channels(adapter.as_ref(), &channels)?;
+        check_connection_channels(adapter.as_ref(), &channels)?;
         let mut feed = Self::unloaded(adapter, Vec::new(), channels);
         feed.every_market = Some(filter);
         Ok(feed)
@@ -453,4 +456,21 @@ fn check_channels(adapter: &dyn ExchangeAdapter, channels: &[Channel]) -> Result
                 .join(", "),
         }),
     }
+}
+
+/// The channels can share one connection (Binance USD-M serves some streams on another
+/// path); replays, which open no connection, skip this.
+///
+/// # Errors
+/// [`AdapterError::IncompatibleChannels`] with the adapter's explanation.
+fn check_connection_channels(
+    adapter: &dyn ExchangeAdapter,
+    channels: &[Channel],
+) -> Result<(), AdapterError> {
+    adapter
+        .check_channels(channels)
+        .map_err(|detail| AdapterError::IncompatibleChannels {
+            exchange: adapter.id().to_owned(),
+            detail,
+        })
 }

@@ -41,6 +41,14 @@ pub enum AdapterError {
         /// How many markets the list had.
         listed: usize,
     },
+    /// Channels the exchange serves on different connections, asked of one feed.
+    #[error("{exchange}: {detail}")]
+    IncompatibleChannels {
+        /// The exchange id.
+        exchange: String,
+        /// Which channels go to separate feeds, and why.
+        detail: String,
+    },
     /// A candle interval the exchange does not document.
     #[error("{exchange} has no candle interval '{interval}' (documented: {supported})")]
     UnsupportedCandleInterval {

@@ -31,7 +31,15 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 /// Every adapter with a seed corpus.
-const EXCHANGES: [&str; 6] = ["binance", "backpack", "coinbase", "kraken", "bybit", "okx"];
+const EXCHANGES: [&str; 7] = [
+    "binance",
+    "binance_futures",
+    "backpack",
+    "coinbase",
+    "kraken",
+    "bybit",
+    "okx",
+];
 
 fn corpus_dir(exchange: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -186,6 +194,9 @@ fn trade_template(exchange: &str) -> &'static str {
         "binance" => {
             r#"{"e":"aggTrade","E":1672515782136,"s":"BNBBTC","a":12345,"p":"{P}","q":"{Q}","f":100,"l":105,"T":1672515782136,"m":true,"M":true}"#
         }
+        "binance_futures" => {
+            r#"{"e":"aggTrade","E":123456789,"s":"BTCUSDT","a":5933014,"p":"{P}","q":"{Q}","f":100,"l":105,"T":123456785,"m":true}"#
+        }
         "backpack" => {
             r#"{"stream":"trade.SOL_USDC","data":{"e":"trade","E":1694688638091000,"s":"SOL_USDC","p":"{P}","q":"{Q}","b":"1","a":"2","t":12345,"T":1694688638089000,"m":true}}"#
         }
@@ -288,4 +299,12 @@ macro_rules! targets {
     };
 }
 
-targets!(binance, backpack, coinbase, kraken, bybit, okx);
+targets!(
+    binance,
+    binance_futures,
+    backpack,
+    coinbase,
+    kraken,
+    bybit,
+    okx
+);

@@ -66,17 +66,8 @@ fn checksum(book: &TrueBook) -> u32 {
 /// RFC 3339 with microseconds, as Kraken writes times, of milliseconds since the epoch.
 fn rfc3339(ms: i64) -> String {
     let (seconds, millis) = (ms.div_euclid(1000), ms.rem_euclid(1000));
-    let (days, time) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
-    // Days to a civil date (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let time = seconds.rem_euclid(86_400);
+    let (year, month, day) = feed_ccxt::parse::utc_date_of_millis(ms);
     format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{millis:03}000Z",
         time / 3600,

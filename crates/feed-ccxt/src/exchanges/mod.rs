@@ -2,6 +2,7 @@
 
 pub mod backpack;
 pub mod binance;
+pub mod binance_futures;
 pub mod bybit;
 pub mod coinbase;
 pub mod kraken;
@@ -17,6 +18,7 @@ use crate::adapter::ExchangeAdapter;
 pub fn built_in() -> Vec<Arc<dyn ExchangeAdapter>> {
     vec![
         Arc::new(binance::Binance),
+        Arc::new(binance_futures::BinanceFutures),
         Arc::new(bybit::Bybit),
         Arc::new(backpack::Backpack),
         Arc::new(coinbase::Coinbase),

@@ -1,5 +1,5 @@
-//! Small parsing helpers shared by adapters: decimals, ISO 8601 times, a cursor over
-//! documented JSON layouts for hot paths, JSON errors.
+//! Small parsing helpers shared by adapters: decimals, ISO 8601 times and UTC dates, a
+//! cursor over documented JSON layouts for hot paths, JSON errors.
 
 mod cursor;
 mod number;
@@ -9,7 +9,7 @@ mod time;
 pub use cursor::JsonCursor;
 pub use number::parse_decimal;
 pub use scalar::{boolean, integer, scalar_text, trade_id, trade_id_from_text};
-pub use time::rfc3339_to_seconds;
+pub use time::{rfc3339_to_seconds, utc_date_of_millis};
 
 use feed_core::runtime::FrameError;
 use rust_decimal::Decimal;

@@ -57,6 +57,34 @@ pub fn rfc3339_to_seconds(text: &str) -> Option<Decimal> {
     Some(Decimal::new(scaled, scale))
 }
 
+/// The UTC calendar date `(year, month, day)` of a time in milliseconds since the epoch
+/// (delivery dates of dated futures).
+#[must_use]
+pub fn utc_date_of_millis(millis: i64) -> (i64, u32, u32) {
+    civil_from_days(millis.div_euclid(86_400_000))
+}
+
+/// The proleptic Gregorian date of a count of days since 1970-01-01 (Howard Hinnant's
+/// algorithm, the inverse of [`days_from_civil`]).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    // Both are small by construction: 1..=12 and 1..=31.
+    (year, month as u32, day as u32)
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let year = if month <= 2 { year - 1 } else { year };
@@ -70,7 +98,7 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 
 #[cfg(test)]
 mod tests {
-    use super::rfc3339_to_seconds;
+    use super::{civil_from_days, days_from_civil, rfc3339_to_seconds, utc_date_of_millis};
 
     #[test]
     fn keeps_every_fraction_digit() {
@@ -98,6 +126,33 @@ mod tests {
                 .to_string(),
             "951868800.5"
         );
+    }
+
+    #[test]
+    fn dates_of_millis_invert_the_civil_calendar() {
+        assert_eq!(utc_date_of_millis(0), (1970, 1, 1));
+        assert_eq!(utc_date_of_millis(1_766_736_000_000), (2025, 12, 26));
+        assert_eq!(utc_date_of_millis(1_798_272_000_000), (2026, 12, 26));
+        assert_eq!(utc_date_of_millis(951_868_799_999), (2000, 2, 29));
+        assert_eq!(utc_date_of_millis(-1), (1969, 12, 31));
+        for days in [
+            -800_000_i64,
+            -1,
+            0,
+            59,
+            60,
+            11_016,
+            20_000,
+            47_541,
+            2_000_000,
+        ] {
+            let (year, month, day) = civil_from_days(days);
+            assert_eq!(
+                days_from_civil(year, i64::from(month), i64::from(day)),
+                days,
+                "{days}"
+            );
+        }
     }
 
     #[test]

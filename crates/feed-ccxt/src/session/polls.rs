@@ -34,12 +34,21 @@ impl Polls {
         subscriptions: &[Subscription],
         now: Decimal,
     ) -> Self {
+        // Which subscriptions poll, then their requests knowing how many share the budget.
+        let polled = subscriptions
+            .iter()
+            .filter(|subscription| {
+                adapter
+                    .poll(rest_base, subscription, subscriptions.len())
+                    .is_some()
+            })
+            .count();
         let requests: Vec<_> = subscriptions
             .iter()
             .enumerate()
             .filter_map(|(index, subscription)| {
                 adapter
-                    .poll(rest_base, subscription, subscriptions.len())
+                    .poll(rest_base, subscription, polled)
                     .map(|request| (index, request))
             })
             .collect();

@@ -7,8 +7,8 @@ use std::time::Duration;
 use feed_ccxt::CcxtFeed;
 use feed_core::connect::{client_config, load_ca_file};
 use feed_core::runtime::{Callbacks, FeedHandler, ReconnectPolicy, StatsSnapshot};
-use feed_core::{Gap, L2Book, Symbol};
-use feed_testkit::books::{BookStandIn, Truth};
+use feed_core::{Event, EventKind, Gap, L2Book, Symbol};
+use feed_testkit::books::{BookStandIn, Side, TrueBook, Truth};
 
 /// What a feed delivered.
 #[derive(Debug, Default, Clone)]
@@ -16,6 +16,8 @@ pub struct Delivered {
     pub books: Vec<L2Book>,
     pub gaps: Vec<Gap>,
     pub trades: usize,
+    /// Events of the other data channels (tickers, funding, ...), in order.
+    pub others: Vec<Event>,
 }
 
 /// A feed of `channels` for `symbols` against the stand-in.
@@ -41,7 +43,8 @@ pub async fn run_until_finished(
     feed: CcxtFeed,
 ) -> (Delivered, StatsSnapshot) {
     let delivered = Arc::new(Mutex::new(Delivered::default()));
-    let (books, gaps, trades) = (
+    let (books, gaps, trades, others) = (
+        Arc::clone(&delivered),
         Arc::clone(&delivered),
         Arc::clone(&delivered),
         Arc::clone(&delivered),
@@ -59,7 +62,17 @@ pub async fn run_until_finished(
         Callbacks::new()
             .on_book(move |book: &L2Book| books.lock().unwrap().books.push(book.clone()))
             .on_gap(move |gap: &Gap| gaps.lock().unwrap().gaps.push(gap.clone()))
-            .on_trade(move |_: &feed_core::Trade| trades.lock().unwrap().trades += 1),
+            .on_trade(move |_: &feed_core::Trade| trades.lock().unwrap().trades += 1)
+            .on_event(
+                &[
+                    EventKind::Ticker,
+                    EventKind::Funding,
+                    EventKind::OpenInterest,
+                    EventKind::Liquidation,
+                    EventKind::Candle,
+                ],
+                move |event: &Event| others.lock().unwrap().others.push(event.clone()),
+            ),
     );
     let stop = handler.shutdown_handle();
     let done = async {
@@ -183,5 +196,36 @@ pub fn assert_caught_up(
             want,
             "{symbol}'s last book shows the final asks"
         );
+    }
+}
+
+/// The value of `key` in a query string (`symbol=BTCUSDT&limit=100`).
+pub fn query_value<'a>(query: &'a str, key: &str) -> Option<&'a str> {
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
+}
+
+/// The best `depth` levels of one side as `[price, size]` pairs (REST snapshot bodies).
+pub fn top_pairs(book: &TrueBook, side: Side, depth: usize) -> Vec<[String; 2]> {
+    book.top(side, depth)
+        .into_iter()
+        .map(|(price, size)| [price, size])
+        .collect()
+}
+
+/// Every gap is of L2_BOOK with a reason starting `reason`, and each of `symbols` has `each`.
+pub fn assert_book_gaps(gaps: &[Gap], symbols: &[&str], each: usize, reason: &str) {
+    assert_eq!(gaps.len(), symbols.len() * each, "{gaps:#?}");
+    for gap in gaps {
+        assert_eq!(gap.channel, feed_core::Channel::L2Book);
+        assert!(gap.reason.starts_with(reason), "{}", gap.reason);
+    }
+    for symbol in symbols {
+        let of_symbol = gaps
+            .iter()
+            .filter(|gap| gap.symbol.as_str() == *symbol)
+            .count();
+        assert_eq!(of_symbol, each, "{symbol}");
     }
 }

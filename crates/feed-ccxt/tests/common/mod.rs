@@ -8,7 +8,7 @@ use std::time::Duration;
 use feed_ccxt::CcxtFeed;
 use feed_core::connect::{client_config, load_ca_file};
 use feed_core::runtime::{Callbacks, FeedHandler, ReconnectPolicy, StartError, StatsSnapshot};
-use feed_core::{Channel, Symbol, Trade};
+use feed_core::{Channel, Event, EventKind, Symbol, Trade};
 use feed_proxy::ProxySettings;
 use feed_testkit::ScriptedExchange;
 
@@ -43,29 +43,53 @@ pub async fn collect_trades(
     feed: CcxtFeed,
     want: usize,
 ) -> (Vec<Trade>, StatsSnapshot) {
-    let trades = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&trades);
+    let (events, stats) = collect_events(standin, feed, &[EventKind::Trade], move |events| {
+        events.len() >= want
+    })
+    .await;
+    let trades = events
+        .into_iter()
+        .filter_map(|event| match event {
+            Event::Trade(trade) => Some(trade),
+            _ => None,
+        })
+        .collect();
+    (trades, stats)
+}
+
+/// Runs `feed` until the events of these kinds that arrived satisfy `done` (or 10 s
+/// passed); returns them, in order, and the counters.
+pub async fn collect_events(
+    standin: &ScriptedExchange,
+    feed: CcxtFeed,
+    kinds: &[EventKind],
+    done: impl Fn(&[Event]) -> bool + Send + 'static,
+) -> (Vec<Event>, StatsSnapshot) {
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&events);
     let mut handler = handler_trusting(standin);
     let stats = handler.add_feed(
         feed,
-        Callbacks::new().on_trade(move |trade: &Trade| sink.lock().unwrap().push(trade.clone())),
+        Callbacks::new().on_event(kinds, move |event: &Event| {
+            sink.lock().unwrap().push(event.clone());
+        }),
     );
     let stop = handler.shutdown_handle();
-    let watched = Arc::clone(&trades);
+    let watched = Arc::clone(&events);
     tokio::spawn(async move {
         for _ in 0..1000 {
-            if watched.lock().unwrap().len() >= want {
+            if done(&watched.lock().unwrap()) {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        // Let a few more frames (heartbeats, errors after the trades) arrive.
+        // Let a few more frames (heartbeats, errors after the data) arrive.
         tokio::time::sleep(Duration::from_millis(150)).await;
         stop.shutdown();
     });
     handler.run().await.expect("the feed starts");
-    let trades = trades.lock().unwrap().clone();
-    (trades, stats.snapshot())
+    let events = events.lock().unwrap().clone();
+    (events, stats.snapshot())
 }
 
 /// Starts `feed` expecting it to fail before any trade.

@@ -14,6 +14,11 @@
 //! per IP) for `book_depth` up to 100, and 5000 (weight 250) beyond. A full snapshot side is
 //! only known down to its last level; the book resyncs instead of letting an unseen level
 //! surface into the delivered top `book_depth` (see `feed_core::book::BookParams`).
+//!
+//! The `depthUpdate` and snapshot parsers serve Binance USD-M futures too
+//! (`super::super::binance_futures`), whose diffs add the transaction time `T` after `E` and
+//! the previous event's last id `pu` after `u`: both are read when present (`pu` becomes the
+//! delta's `prev_id`), and spot frames have neither.
 
 use std::borrow::Cow;
 
@@ -43,17 +48,36 @@ pub(super) fn snapshot_limit(book_depth: usize) -> usize {
 }
 
 pub(super) fn params(subscription: &Subscription, _market: Option<&Market>) -> BookParams {
+    params_with_limit(subscription, snapshot_limit(subscription.book_depth))
+}
+
+/// The book of `book_depth` levels over REST snapshots of `limit` levels.
+pub(crate) fn params_with_limit(subscription: &Subscription, limit: usize) -> BookParams {
     BookParams {
-        snapshot_depth: Some(snapshot_limit(subscription.book_depth)),
+        snapshot_depth: Some(limit),
         ..BookParams::with_depth(subscription.book_depth)
     }
 }
 
 pub(super) fn snapshot_url(rest_base: &str, subscription: &Subscription) -> String {
+    depth_url(
+        rest_base,
+        "/api/v3/depth",
+        subscription,
+        snapshot_limit(subscription.book_depth),
+    )
+}
+
+/// The snapshot request `path?symbol=..&limit=..` (USD-M: `/fapi/v1/depth`).
+pub(crate) fn depth_url(
+    rest_base: &str,
+    path: &str,
+    subscription: &Subscription,
+    limit: usize,
+) -> String {
     format!(
-        "{rest_base}/api/v3/depth?symbol={}&limit={}",
-        subscription.exchange_symbol,
-        snapshot_limit(subscription.book_depth)
+        "{rest_base}{path}?symbol={}&limit={limit}",
+        subscription.exchange_symbol
     )
 }
 
@@ -78,6 +102,8 @@ struct DepthUpdate<'a> {
     #[serde(rename = "U")]
     first: u64,
     u: u64,
+    /// USD-M futures only: the previous event's `u`.
+    pu: Option<u64>,
     #[serde(borrow, default)]
     b: Vec<WireLevel<'a>>,
     #[serde(borrow, default)]
@@ -116,8 +142,9 @@ fn push_levels(
 }
 
 /// The hot path: a raw `depthUpdate` exactly in the documented layout (key order as
-/// documented, no whitespace or escapes) read without serde or allocation. `None` for any
-/// other text (nothing is left in `books` then), which serde reads; both give the same delta.
+/// documented, no whitespace or escapes; USD-M's `T` and `pu` where that layout has them)
+/// read without serde or allocation. `None` for any other text (nothing is left in `books`
+/// then), which serde reads; both give the same delta.
 pub(super) fn fast_depth_update(
     frame: &str,
     context: &FrameContext<'_>,
@@ -126,12 +153,19 @@ pub(super) fn fast_depth_update(
     let mut cursor = JsonCursor::new(frame);
     cursor.expect(r#"{"e":"depthUpdate","E":"#)?;
     let event_time: i64 = cursor.number()?.parse().ok()?;
+    if cursor.expect(r#","T":"#).is_some() {
+        cursor.number()?;
+    }
     cursor.expect(r#","s":"#)?;
     let symbol = cursor.string()?;
     cursor.expect(r#","U":"#)?;
     let first: u64 = cursor.number()?.parse().ok()?;
     cursor.expect(r#","u":"#)?;
     let last: u64 = cursor.number()?.parse().ok()?;
+    let prev: Option<u64> = match cursor.expect(r#","pu":"#) {
+        Some(()) => Some(cursor.number()?.parse().ok()?),
+        None => None,
+    };
     let Some(symbol) = context.markets.symbol(symbol) else {
         return Some(Ok(())); // a market this feed did not subscribe to
     };
@@ -139,6 +173,7 @@ pub(super) fn fast_depth_update(
     let message = books.start(symbol.clone(), BookMessageKind::Delta);
     message.first_id = Some(first);
     message.last_id = Some(last);
+    message.prev_id = prev;
     message.timestamp = Some(millis_to_seconds(event_time));
     let mut bad_number = None;
     let read = (|| {
@@ -171,7 +206,7 @@ pub(super) fn fast_depth_update(
 }
 
 /// A `depthUpdate` frame of a listed market as one delta (others are skipped).
-pub(super) fn push_depth_update(
+pub(crate) fn push_depth_update(
     frame: &str,
     context: &FrameContext<'_>,
     books: &mut BookBatch,
@@ -186,13 +221,14 @@ pub(super) fn push_depth_update(
     let message = books.start(symbol.clone(), BookMessageKind::Delta);
     message.first_id = Some(update.first);
     message.last_id = Some(update.u);
+    message.prev_id = update.pu;
     message.timestamp = update.event_time.map(millis_to_seconds);
     push_levels(books, BookSide::Bid, &update.b)?;
     push_levels(books, BookSide::Ask, &update.a)
 }
 
-/// The REST snapshot body as one snapshot message.
-pub(super) fn parse_snapshot(
+/// The REST snapshot body as one snapshot message (USD-M's extra `E` and `T` are ignored).
+pub(crate) fn parse_snapshot(
     body: &str,
     subscription: &Subscription,
     books: &mut BookBatch,

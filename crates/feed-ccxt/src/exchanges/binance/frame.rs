@@ -3,6 +3,8 @@
 //! Shapes, decided as Binance's key names collide across case (`e`/`E`, `b`/`B`, `a`/`A`):
 //!
 //! - the combined-stream wrapper `{"stream":"btcusdt@aggTrade","data":{...}}`: unwrapped;
+//! - an array of events (the all-market streams, `!ticker@arr`; USD-M's `!markPrice@arr`):
+//!   each element read as a frame of its own;
 //! - an answer to a request, `{"result":null,"id":1}`: the acknowledgement of that
 //!   subscribe message; `{"error":{"code":2,"msg":"..."},"id":1}`: its refusal;
 //! - an error naming no request, `{"code":2,"msg":"Invalid request: ..."}`: an exchange
@@ -15,6 +17,9 @@
 //!   delivered here.
 //!
 //! Anything else is malformed.
+//!
+//! [`parse_frame_with`] is this recognition with the events an adapter delivers given by
+//! an [`EventParser`]: spot's here, USD-M futures' in `super::super::binance_futures`.
 
 use std::borrow::Cow;
 
@@ -53,17 +58,59 @@ fn request_id(raw: &RawValue) -> Option<u64> {
     raw.get().trim_matches('"').parse().ok()
 }
 
+/// What an adapter of the Binance family makes of an event of type `e` (the frame is the
+/// event's own object): `None` for a documented event it does not deliver.
+pub(crate) type EventParser =
+    fn(&str, &str, &FrameContext<'_>, &mut ParsedFrame) -> Option<Result<(), FrameError>>;
+
 pub(super) fn parse_frame(
     frame: &str,
     context: &FrameContext<'_>,
     out: &mut ParsedFrame,
 ) -> Result<(), FrameError> {
+    parse_frame_with(frame, context, out, spot_event)
+}
+
+/// Spot delivers aggregate trades and depth diffs.
+fn spot_event(
+    kind: &str,
+    frame: &str,
+    context: &FrameContext<'_>,
+    out: &mut ParsedFrame,
+) -> Option<Result<(), FrameError>> {
+    match kind {
+        "aggTrade" => Some(trade::push_agg_trade_frame(frame, context, out)),
+        "depthUpdate" => Some(book::push_depth_update(frame, context, &mut out.books)),
+        _ => None, // trade, kline, 24hrTicker, ...: not delivered by the spot adapter
+    }
+}
+
+/// Every documented shape recognised (see the module docs); events go to `events`.
+pub(crate) fn parse_frame_with(
+    frame: &str,
+    context: &FrameContext<'_>,
+    out: &mut ParsedFrame,
+    events: EventParser,
+) -> Result<(), FrameError> {
     if let Some(outcome) = trade::fast_agg_trade(frame, context, out) {
         return outcome;
     }
+    if frame.trim_start().starts_with('[') {
+        let items: Vec<&RawValue> =
+            serde_json::from_str(frame).map_err(|error| malformed(&error))?;
+        for item in items {
+            if !item.get().starts_with('{') {
+                return Err(FrameError::Malformed(
+                    "an array element that is not an event".into(),
+                ));
+            }
+            parse_frame_with(item.get(), context, out, events)?;
+        }
+        return Ok(());
+    }
     let envelope: Envelope<'_> = serde_json::from_str(frame).map_err(|error| malformed(&error))?;
     if let Some(data) = envelope.data {
-        return parse_frame(data.get(), context, out);
+        return parse_frame_with(data.get(), context, out, events);
     }
     if let Some(error) = envelope.error {
         let reason = error.get().to_owned();
@@ -82,15 +129,13 @@ pub(super) fn parse_frame(
         return Err(FrameError::Exchange(format!("code {code}: {msg}")));
     }
     match envelope.e.as_deref() {
-        Some("aggTrade") => trade::push_agg_trade_frame(frame, context, out),
-        Some("depthUpdate") => book::push_depth_update(frame, context, &mut out.books),
         Some("serverShutdown") => {
             tracing::info!(
                 "binance announced a server shutdown; the connection will be re-established"
             );
             Ok(())
         }
-        Some(_) => Ok(()), // trade, kline, 24hrTicker, ...: not delivered by this adapter
+        Some(kind) => events(kind, frame, context, out).unwrap_or(Ok(())),
         None if envelope.id.is_some() => {
             if let Some(id) = envelope.id.and_then(request_id) {
                 out.acks.push(Ack::Request {
@@ -162,5 +207,8 @@ mod tests {
             parse(r#"{"foo":1}"#),
             Err(FrameError::Malformed(_))
         ));
+        let all_market = parse(r#"[{"e":"24hrTicker","E":1672515782136,"s":"BNBBTC"}]"#);
+        assert!(all_market.unwrap().events.is_empty(), "an all-market array");
+        assert!(matches!(parse("[1]"), Err(FrameError::Malformed(_))));
     }
 }

@@ -20,25 +20,39 @@ struct ExchangeInfo {
     symbols: Vec<SymbolInfo>,
 }
 
+/// A symbol of an `exchangeInfo` answer (spot's, or USD-M futures' with its contract).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct SymbolInfo {
-    symbol: String,
-    status: String,
-    base_asset: String,
-    quote_asset: String,
+pub(crate) struct SymbolInfo {
+    pub(crate) symbol: String,
+    pub(crate) status: String,
+    pub(crate) base_asset: String,
+    pub(crate) quote_asset: String,
+    /// USD-M futures: `PERPETUAL`, `CURRENT_QUARTER`, ... (spot has none).
+    #[serde(default)]
+    pub(crate) contract_type: String,
+    /// USD-M futures: the delivery time in milliseconds.
+    pub(crate) delivery_date: Option<i64>,
 }
 
-pub(super) fn parse_exchange_info(body: &str) -> Result<Vec<Market>, AdapterError> {
+/// The `TRADING` symbols of an `exchangeInfo` body; `exchange` names the adapter in errors.
+pub(crate) fn trading_symbols(
+    body: &str,
+    exchange: &str,
+) -> Result<impl Iterator<Item = SymbolInfo>, AdapterError> {
     let info: ExchangeInfo =
         serde_json::from_str(body).map_err(|error| AdapterError::MarketList {
-            exchange: "binance".into(),
+            exchange: exchange.into(),
             detail: error.to_string(),
         })?;
     Ok(info
         .symbols
         .into_iter()
-        .filter(|symbol| symbol.status == "TRADING")
+        .filter(|symbol| symbol.status == "TRADING"))
+}
+
+pub(super) fn parse_exchange_info(body: &str) -> Result<Vec<Market>, AdapterError> {
+    Ok(trading_symbols(body, "binance")?
         .map(|symbol| Market::new(&symbol.base_asset, &symbol.quote_asset, symbol.symbol))
         .collect())
 }

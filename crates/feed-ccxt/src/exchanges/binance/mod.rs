@@ -10,11 +10,13 @@
 //! - A subscription to a symbol Binance does not list is acknowledged and then silent, so
 //!   symbols are checked against the market list before subscribing.
 
-mod book;
-mod frame;
-mod market;
-mod subscription;
-mod trade;
+// These serve Binance USD-M futures too (`super::binance_futures`): the two share the
+// wire format of these streams and of `exchangeInfo`.
+pub(crate) mod book;
+pub(crate) mod frame;
+pub(crate) mod market;
+pub(crate) mod subscription;
+pub(crate) mod trade;
 
 use feed_core::book::{BookBatch, BookParams, BookRules};
 use feed_core::runtime::FrameError;

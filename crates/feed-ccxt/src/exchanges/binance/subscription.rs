@@ -25,6 +25,17 @@ fn stream(subscription: &Subscription) -> Option<String> {
 /// incoming messages per second, so one message serves a connection. Its id is the first
 /// subscription's id.
 pub(super) fn subscribe_messages(subscriptions: &[Subscription]) -> Vec<SubscribeRequest> {
+    subscribe_messages_with(subscriptions, stream)
+}
+
+/// The `SUBSCRIBE` of the subscriptions that `stream` names a stream for (in their order),
+/// with the id of the first; none when no subscription has a stream. USD-M futures
+/// (`super::super::binance_futures`) documents the same message and answer, 1024 streams per
+/// connection and 10 incoming messages per second.
+pub(crate) fn subscribe_messages_with(
+    subscriptions: &[Subscription],
+    stream: fn(&Subscription) -> Option<String>,
+) -> Vec<SubscribeRequest> {
     let carried: Vec<&Subscription> = subscriptions
         .iter()
         .filter(|s| stream(s).is_some())

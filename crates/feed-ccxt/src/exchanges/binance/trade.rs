@@ -36,7 +36,7 @@ struct AggTrade<'a> {
 }
 
 /// An aggTrade frame (not in the hot path's layout) read with serde.
-pub(super) fn push_agg_trade_frame(
+pub(crate) fn push_agg_trade_frame(
     frame: &str,
     context: &FrameContext<'_>,
     out: &mut ParsedFrame,
