@@ -4,6 +4,7 @@ pub mod backpack;
 pub mod binance;
 pub mod bybit;
 pub mod coinbase;
+pub mod hyperliquid;
 pub mod kraken;
 pub mod okx;
 // (module list: one `pub mod` line per exchange, above this line)
@@ -22,6 +23,7 @@ pub fn built_in() -> Vec<Arc<dyn ExchangeAdapter>> {
         Arc::new(coinbase::Coinbase),
         Arc::new(okx::Okx),
         Arc::new(kraken::Kraken),
+        Arc::new(hyperliquid::Hyperliquid),
         // (adapter list: one line per exchange, above this line)
     ]
 }
