@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::adapter::FrameContext;
-use crate::parse::{decimal, integer, malformed, scalar_text};
+use crate::parse::{decimal, each_or_none, integer, malformed, scalar_text};
 use crate::parsed::ParsedFrame;
 
 /// The channel and subscription type.
@@ -64,22 +64,16 @@ pub(super) fn push_candles(
         serde_json::from_str(data.get()).map(|candle| vec![candle])
     }
     .map_err(|error| malformed(&error))?;
-    let before = out.events.len();
-    for candle in &candles {
-        match normalize(candle, context) {
-            Ok(Some(candle)) => out.events.push(Event::Candle(candle)),
-            Ok(None) => {} // a coin this feed did not subscribe to
-            Err(error) => {
-                out.events.truncate(before);
-                return Err(error);
-            }
+    each_or_none(&candles, out, |candle, out| {
+        if let Some(candle) = normalize(candle, context)? {
+            out.events.push(Event::Candle(candle));
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
-/// A bar is closed when it arrives after its last millisecond; no closing message is
-/// documented.
+/// The candle of a listed coin (`None` for another coin). A bar is closed when it arrives
+/// after its last millisecond; no closing message is documented.
 fn normalize(
     candle: &WsCandle<'_>,
     context: &FrameContext<'_>,

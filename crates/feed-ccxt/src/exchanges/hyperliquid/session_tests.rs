@@ -3,11 +3,12 @@
 //! crossed book resubscribing that coin alone, an error's words refusing what stays
 //! unacknowledged.
 
-use feed_core::runtime::{Action, FeedSession, Frame, FrameError, SessionOutput};
+use feed_core::runtime::{FeedSession, Frame, FrameError, SessionOutput};
 use feed_core::{Channel, Event, EventKind};
 use rust_decimal::Decimal;
 
 use super::market::tests::META;
+use crate::testing::{rejections, sent};
 use crate::CcxtFeed;
 
 /// The coins of [`META`] that are markets, in the order of their symbols.
@@ -24,16 +25,6 @@ fn session(channels: Vec<Channel>) -> crate::CcxtSession {
 
 fn at(seconds: i64) -> Decimal {
     Decimal::from(seconds)
-}
-
-fn sent(out: &SessionOutput) -> Vec<&str> {
-    out.actions
-        .iter()
-        .filter_map(|action| match action {
-            Action::Send(message) => Some(message.as_str()),
-            _ => None,
-        })
-        .collect()
 }
 
 fn kinds(out: &SessionOutput) -> Vec<(EventKind, String)> {
@@ -242,14 +233,7 @@ fn an_error_is_the_reason_of_what_stays_unacknowledged() {
     ));
     out.clear();
     session.tick(at(10), &mut out);
-    let rejected: Vec<String> = out
-        .events
-        .iter()
-        .filter_map(|event| match event {
-            Event::Rejected(rejected) => Some(rejected.to_string()),
-            _ => None,
-        })
-        .collect();
+    let rejected = rejections(&out);
     assert_eq!(rejected.len(), 1, "{:?}", out.events);
     assert!(
         rejected[0].starts_with(

@@ -121,6 +121,8 @@ pub(super) fn unsubscribe_messages(subscriptions: &[Subscription]) -> Vec<String
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::adapter::ExchangeAdapter;
+    use crate::exchanges::hyperliquid::Hyperliquid;
     use feed_core::Symbol;
 
     fn subscriptions(channels: &[Channel], coins: &[&str]) -> Vec<Subscription> {
@@ -139,17 +141,7 @@ mod tests {
 
     #[test]
     fn one_message_per_feed_with_funding_and_open_interest_sharing_one() {
-        let all = subscriptions(
-            &[
-                Channel::Trades,
-                Channel::Ticker,
-                Channel::L2Book,
-                Channel::Candles,
-                Channel::Funding,
-                Channel::OpenInterest,
-            ],
-            &["BTC", "ETH"],
-        );
+        let all = subscriptions(Hyperliquid.channels(), &["BTC", "ETH"]);
         let requests = subscribe_messages(&all);
         let messages: Vec<&str> = requests.iter().map(|r| r.message.as_str()).collect();
         assert_eq!(

@@ -17,7 +17,14 @@ use crate::parsed::ParsedFrame;
 /// The subscription type and channel.
 pub(super) const SUBSCRIPTION: &str = "bbo";
 
-/// The data of a `bbo` message, as documented (`WsBbo`):
+/// The data of a `bbo` message. The docs give the type, not an example:
+///
+/// ```typescript
+/// interface WsBbo { coin: string; time: number; bbo: [WsLevel | null, WsLevel | null]; }
+/// interface WsLevel { px: string; sz: string; n: number; }
+/// ```
+///
+/// so a message of that shape reads:
 ///
 /// ```json
 /// {"channel":"bbo","data":{"coin":"BTC","time":1708622398623,

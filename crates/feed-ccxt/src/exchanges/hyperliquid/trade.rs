@@ -9,13 +9,20 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::adapter::FrameContext;
-use crate::parse::{decimal, integer, malformed, scalar_text, trade_id};
+use crate::parse::{decimal, each_or_none, integer, malformed, scalar_text, trade_id};
 use crate::parsed::ParsedFrame;
 
 /// The channel and subscription type.
 pub(super) const CHANNEL: &str = "trades";
 
-/// One trade of a `trades` message, as documented (`WsTrade[]`):
+/// One trade of a `trades` message. The docs give the type, not an example:
+///
+/// ```typescript
+/// interface WsTrade { coin: string; side: string; px: string; sz: string; hash: string;
+///   time: number; tid: number; users: [string, string]; }
+/// ```
+///
+/// so a message of that shape reads:
 ///
 /// ```json
 /// {"channel":"trades","data":[{"coin":"BTC","side":"B","px":"97432.5","sz":"0.1",
@@ -52,14 +59,7 @@ pub(super) fn push_trades(
 ) -> Result<(), FrameError> {
     let trades: Vec<WsTrade<'_>> =
         serde_json::from_str(data.get()).map_err(|error| malformed(&error))?;
-    let before = out.events.len();
-    for trade in &trades {
-        if let Err(error) = push_trade(trade, context, out) {
-            out.events.truncate(before);
-            return Err(error);
-        }
-    }
-    Ok(())
+    each_or_none(&trades, out, |trade, out| push_trade(trade, context, out))
 }
 
 fn push_trade(
