@@ -3,8 +3,8 @@
 use std::str::FromStr;
 use std::sync::Arc;
 
-use feed_core::runtime::FrameError;
-use feed_core::{Channel, Symbol, Trade};
+use feed_core::runtime::{Action, FrameError, SessionOutput};
+use feed_core::{Channel, Event, Symbol, Trade};
 use rust_decimal::Decimal;
 
 use crate::adapter::{FrameContext, Subscription};
@@ -68,6 +68,28 @@ pub(crate) fn trade_subscriptions(pairs: &[(&str, &str)]) -> Vec<Subscription> {
             book_depth: crate::DEFAULT_BOOK_DEPTH,
             stream_depth: None,
             candle_interval: crate::DEFAULT_CANDLE_INTERVAL.into(),
+        })
+        .collect()
+}
+
+/// The text messages a session sent, in order.
+pub(crate) fn sent(out: &SessionOutput) -> Vec<&str> {
+    out.actions
+        .iter()
+        .filter_map(|action| match action {
+            Action::Send(message) => Some(message.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The refusals among a session's events, as printed.
+pub(crate) fn rejections(out: &SessionOutput) -> Vec<String> {
+    out.events
+        .iter()
+        .filter_map(|event| match event {
+            Event::Rejected(rejected) => Some(rejected.to_string()),
+            _ => None,
         })
         .collect()
 }

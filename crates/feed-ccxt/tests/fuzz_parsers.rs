@@ -31,7 +31,7 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 /// Every adapter with a seed corpus.
-const EXCHANGES: [&str; 7] = [
+const EXCHANGES: [&str; 8] = [
     "binance",
     "binance_futures",
     "backpack",
@@ -39,6 +39,7 @@ const EXCHANGES: [&str; 7] = [
     "kraken",
     "bybit",
     "okx",
+    "hyperliquid",
 ];
 
 fn corpus_dir(exchange: &str) -> PathBuf {
@@ -212,6 +213,9 @@ fn trade_template(exchange: &str) -> &'static str {
         "okx" => {
             r#"{"arg":{"channel":"trades","instId":"BTC-USDT"},"data":[{"instId":"BTC-USDT","tradeId":"130639474","px":"{P}","sz":"{Q}","side":"buy","ts":"1630048897897","count":"3","seqId":1234}]}"#
         }
+        "hyperliquid" => {
+            r#"{"channel":"trades","data":[{"coin":"BTC","side":"B","px":"{P}","sz":"{Q}","hash":"0x2a5f","time":1734076800123,"tid":512093762541133,"users":["0x1","0x2"]}]}"#
+        }
         other => panic!("no trade template for {other}"),
     }
 }
@@ -306,5 +310,6 @@ targets!(
     coinbase,
     kraken,
     bybit,
-    okx
+    okx,
+    hyperliquid
 );

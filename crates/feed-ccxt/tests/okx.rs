@@ -5,15 +5,9 @@ mod common;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
-use common::{collect_trades, feed_for, json, start_error, via_proxy};
-use feed_ccxt::{
-    AdapterError, CcxtFeed, DefaultEndpoints, ExchangeAdapter, FrameContext, Market, ParsedFrame,
-    SubscribeRequest, Subscription,
-};
-use feed_core::book::{BookParams, BookRules};
-use feed_core::runtime::{FrameError, KeepAlive};
+use common::{collect_trades, feed_for, json, start_error, via_proxy, QuickKeepAlive};
+use feed_ccxt::CcxtFeed;
 use feed_core::{Channel, Side, Symbol, Trade, TradeId};
 use feed_testkit::proxies::{start_tinyproxy, TinyproxyOptions, TINYPROXY_EGRESS};
 use feed_testkit::{CannedResponse, ExchangeScript, ScriptedExchange, ServerFrame};
@@ -151,57 +145,6 @@ async fn subscribes_as_documented_and_normalizes_trades() {
         stats.frames, 7,
         "2 acks, 3 pushes (one not subscribed), error, notice"
     );
-}
-
-/// The OKX adapter as registered, with its keep-alive message but a 1 s interval so a
-/// test sees it; everything else is delegated unchanged.
-struct QuickKeepAlive(Arc<dyn ExchangeAdapter>);
-
-impl ExchangeAdapter for QuickKeepAlive {
-    fn id(&self) -> &'static str {
-        self.0.id()
-    }
-    fn default_endpoints(&self) -> DefaultEndpoints {
-        self.0.default_endpoints()
-    }
-    fn markets_url(&self, rest_base: &str) -> String {
-        self.0.markets_url(rest_base)
-    }
-    fn parse_markets(&self, body: &str) -> Result<Vec<Market>, AdapterError> {
-        self.0.parse_markets(body)
-    }
-    fn channels(&self) -> &'static [Channel] {
-        self.0.channels()
-    }
-    fn subscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<SubscribeRequest> {
-        self.0.subscribe_messages(subscriptions)
-    }
-    fn unsubscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<String> {
-        self.0.unsubscribe_messages(subscriptions)
-    }
-    fn book_rules(&self) -> Option<BookRules> {
-        self.0.book_rules()
-    }
-    fn book_params(&self, subscription: &Subscription, market: Option<&Market>) -> BookParams {
-        self.0.book_params(subscription, market)
-    }
-    fn keep_alive(&self) -> Option<KeepAlive> {
-        match self.0.keep_alive() {
-            Some(KeepAlive::Text { message, .. }) => Some(KeepAlive::Text {
-                interval: Duration::from_secs(1),
-                message,
-            }),
-            other => other,
-        }
-    }
-    fn parse_frame(
-        &self,
-        frame: &str,
-        context: &FrameContext<'_>,
-        out: &mut ParsedFrame,
-    ) -> Result<(), FrameError> {
-        self.0.parse_frame(frame, context, out)
-    }
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@ pub mod binance;
 pub mod binance_futures;
 pub mod bybit;
 pub mod coinbase;
+pub mod hyperliquid;
 pub mod kraken;
 pub mod okx;
 // (module list: one `pub mod` line per exchange, above this line)
@@ -24,6 +25,7 @@ pub fn built_in() -> Vec<Arc<dyn ExchangeAdapter>> {
         Arc::new(coinbase::Coinbase),
         Arc::new(okx::Okx),
         Arc::new(kraken::Kraken),
+        Arc::new(hyperliquid::Hyperliquid),
         // (adapter list: one line per exchange, above this line)
     ]
 }

@@ -5,9 +5,15 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use feed_ccxt::CcxtFeed;
+use feed_ccxt::{
+    AdapterError, CcxtFeed, DefaultEndpoints, ExchangeAdapter, FrameContext, Market, ParsedFrame,
+    PollRequest, SubscribeRequest, Subscription,
+};
+use feed_core::book::{BookBatch, BookParams, BookRules};
 use feed_core::connect::{client_config, load_ca_file};
-use feed_core::runtime::{Callbacks, FeedHandler, ReconnectPolicy, StartError, StatsSnapshot};
+use feed_core::runtime::{
+    Callbacks, FeedHandler, FrameError, KeepAlive, ReconnectPolicy, StartError, StatsSnapshot,
+};
 use feed_core::{Channel, Event, EventKind, Symbol, Trade};
 use feed_proxy::ProxySettings;
 use feed_testkit::ScriptedExchange;
@@ -57,8 +63,8 @@ pub async fn collect_trades(
     (trades, stats)
 }
 
-/// Runs `feed` until the events of these kinds that arrived satisfy `done` (or 10 s
-/// passed); returns them, in order, and the counters.
+/// Runs `feed` until `done` says the events of `kinds` collected so far are enough (or 10 s
+/// passed), then a little longer; returns them and the counters.
 pub async fn collect_events(
     standin: &ScriptedExchange,
     feed: CcxtFeed,
@@ -106,6 +112,105 @@ pub fn via_proxy(feed: CcxtFeed, exchange_id: &str, proxy_url: &str) -> CcxtFeed
         ProxySettings::enabled()
             .with_exchange(exchange_id, feed_proxy::ConnectionProxies::both(proxy)),
     )
+}
+
+/// A registered adapter with its keep-alive message but a 1 s interval, so that a test sees
+/// it; everything else is delegated unchanged.
+pub struct QuickKeepAlive(pub Arc<dyn ExchangeAdapter>);
+
+impl ExchangeAdapter for QuickKeepAlive {
+    fn id(&self) -> &'static str {
+        self.0.id()
+    }
+    fn name(&self) -> String {
+        self.0.name()
+    }
+    fn default_endpoints(&self) -> DefaultEndpoints {
+        self.0.default_endpoints()
+    }
+    fn channels(&self) -> &'static [Channel] {
+        self.0.channels()
+    }
+    fn candle_intervals(&self) -> &'static [&'static str] {
+        self.0.candle_intervals()
+    }
+    fn markets_url(&self, rest_base: &str) -> String {
+        self.0.markets_url(rest_base)
+    }
+    fn markets_post_body(&self) -> Option<String> {
+        self.0.markets_post_body()
+    }
+    fn parse_markets(&self, body: &str) -> Result<Vec<Market>, AdapterError> {
+        self.0.parse_markets(body)
+    }
+    fn websocket_url(&self, websocket_base: &str, subscriptions: &[Subscription]) -> String {
+        self.0.websocket_url(websocket_base, subscriptions)
+    }
+    fn subscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<SubscribeRequest> {
+        self.0.subscribe_messages(subscriptions)
+    }
+    fn unsubscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<String> {
+        self.0.unsubscribe_messages(subscriptions)
+    }
+    fn keep_alive(&self) -> Option<KeepAlive> {
+        match self.0.keep_alive() {
+            Some(KeepAlive::Text { message, .. }) => Some(KeepAlive::Text {
+                interval: Duration::from_secs(1),
+                message,
+            }),
+            other => other,
+        }
+    }
+    fn book_rules(&self) -> Option<BookRules> {
+        self.0.book_rules()
+    }
+    fn book_params(&self, subscription: &Subscription, market: Option<&Market>) -> BookParams {
+        self.0.book_params(subscription, market)
+    }
+    fn book_snapshot_url(&self, rest_base: &str, subscription: &Subscription) -> Option<String> {
+        self.0.book_snapshot_url(rest_base, subscription)
+    }
+    fn parse_book_snapshot(
+        &self,
+        body: &str,
+        subscription: &Subscription,
+        out: &mut BookBatch,
+    ) -> Result<(), FrameError> {
+        self.0.parse_book_snapshot(body, subscription, out)
+    }
+    fn poll(
+        &self,
+        rest_base: &str,
+        subscription: &Subscription,
+        polled: usize,
+    ) -> Option<PollRequest> {
+        self.0.poll(rest_base, subscription, polled)
+    }
+    fn parse_poll(
+        &self,
+        body: &str,
+        subscription: &Subscription,
+        context: &FrameContext<'_>,
+        out: &mut ParsedFrame,
+    ) -> Result<(), FrameError> {
+        self.0.parse_poll(body, subscription, context, out)
+    }
+    fn parse_frame(
+        &self,
+        frame: &str,
+        context: &FrameContext<'_>,
+        out: &mut ParsedFrame,
+    ) -> Result<(), FrameError> {
+        self.0.parse_frame(frame, context, out)
+    }
+    fn parse_binary_frame(
+        &self,
+        frame: &[u8],
+        context: &FrameContext<'_>,
+        out: &mut ParsedFrame,
+    ) -> Result<(), FrameError> {
+        self.0.parse_binary_frame(frame, context, out)
+    }
 }
 
 /// The JSON value of a message, for comparing subscribe messages regardless of key order.
