@@ -112,4 +112,5 @@ pub fn via_proxy(feed: CcxtFeed, exchange_id: &str, proxy_url: &str) -> CcxtFeed
 pub fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|error| panic!("not JSON ({error}): {text}"))
 }
+pub mod binance_derivatives;
 pub mod books;
