@@ -48,6 +48,18 @@ pub(crate) fn parse_frame_with(
     Ok(out)
 }
 
+/// What a parsed frame holds, by kind: each event's kind name, then `l2_book` per book
+/// message.
+pub(crate) fn kinds(parsed: &ParsedFrame) -> Vec<&'static str> {
+    let mut kinds: Vec<&'static str> = parsed
+        .events
+        .iter()
+        .map(|event| event.kind().name())
+        .collect();
+    kinds.extend(parsed.books.messages.iter().map(|_| "l2_book"));
+    kinds
+}
+
 /// `(normalized, exchange)` symbol pairs of a market list, in order.
 pub(crate) fn market_pairs(markets: &[Market]) -> Vec<(String, String)> {
     markets

@@ -5,23 +5,13 @@
 
 mod common;
 
-use std::str::FromStr;
-use std::sync::{Arc, Mutex};
-
-use common::books::{
-    assert_book_gaps, assert_books_match_truth, assert_caught_up, book_feed, query_value,
-    run_until_finished, top_pairs, Key,
+use common::binance_derivatives::{
+    assert_requested, count, decimal, no_extra, rows, run_books, symbols, ChannelsCase,
+    FuturesBookWire,
 };
-use common::{collect_events, json};
 use feed_ccxt::{AdapterError, CcxtFeed};
-use feed_core::{Channel, Event, EventKind, Feed, Side, Symbol, TradeId};
-use feed_testkit::books::{
-    BookStandIn, BookWire, Change, Fault, Reply, Side as BookSide, StreamScript, TrueBook, Update,
-};
-use feed_testkit::{
-    start_dynamic_http_server, CannedResponse, ExchangeScript, ScriptedExchange, ServerFrame,
-};
-use rust_decimal::Decimal;
+use feed_core::{Channel, Event, EventKind, Feed, Symbol};
+use feed_testkit::{CannedResponse, ServerFrame};
 
 /// The market list: two perpetuals and a quarterly delivery contract.
 const EXCHANGE_INFO: &str = r#"{"timezone":"UTC","serverTime":1700000000000,"rateLimits":[],"exchangeFilters":[],"assets":[],
@@ -30,116 +20,15 @@ const EXCHANGE_INFO: &str = r#"{"timezone":"UTC","serverTime":1700000000000,"rat
  {"symbol":"ETHUSDT","pair":"ETHUSDT","contractType":"PERPETUAL","deliveryDate":4133404800000,"status":"TRADING","baseAsset":"ETH","quoteAsset":"USDT","marginAsset":"USDT"},
  {"symbol":"BTCUSDT_261226","pair":"BTCUSDT","contractType":"CURRENT_QUARTER","deliveryDate":1798272000000,"status":"TRADING","baseAsset":"BTC","quoteAsset":"USDT","marginAsset":"USDT"}]}"#;
 
-fn decimal(text: &str) -> Decimal {
-    Decimal::from_str(text).unwrap()
-}
-
-fn symbols(names: &[&str]) -> Vec<Symbol> {
-    names
-        .iter()
-        .map(|name| Symbol::parse(name).unwrap())
-        .collect()
-}
-
-/// The subscribe message's streams.
-fn streams(request: &serde_json::Value) -> Vec<String> {
-    request["params"]
-        .as_array()
-        .map(|params| {
-            params
-                .iter()
-                .filter_map(|param| param.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 // ---- /public: books and tickers -------------------------------------------------------
 
-struct FuturesBookWire;
-
-fn levels(changes: &[Change], side: BookSide) -> String {
-    let pairs: Vec<[&str; 2]> = changes
-        .iter()
-        .filter(|change| change.side == side)
-        .map(|change| [change.price.as_str(), change.size.as_str()])
-        .collect();
-    serde_json::to_string(&pairs).unwrap()
-}
-
-/// A book ticker of `symbol` in the documented layout; the second symbol's comes wrapped in
-/// the combined-stream form.
-fn book_ticker(symbol: &str, index: usize) -> String {
-    let raw = format!(
-        r#"{{"e":"bookTicker","u":{},"E":1700000000{index}10,"T":1700000000{index}09,"s":"{symbol}","b":"3700{index}.10","B":"2.500","a":"3700{index}.20","A":"0.100"}}"#,
-        400_900_217 + index
-    );
-    if index == 0 {
-        raw
-    } else {
-        let stream = format!("{}@bookTicker", symbol.to_ascii_lowercase());
-        format!(r#"{{"stream":"{stream}","data":{raw}}}"#)
-    }
-}
-
-impl BookWire for FuturesBookWire {
-    fn on_message(&self, message: &str) -> Reply {
-        let request = json(message);
-        let streams = streams(&request);
-        let mut frames = vec![serde_json::json!({"result": null, "id": request["id"]}).to_string()];
-        frames.extend(
-            streams
-                .iter()
-                .filter_map(|stream| stream.strip_suffix("@bookTicker"))
-                .enumerate()
-                .map(|(index, symbol)| book_ticker(&symbol.to_ascii_uppercase(), index)),
-        );
-        Reply {
-            frames,
-            subscribe: streams
-                .iter()
-                .filter_map(|stream| stream.strip_suffix("@depth@100ms"))
-                .map(str::to_ascii_uppercase)
-                .collect(),
-        }
-    }
-
-    /// The documented layout (the parser's hot path), `pu` the last id before the update.
-    fn update_frame(&self, symbol: &str, update: &Update, _book: &TrueBook) -> String {
-        format!(
-            r#"{{"e":"depthUpdate","E":{},"T":{},"s":"{symbol}","U":{},"u":{},"pu":{},"b":{},"a":{}}}"#,
-            update.timestamp_ms,
-            update.timestamp_ms - 1,
-            update.first_id,
-            update.last_id,
-            update.prev_id,
-            levels(&update.changes, BookSide::Bid),
-            levels(&update.changes, BookSide::Ask),
-        )
-    }
-
-    fn snapshot_request(&self, target: &str) -> Option<String> {
-        let query = target.strip_prefix("/fapi/v1/depth?")?;
-        assert_eq!(
-            query_value(query, "limit"),
-            Some("100"),
-            "the documented limit chosen for book_depth 5: {query}"
-        );
-        query_value(query, "symbol").map(str::to_owned)
-    }
-
-    fn snapshot_body(&self, _symbol: &str, book: &TrueBook, last_id: u64) -> String {
-        serde_json::json!({
-            "lastUpdateId": last_id, "E": 1_700_000_000_000_i64, "T": 1_699_999_999_999_i64,
-            "bids": top_pairs(book, BookSide::Bid, 100), "asks": top_pairs(book, BookSide::Ask, 100),
-        })
-        .to_string()
-    }
-
-    fn markets(&self) -> (String, String) {
-        ("/fapi/v1/exchangeInfo".into(), EXCHANGE_INFO.into())
-    }
-}
+/// USD-M's wire: `/fapi`, no pair in the frames.
+const FUTURES_BOOK_WIRE: FuturesBookWire = FuturesBookWire {
+    rest_prefix: "/fapi",
+    exchange_info: EXCHANGE_INFO,
+    coin_m: false,
+    extra: no_extra,
+};
 
 fn exchange_symbol(symbol: &Symbol) -> String {
     format!("{}{}", symbol.base(), symbol.quote())
@@ -147,96 +36,34 @@ fn exchange_symbol(symbol: &Symbol) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn public_route_books_equal_the_true_book_gaps_resync_and_tickers_arrive() {
-    let script = StreamScript {
-        updates: 300,
-        faults: vec![(80, Fault::Skip), (200, Fault::Skip)],
-        ..StreamScript::default()
-    };
-    let standin = BookStandIn::start(FuturesBookWire, script).await.unwrap();
-    let feed = book_feed(
+    let delivered = run_books(
+        FUTURES_BOOK_WIRE,
         "binance_futures",
         &["BTC-USDT-PERP", "ETH-USDT-PERP"],
         vec![Channel::L2Book, Channel::Ticker],
-        &standin,
-        "",
-        5,
-    );
-    let (delivered, stats) = run_until_finished(&standin, feed).await;
+        &[
+            "btcusdt@depth@100ms",
+            "btcusdt@bookTicker",
+            "ethusdt@depth@100ms",
+            "ethusdt@bookTicker",
+        ],
+        exchange_symbol,
+    )
+    .await;
 
-    assert_eq!(standin.received().len(), 1, "{:?}", standin.received());
-    let subscribe = json(&standin.received()[0]);
+    // Book tickers at their transaction time `T`, the second wrapped.
     assert_eq!(
-        subscribe,
-        serde_json::json!({"method": "SUBSCRIBE", "id": 1, "params": [
-            "btcusdt@depth@100ms", "btcusdt@bookTicker", "ethusdt@depth@100ms", "ethusdt@bookTicker"
-        ]})
+        rows(&delivered.others, EventKind::Ticker),
+        [
+            "BINANCE_FUTURES BTC-USDT-PERP bid 37000.10 x Some(2.500) ask 37000.20 x Some(0.100) at 1700000000.009",
+            "BINANCE_FUTURES ETH-USDT-PERP bid 37001.10 x Some(2.500) ask 37001.20 x Some(0.100) at 1700000000.109",
+        ],
+        "{:#?}",
+        delivered.others
     );
-
-    let truth = standin.truth();
-    let checked =
-        assert_books_match_truth(&delivered.books, &truth, exchange_symbol, Key::Sequence, 5);
-    assert!(checked > 50, "books were delivered ({checked})");
-    assert_caught_up(&delivered.books, &truth, exchange_symbol, 5);
-    assert!(delivered
-        .books
-        .iter()
-        .all(|book| book.symbol.as_str().ends_with("-USDT-PERP")));
-
-    // A skipped update breaks `pu == previous u` for that symbol alone, then its snapshot is
-    // fetched again.
-    assert_book_gaps(
-        &delivered.gaps,
-        &["BTC-USDT-PERP", "ETH-USDT-PERP"],
-        2,
-        "sequence: expected pu=",
-    );
-    assert_eq!(stats.gaps, 4);
-    assert_eq!(
-        stats.requests,
-        2 + 4,
-        "one snapshot per symbol, one per gap"
-    );
-    assert_eq!(stats.request_errors, 0);
-    assert_eq!(stats.parse_errors + stats.exchange_errors, 0);
-
-    let tickers: Vec<&feed_core::Ticker> = delivered
-        .others
-        .iter()
-        .filter_map(|event| match event {
-            Event::Ticker(ticker) => Some(ticker),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(tickers.len(), 2, "{:#?}", delivered.others);
-    let (btc, eth) = (tickers[0], tickers[1]);
-    assert_eq!(&*btc.exchange, "BINANCE_FUTURES");
-    assert_eq!(btc.symbol.as_str(), "BTC-USDT-PERP");
-    assert_eq!(
-        (
-            btc.bid.to_string(),
-            btc.bid_size.map(|size| size.to_string())
-        ),
-        ("37000.10".into(), Some("2.500".into()))
-    );
-    assert_eq!(
-        (
-            btc.ask.to_string(),
-            btc.ask_size.map(|size| size.to_string())
-        ),
-        ("37000.20".into(), Some("0.100".into()))
-    );
-    assert_eq!(
-        btc.timestamp,
-        Some(decimal("1700000000.009")),
-        "the transaction time"
-    );
-    assert!(btc.receipt_timestamp > decimal("1700000000"));
-    assert_eq!(eth.symbol.as_str(), "ETH-USDT-PERP");
-    assert_eq!(
-        (eth.bid, eth.ask),
-        (decimal("37001.10"), decimal("37001.20"))
-    );
-    assert_eq!(eth.timestamp, Some(decimal("1700000000.109")));
+    assert!(delivered.others.iter().all(
+        |event| matches!(event, Event::Ticker(t) if t.receipt_timestamp > decimal("1700000000"))
+    ));
 }
 
 // ---- /market: trades, funding, liquidations, candles; open interest over REST ---------
@@ -279,25 +106,6 @@ fn market_frames() -> Vec<ServerFrame> {
     ]
 }
 
-fn market_script() -> ExchangeScript {
-    ExchangeScript {
-        markets_path: "/fapi/v1/exchangeInfo".into(),
-        markets: CannedResponse::ok(EXCHANGE_INFO),
-        on_connect: vec![],
-        on_message: Arc::new(|message: &str| {
-            let expected = serde_json::json!({
-                "method": "SUBSCRIBE", "params": SUBSCRIBED_STREAMS, "id": 1
-            });
-            if json(message) != expected {
-                return vec![
-                    r#"{"code":2,"msg":"Invalid request: unexpected subscription"}"#.into(),
-                ];
-            }
-            market_frames()
-        }),
-    }
-}
-
 /// REST answers by target: the market list and each contract's open interest.
 fn rest_answer(target: &str) -> Option<CannedResponse> {
     let body = match target {
@@ -314,180 +122,71 @@ fn rest_answer(target: &str) -> Option<CannedResponse> {
     Some(CannedResponse::ok(body))
 }
 
-fn count(events: &[Event], kind: EventKind) -> usize {
-    events.iter().filter(|event| event.kind() == kind).count()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn market_route_channels_and_polled_open_interest_normalize_field_by_field() {
-    let standin = ScriptedExchange::start(market_script()).await.unwrap();
-    let targets = Arc::new(Mutex::new(Vec::new()));
-    let log = Arc::clone(&targets);
-    let rest = start_dynamic_http_server(
-        std::net::Ipv4Addr::LOCALHOST.into(),
-        Some(standin.cert.server_config()),
-        move |target| {
-            log.lock().unwrap().push(target.to_owned());
-            rest_answer(target)
-        },
-    )
-    .await
-    .unwrap();
-    let channels = vec![
-        Channel::Trades,
-        Channel::Funding,
-        Channel::Liquidations,
-        Channel::Candles,
-        Channel::OpenInterest,
-    ];
-    let feed = CcxtFeed::new(
-        "binance_futures",
-        symbols(&["BTC-USDT-PERP", "BTC-USDT-26DEC26"]),
-        channels,
-    )
-    .unwrap()
-    .with_candle_interval("5m")
-    .unwrap()
-    .with_rest_endpoint(format!("https://localhost:{}", rest.port()))
-    .with_websocket_endpoint(standin.websocket_url(""));
-    let kinds = [
-        EventKind::Trade,
-        EventKind::Funding,
-        EventKind::Liquidation,
-        EventKind::Candle,
-        EventKind::OpenInterest,
-        EventKind::Ticker,
-    ];
-    let (events, stats) = collect_events(&standin, feed, &kinds, |events| {
-        count(events, EventKind::Trade) >= 3
-            && count(events, EventKind::Candle) >= 2
-            && count(events, EventKind::OpenInterest) >= 2
-    })
+    let (events, targets) = ChannelsCase {
+        exchange_id: "binance_futures",
+        rest_prefix: "/fapi",
+        exchange_info: EXCHANGE_INFO,
+        streams: &SUBSCRIBED_STREAMS,
+        frames: market_frames,
+        rest: rest_answer,
+        symbols: &["BTC-USDT-PERP", "BTC-USDT-26DEC26"],
+        channels: vec![
+            Channel::Trades,
+            Channel::Funding,
+            Channel::Liquidations,
+            Channel::Candles,
+            Channel::OpenInterest,
+        ],
+    }
+    .run()
     .await;
-
-    assert_eq!(standin.received().len(), 1, "{:?}", standin.received());
-    assert_eq!(standin.pongs(), 1, "the ping was answered");
-    assert_eq!(stats.exchange_errors, 1, "the documented error frame");
-    assert_eq!(stats.parse_errors, 0);
-    let kinds_seen: Vec<EventKind> = events.iter().map(Event::kind).collect();
-    assert!(
-        !kinds_seen.contains(&EventKind::Ticker),
+    assert_eq!(
+        count(&events, EventKind::Ticker),
+        0,
         "TICKER was not asked for"
     );
-
-    let trades: Vec<&feed_core::Trade> = events
-        .iter()
-        .filter_map(|event| match event {
-            Event::Trade(trade) => Some(trade),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(trades.len(), 3, "{trades:#?}");
-    assert_eq!(&*trades[0].exchange, "BINANCE_FUTURES");
-    assert_eq!(trades[0].symbol.as_str(), "BTC-USDT-PERP");
-    assert_eq!(trades[0].side, Side::Sell, "the buyer made the market");
     assert_eq!(
-        (trades[0].price.to_string(), trades[0].amount.to_string()),
-        ("37000.10".into(), "0.500".into())
-    );
-    assert_eq!(trades[0].id, Some(TradeId::Number(5_933_014)));
-    assert_eq!(trades[0].timestamp, decimal("1700000000.123"));
-    assert_eq!(trades[1].symbol.as_str(), "BTC-USDT-26DEC26");
-    assert_eq!(
-        (trades[1].side, trades[1].amount.to_string()),
-        (Side::Buy, "1.250".into())
-    );
-    assert_eq!(trades[2].id, Some(TradeId::Number(5_933_015)));
-
-    let funding: Vec<&feed_core::Funding> = events
-        .iter()
-        .filter_map(|event| match event {
-            Event::Funding(funding) => Some(funding),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(
-        funding.len(),
-        1,
-        "none for the delivery contract: {funding:#?}"
-    );
-    assert_eq!(funding[0].symbol.as_str(), "BTC-USDT-PERP");
-    assert_eq!(funding[0].mark_price, Some(decimal("37001.50000000")));
-    assert_eq!(funding[0].rate.to_string(), "0.00010000");
-    assert_eq!(funding[0].predicted_rate, None);
-    assert_eq!(funding[0].next_funding_time, Some(decimal("1700006400")));
-    assert_eq!(funding[0].timestamp, Some(decimal("1700000001")));
-
-    let Some(Event::Liquidation(liquidation)) = events
-        .iter()
-        .find(|event| event.kind() == EventKind::Liquidation)
-    else {
-        panic!("no liquidation: {events:#?}")
-    };
-    assert_eq!(liquidation.symbol.as_str(), "BTC-USDT-PERP");
-    assert_eq!(liquidation.side, Side::Sell);
-    assert_eq!(
-        (
-            liquidation.quantity.to_string(),
-            liquidation.price.to_string()
-        ),
-        ("0.014".into(), "36900.5".into())
+        rows(&events, EventKind::Trade),
+        [
+            "BINANCE_FUTURES BTC-USDT-PERP Sell 37000.10 x 0.500 id Some(Number(5933014)) at 1700000000.123",
+            "BINANCE_FUTURES BTC-USDT-26DEC26 Buy 37500.0 x 1.250 id Some(Number(77)) at 1700000000.223",
+            "BINANCE_FUTURES BTC-USDT-PERP Buy 37000.20 x 0.100 id Some(Number(5933015)) at 1700000004.123",
+        ],
+        "the buyer made the market of the first (a Sell)"
     );
     assert_eq!(
-        (liquidation.id.as_deref(), &*liquidation.status),
-        (None, "filled")
+        rows(&events, EventKind::Funding),
+        ["BINANCE_FUTURES BTC-USDT-PERP mark Some(37001.50000000) rate 0.00010000 predicted None next 1700006400 at 1700000001"],
+        "none for the delivery contract"
     );
-    assert_eq!(liquidation.timestamp, Some(decimal("1700000001.999")));
-
-    let candles: Vec<&feed_core::Candle> = events
-        .iter()
-        .filter_map(|event| match event {
-            Event::Candle(candle) => Some(candle),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(candles.len(), 2);
-    let bar = candles[0];
-    assert_eq!(bar.symbol.as_str(), "BTC-USDT-26DEC26");
     assert_eq!(
-        (bar.start, bar.stop),
-        (decimal("1700000100"), decimal("1700000399.999"))
+        rows(&events, EventKind::Liquidation),
+        ["BINANCE_FUTURES BTC-USDT-PERP Sell 0.014 x 36900.5 id None filled at 1700000001.999"]
     );
-    assert_eq!(&*bar.interval, "5m");
-    assert_eq!(bar.trades, Some(5));
     assert_eq!(
-        [&bar.open, &bar.close, &bar.high, &bar.low, &bar.volume].map(ToString::to_string),
-        ["37500.0", "37520.5", "37530.0", "37490.1", "12.345"].map(str::to_owned)
+        rows(&events, EventKind::Candle),
+        [
+            "BINANCE_FUTURES BTC-USDT-26DEC26 5m 1700000100..1700000399.999 trades Some(5) ohlcv 37500.0 37530.0 37490.1 37520.5 12.345 closed false at 1700000160",
+            "BINANCE_FUTURES BTC-USDT-26DEC26 5m 1700000100..1700000399.999 trades Some(5) ohlcv 37500.0 37530.0 37490.1 37520.5 12.345 closed true at 1700000160",
+        ]
     );
-    assert_eq!((bar.closed, candles[1].closed), (false, true));
-    assert_eq!(bar.timestamp, Some(decimal("1700000160")));
-
-    let interest: Vec<&feed_core::OpenInterest> = events
-        .iter()
-        .filter_map(|event| match event {
-            Event::OpenInterest(interest) => Some(interest),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(interest.len(), 2, "{interest:#?}");
-    assert_eq!(interest[0].symbol.as_str(), "BTC-USDT-PERP");
-    assert_eq!(interest[0].open_interest.to_string(), "10659.509");
-    assert_eq!(interest[0].notional, None);
-    assert_eq!(interest[0].timestamp, Some(decimal("1700000000.5")));
-    assert_eq!(interest[1].symbol.as_str(), "BTC-USDT-26DEC26");
-    assert_eq!(interest[1].open_interest.to_string(), "1234.000");
-
-    let targets = targets.lock().unwrap().clone();
-    for target in [
-        "/fapi/v1/exchangeInfo",
-        "/fapi/v1/openInterest?symbol=BTCUSDT",
-        "/fapi/v1/openInterest?symbol=BTCUSDT_261226",
-    ] {
-        assert!(
-            targets.iter().any(|seen| seen == target),
-            "{target}: {targets:?}"
-        );
-    }
+    assert_eq!(
+        rows(&events, EventKind::OpenInterest),
+        [
+            "BINANCE_FUTURES BTC-USDT-PERP 10659.509 notional None at 1700000000.5",
+            "BINANCE_FUTURES BTC-USDT-26DEC26 1234.000 notional None at 1700000000.6",
+        ]
+    );
+    assert_requested(
+        &targets,
+        &[
+            "/fapi/v1/exchangeInfo",
+            "/fapi/v1/openInterest?symbol=BTCUSDT",
+            "/fapi/v1/openInterest?symbol=BTCUSDT_261226",
+        ],
+    );
 }
 
 // ---- routes --------------------------------------------------------------------------

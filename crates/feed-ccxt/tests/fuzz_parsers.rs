@@ -34,6 +34,7 @@ use rust_decimal::Decimal;
 const EXCHANGES: [&str; 8] = [
     "binance",
     "binance_futures",
+    "binance_delivery",
     "backpack",
     "coinbase",
     "kraken",
@@ -198,6 +199,9 @@ fn trade_template(exchange: &str) -> &'static str {
         "binance_futures" => {
             r#"{"e":"aggTrade","E":123456789,"s":"BTCUSDT","a":5933014,"p":"{P}","q":"{Q}","f":100,"l":105,"T":123456785,"m":true}"#
         }
+        "binance_delivery" => {
+            r#"{"e":"aggTrade","E":1591261134288,"a":424951,"s":"BTCUSD_200626","p":"{P}","q":"{Q}","f":606073,"l":606073,"T":1591261134199,"m":false}"#
+        }
         "backpack" => {
             r#"{"stream":"trade.SOL_USDC","data":{"e":"trade","E":1694688638091000,"s":"SOL_USDC","p":"{P}","q":"{Q}","b":"1","a":"2","t":12345,"T":1694688638089000,"m":true}}"#
         }
@@ -306,6 +310,7 @@ macro_rules! targets {
 targets!(
     binance,
     binance_futures,
+    binance_delivery,
     backpack,
     coinbase,
     kraken,

@@ -2,6 +2,7 @@
 
 pub mod backpack;
 pub mod binance;
+pub mod binance_delivery;
 pub mod binance_futures;
 pub mod bybit;
 pub mod coinbase;
@@ -20,6 +21,7 @@ pub fn built_in() -> Vec<Arc<dyn ExchangeAdapter>> {
     vec![
         Arc::new(binance::Binance),
         Arc::new(binance_futures::BinanceFutures),
+        Arc::new(binance_delivery::BinanceDelivery),
         Arc::new(bybit::Bybit),
         Arc::new(backpack::Backpack),
         Arc::new(coinbase::Coinbase),

@@ -217,4 +217,5 @@ impl ExchangeAdapter for QuickKeepAlive {
 pub fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|error| panic!("not JSON ({error}): {text}"))
 }
+pub mod binance_derivatives;
 pub mod books;

@@ -15,10 +15,10 @@
 //! only known down to its last level; the book resyncs instead of letting an unseen level
 //! surface into the delivered top `book_depth` (see `feed_core::book::BookParams`).
 //!
-//! The `depthUpdate` and snapshot parsers serve Binance USD-M futures too
+//! The `depthUpdate` and snapshot parsers serve Binance's futures products too
 //! (`super::super::binance_futures`), whose diffs add the transaction time `T` after `E` and
-//! the previous event's last id `pu` after `u`: both are read when present (`pu` becomes the
-//! delta's `prev_id`), and spot frames have neither.
+//! the previous event's last id `pu` after `u` (COIN-M also the pair `ps` after `s`): they
+//! are read when present (`pu` becomes the delta's `prev_id`), and spot frames have none.
 
 use std::borrow::Cow;
 
@@ -142,7 +142,8 @@ fn push_levels(
 }
 
 /// The hot path: a raw `depthUpdate` exactly in the documented layout (key order as
-/// documented, no whitespace or escapes; USD-M's `T` and `pu` where that layout has them)
+/// documented, no whitespace or escapes; the futures' `T` and `pu` and COIN-M's `ps` where
+/// that layout has them)
 /// read without serde or allocation. `None` for any other text (nothing is left in `books`
 /// then), which serde reads; both give the same delta.
 pub(super) fn fast_depth_update(
@@ -158,6 +159,9 @@ pub(super) fn fast_depth_update(
     }
     cursor.expect(r#","s":"#)?;
     let symbol = cursor.string()?;
+    if cursor.expect(r#","ps":"#).is_some() {
+        cursor.string()?; // COIN-M's pair
+    }
     cursor.expect(r#","U":"#)?;
     let first: u64 = cursor.number()?.parse().ok()?;
     cursor.expect(r#","u":"#)?;
@@ -327,6 +331,14 @@ mod tests {
             Some(Err(FrameError::Malformed(_)))
         ));
         assert!(untouched.is_empty(), "a failed frame leaves nothing");
+        let coin_m = raw.replace(r#""s":"BNBBTC","#, r#""s":"BNBBTC","ps":"BNBBTC","#);
+        let mut with_pair = BookBatch::default();
+        assert!(
+            fast_depth_update(&coin_m, &context, &mut with_pair).is_some(),
+            "COIN-M's pair is read on the hot path"
+        );
+        assert_eq!(with_pair.messages, slow.messages);
+        assert_eq!(with_pair.levels, slow.levels);
         let truncated = &raw[..raw.len() - 5];
         assert!(fast_depth_update(truncated, &context, &mut untouched).is_none());
         assert!(untouched.is_empty());

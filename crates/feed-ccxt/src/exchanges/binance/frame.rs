@@ -19,7 +19,7 @@
 //! Anything else is malformed.
 //!
 //! [`parse_frame_with`] is this recognition with the events an adapter delivers given by
-//! an [`EventParser`]: spot's here, USD-M futures' in `super::super::binance_futures`.
+//! an [`EventParser`]: spot's here, the futures products' in `super::super::binance_futures`.
 
 use std::borrow::Cow;
 

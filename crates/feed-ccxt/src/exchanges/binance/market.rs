@@ -20,33 +20,42 @@ struct ExchangeInfo {
     symbols: Vec<SymbolInfo>,
 }
 
-/// A symbol of an `exchangeInfo` answer (spot's, or USD-M futures' with its contract).
+/// A symbol of an `exchangeInfo` answer (spot's, or a futures product's with its contract).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct SymbolInfo {
     pub(crate) symbol: String,
+    /// Spot and USD-M futures: `TRADING`, `BREAK`, ...; empty when absent (COIN-M).
+    #[serde(default)]
     pub(crate) status: String,
+    /// COIN-M futures: the contract's status, in place of `status`; empty when absent.
+    #[serde(default)]
+    pub(crate) contract_status: String,
     pub(crate) base_asset: String,
     pub(crate) quote_asset: String,
-    /// USD-M futures: `PERPETUAL`, `CURRENT_QUARTER`, ... (spot has none).
+    /// Futures: `PERPETUAL`, `CURRENT_QUARTER`, ... (spot has none).
     #[serde(default)]
     pub(crate) contract_type: String,
-    /// USD-M futures: the delivery time in milliseconds.
+    /// Futures: the delivery time in milliseconds.
     pub(crate) delivery_date: Option<i64>,
 }
 
-/// The `TRADING` symbols of an `exchangeInfo` body; `exchange` names the adapter in errors.
-pub(crate) fn trading_symbols(
-    body: &str,
-    exchange: &str,
-) -> Result<impl Iterator<Item = SymbolInfo>, AdapterError> {
+/// Every symbol of an `exchangeInfo` body; `exchange` names the adapter in errors.
+pub(crate) fn symbols(body: &str, exchange: &str) -> Result<Vec<SymbolInfo>, AdapterError> {
     let info: ExchangeInfo =
         serde_json::from_str(body).map_err(|error| AdapterError::MarketList {
             exchange: exchange.into(),
             detail: error.to_string(),
         })?;
-    Ok(info
-        .symbols
+    Ok(info.symbols)
+}
+
+/// The symbols whose `status` is `TRADING`; `exchange` names the adapter in errors.
+pub(crate) fn trading_symbols(
+    body: &str,
+    exchange: &str,
+) -> Result<impl Iterator<Item = SymbolInfo>, AdapterError> {
+    Ok(symbols(body, exchange)?
         .into_iter()
         .filter(|symbol| symbol.status == "TRADING"))
 }

@@ -10,8 +10,8 @@
 //! - A subscription to a symbol Binance does not list is acknowledged and then silent, so
 //!   symbols are checked against the market list before subscribing.
 
-// These serve Binance USD-M futures too (`super::binance_futures`): the two share the
-// wire format of these streams and of `exchangeInfo`.
+// These serve Binance's futures products too (`super::binance_futures`, USD-M and COIN-M):
+// they share the wire format of these streams and of `exchangeInfo`.
 pub(crate) mod book;
 pub(crate) mod frame;
 pub(crate) mod market;

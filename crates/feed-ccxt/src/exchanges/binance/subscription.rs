@@ -29,9 +29,9 @@ pub(super) fn subscribe_messages(subscriptions: &[Subscription]) -> Vec<Subscrib
 }
 
 /// The `SUBSCRIBE` of the subscriptions that `stream` names a stream for (in their order),
-/// with the id of the first; none when no subscription has a stream. USD-M futures
-/// (`super::super::binance_futures`) documents the same message and answer, 1024 streams per
-/// connection and 10 incoming messages per second.
+/// with the id of the first; none when no subscription has a stream. The futures products
+/// (`super::super::binance_futures`: USD-M and COIN-M) document the same message and answer
+/// and 10 incoming messages per second.
 pub(crate) fn subscribe_messages_with(
     subscriptions: &[Subscription],
     stream: fn(&Subscription) -> Option<String>,

@@ -56,7 +56,7 @@ struct AggTradeText<'a> {
 }
 
 /// The hot path: a raw aggTrade frame exactly in the documented layout (key order as
-/// documented, no whitespace or escapes) read without serde. `None` for every other frame,
+/// documented, no whitespace or escapes; COIN-M's `a` before `s` too) read without serde. `None` for every other frame,
 /// which the serde path then reads; both give the same trade.
 pub(super) fn fast_agg_trade(
     frame: &str,
@@ -66,10 +66,17 @@ pub(super) fn fast_agg_trade(
     let mut cursor = JsonCursor::new(frame);
     cursor.expect(r#"{"e":"aggTrade","E":"#)?;
     cursor.number()?;
-    cursor.expect(r#","s":"#)?;
-    let symbol = cursor.string()?;
-    cursor.expect(r#","a":"#)?;
-    let id = cursor.number()?;
+    let (symbol, id) = if cursor.expect(r#","s":"#).is_some() {
+        let symbol = cursor.string()?;
+        cursor.expect(r#","a":"#)?;
+        (symbol, cursor.number()?)
+    } else {
+        // COIN-M documents the id before the symbol.
+        cursor.expect(r#","a":"#)?;
+        let id = cursor.number()?;
+        cursor.expect(r#","s":"#)?;
+        (cursor.string()?, id)
+    };
     cursor.expect(r#","p":"#)?;
     let price = cursor.string()?;
     cursor.expect(r#","q":"#)?;
@@ -165,9 +172,11 @@ mod tests {
     use feed_core::Symbol;
     use rust_decimal::Decimal;
 
+    use std::sync::Arc;
+
     use super::*;
     use crate::exchanges::binance::frame::parse_frame;
-    use crate::markets::Market;
+    use crate::markets::{Market, MarketMap};
     use crate::testing::parse_with;
 
     /// The aggregate trade payload from Binance's documentation.
@@ -223,6 +232,23 @@ mod tests {
         assert_eq!(parse(&spaced).unwrap(), fast);
         let escaped = raw.replace("\"q\":\"2.5\"", "\"q\":\"2\\u002e5\""); // serde unescapes: 2.5
         assert_eq!(parse(&escaped).unwrap(), fast);
+        let coin_m_order = raw.replace(r#""s":"BNBBTC","a":42,"#, r#""a":42,"s":"BNBBTC","#);
+        let markets = MarketMap::new([Market::new("BNB", "BTC", "BNBBTC")]);
+        let exchange: Arc<str> = "BINANCE".into();
+        let context = FrameContext {
+            markets: &markets,
+            exchange: &exchange,
+            receipt: Decimal::from_str("1672515782.5").unwrap(),
+        };
+        let mut out = ParsedFrame::default();
+        assert!(
+            matches!(
+                fast_agg_trade(&coin_m_order, &context, &mut out),
+                Some(Ok(()))
+            ),
+            "COIN-M's key order is the hot path"
+        );
+        assert_eq!(out.trades().cloned().collect::<Vec<_>>(), fast);
     }
 
     #[test]

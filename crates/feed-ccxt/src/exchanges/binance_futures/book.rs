@@ -1,6 +1,8 @@
-//! USDⓈ-M's L2 book: the diff stream `<symbol>@depth@100ms` joined with the REST snapshot
-//! `GET /fapi/v1/depth`, by the documented procedure
-//! (<https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/How-to-manage-a-local-order-book-correctly>):
+//! The L2 book of both futures products: the diff stream `<symbol>@depth@100ms` joined with
+//! the REST snapshot `GET /fapi/v1/depth` (`/dapi/v1/depth` for COIN-M), by the documented
+//! procedure, the same on both
+//! (<https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/How-to-manage-a-local-order-book-correctly>,
+//! <https://developers.binance.com/docs/derivatives/coin-margined-futures/websocket-market-streams/How-to-manage-a-local-order-book-correctly>):
 //!
 //! 1. Buffer the events from the stream; fetch the snapshot.
 //! 2. Drop events with `u` < `lastUpdateId`; the first processed has
@@ -10,19 +12,21 @@
 //! 4. Quantities are absolute; quantity zero removes the level, also one not in the book.
 //!
 //! That is [`SequenceRule::PreviousLast`] with `prev_id = pu` over a REST snapshot. The
-//! event and snapshot payloads are spot's plus `T` (transaction time) and `pu`, read by
-//! spot's parsers (`super::super::binance::book`); the book's time is the event time `E`.
+//! event and snapshot payloads are spot's plus `T` (transaction time) and `pu` (COIN-M:
+//! and the pair `ps`; its snapshot adds `symbol` and `pair`), read by spot's parsers
+//! (`super::super::binance::book`); the book's time is the event time `E`.
 //!
 //! Snapshot size: the documented limits are 5, 10, 20, 50, 100, 500 and 1000 levels, of
-//! weight 2 (up to 50), 5 (100), 10 (500) and 20 (1000) of the 2400 per minute per IP. The
-//! limit asked is the smallest one holding 20 times `book_depth` (1000 beyond 25): levels
-//! that move into the delivered top come from the snapshot, and a book whose delivered top
-//! would reach past the snapshot's last level resyncs (`feed_core::book::BookParams`);
-//! a resync of every book of a connection (a reconnect) costs 10 per symbol at the default
-//! depth of 10.
+//! weight 2 (up to 50), 5 (100), 10 (500) and 20 (1000) of the 2400 per minute per IP, on
+//! both products. The limit asked is the smallest one holding 20 times `book_depth` (1000
+//! beyond 25): levels that move into the delivered top come from the snapshot, and a book
+//! whose delivered top would reach past the snapshot's last level resyncs
+//! (`feed_core::book::BookParams`); a resync of every book of a connection (a reconnect)
+//! costs 10 per symbol at the default depth of 10.
 
 use feed_core::book::{BookParams, BookRules, SequenceRule, SnapshotSource};
 
+use super::product::Product;
 use crate::adapter::Subscription;
 use crate::exchanges::binance;
 
@@ -50,10 +54,14 @@ pub(super) fn params(subscription: &Subscription) -> BookParams {
     binance::book::params_with_limit(subscription, snapshot_limit(subscription.book_depth))
 }
 
-pub(super) fn snapshot_url(rest_base: &str, subscription: &Subscription) -> String {
+pub(super) fn snapshot_url(
+    product: &Product,
+    rest_base: &str,
+    subscription: &Subscription,
+) -> String {
     binance::book::depth_url(
         rest_base,
-        "/fapi/v1/depth",
+        &format!("{}/v1/depth", product.rest_prefix),
         subscription,
         snapshot_limit(subscription.book_depth),
     )
@@ -69,6 +77,8 @@ mod tests {
     use super::*;
     use crate::adapter::FrameContext;
     use crate::exchanges::binance::book::{parse_snapshot, push_depth_update};
+    use crate::exchanges::binance_delivery::COIN_M;
+    use crate::exchanges::binance_futures::product::USD_M;
     use crate::markets::{Market, MarketMap};
 
     /// The diff event from the Diff. Book Depth Streams page.
@@ -141,7 +151,7 @@ mod tests {
             (BookSide::Ask, "4.00000200".into())
         );
         assert_eq!(
-            snapshot_url("https://fapi.binance.com", &perpetual()),
+            snapshot_url(&USD_M, "https://fapi.binance.com", &perpetual()),
             "https://fapi.binance.com/fapi/v1/depth?symbol=BTCUSDT&limit=500"
         );
     }
@@ -158,5 +168,59 @@ mod tests {
         assert_eq!(rules.sequence, SequenceRule::PreviousLast);
         assert_eq!(rules.snapshot, SnapshotSource::Rest);
         assert_eq!(rules.names.prev, "pu");
+    }
+
+    /// COIN-M's documented diff (with the pair `ps`) and snapshot (with `symbol` and
+    /// `pair`), and its snapshot request on `/dapi`.
+    #[test]
+    fn coin_m_documented_depth_update_and_snapshot() {
+        let markets = MarketMap::new([Market::for_symbol(
+            Symbol::future("BTC", "USD", feed_core::Expiry::new(2020, 6, 26).unwrap()),
+            "BTCUSD_200626",
+        )]);
+        let exchange: Arc<str> = "BINANCE_DELIVERY".into();
+        let context = FrameContext {
+            markets: &markets,
+            exchange: &exchange,
+            receipt: rust_decimal::Decimal::ONE,
+        };
+        let diff = r#"{"e":"depthUpdate","E":1591270260907,"T":1591270260891,"s":"BTCUSD_200626","ps":"BTCUSD","U":17285681,"u":17285702,"pu":17285675,"b":[["9517.6","10"]],"a":[["9518.5","45"]]}"#;
+        let mut books = BookBatch::default();
+        push_depth_update(diff, &context, &mut books).unwrap();
+        let message = &books.messages[0];
+        assert_eq!(message.symbol.as_str(), "BTC-USD-26JUN20");
+        assert_eq!(
+            (message.first_id, message.last_id, message.prev_id),
+            (Some(17_285_681), Some(17_285_702), Some(17_285_675))
+        );
+        assert_eq!(message.timestamp.unwrap().to_string(), "1591270260.907");
+        let levels = books.levels_of(message);
+        assert_eq!(
+            (
+                levels[1].side,
+                levels[1].price.to_string(),
+                levels[1].size.to_string()
+            ),
+            (BookSide::Ask, "9518.5".into(), "45".into())
+        );
+
+        let subscription = Subscription::new(
+            Channel::L2Book,
+            Symbol::perpetual("BTC", "USD"),
+            "BTCUSD_PERP",
+        );
+        let mut books = BookBatch::default();
+        parse_snapshot(
+            r#"{"lastUpdateId":16769853,"symbol":"BTCUSD_PERP","pair":"BTCUSD","E":1591250106370,"T":1591250106368,"bids":[["9638.0","431"]],"asks":[["9638.2","12"]]}"#,
+            &subscription,
+            &mut books,
+        )
+        .unwrap();
+        assert_eq!(books.messages[0].last_id, Some(16_769_853));
+        assert_eq!(books.levels_of(&books.messages[0]).len(), 2);
+        assert_eq!(
+            snapshot_url(&COIN_M, "https://dapi.binance.com", &subscription),
+            "https://dapi.binance.com/dapi/v1/depth?symbol=BTCUSD_PERP&limit=500"
+        );
     }
 }

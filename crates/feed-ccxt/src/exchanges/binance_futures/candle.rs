@@ -1,5 +1,6 @@
 //! CANDLES: the kline stream `<symbol>@kline_<interval>`, pushed every 250 ms
-//! (<https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Kline-Candlestick-Streams>).
+//! (<https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Kline-Candlestick-Streams>,
+//! <https://developers.binance.com/docs/derivatives/coin-margined-futures/websocket-market-streams/Kline-Candlestick-Streams>).
 
 use std::borrow::Cow;
 
@@ -22,8 +23,9 @@ use crate::parsed::ParsedFrame;
 /// ```
 ///
 /// `k.t`/`k.T` are the bar's start and its last millisecond, `i` the interval, `o c h l`
-/// the prices, `v` the base asset volume, `n` the number of trades, `x` whether the bar is
-/// closed; `E` is the event time.
+/// the prices, `v` the volume (USD-M: base asset; COIN-M: contracts, its `q` being the
+/// base asset volume), `n` the number of trades, `x` whether the bar is closed; `E` is the
+/// event time. The candle's volume is `v` on both products.
 #[derive(Deserialize)]
 struct KlineEvent<'a> {
     #[serde(rename = "E")]

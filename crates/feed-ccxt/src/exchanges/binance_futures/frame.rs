@@ -46,7 +46,7 @@ mod tests {
 
     use super::*;
     use crate::markets::Market;
-    use crate::testing::parse_frame_with;
+    use crate::testing::{kinds, parse_frame_with};
 
     fn parse(text: &str) -> Result<ParsedFrame, FrameError> {
         let markets = [
@@ -60,16 +60,6 @@ mod tests {
             "1700000000.5",
             text,
         )
-    }
-
-    fn kinds(parsed: &ParsedFrame) -> Vec<&'static str> {
-        let mut kinds: Vec<&'static str> = parsed
-            .events
-            .iter()
-            .map(|event| event.kind().name())
-            .collect();
-        kinds.extend(parsed.books.messages.iter().map(|_| "l2_book"));
-        kinds
     }
 
     /// A recording of every documented stream: each shape is recognised (none is

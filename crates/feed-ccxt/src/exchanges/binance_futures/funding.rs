@@ -1,5 +1,6 @@
 //! FUNDING: the mark price stream `<symbol>@markPrice@1s`
-//! (<https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Mark-Price-Stream>).
+//! (<https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Mark-Price-Stream>,
+//! <https://developers.binance.com/docs/derivatives/coin-margined-futures/websocket-market-streams/Mark-Price-Stream>).
 
 use std::borrow::Cow;
 
@@ -12,11 +13,18 @@ use crate::adapter::FrameContext;
 use crate::parse::{decimal, malformed};
 use crate::parsed::ParsedFrame;
 
-/// The mark price event, as documented:
+/// The mark price event, as USDⓈ-M documents it:
 ///
 /// ```json
 /// {"e":"markPriceUpdate","E":1562305380000,"s":"BTCUSDT","p":"11794.15000000",
 ///  "i":"11784.62659091","P":"11784.25641265","r":"0.00038167","T":1562306400000}
+/// ```
+///
+/// and as COIN-M does, for a delivery contract (another key order, read alike):
+///
+/// ```json
+/// {"e":"markPriceUpdate","E":1596095725000,"s":"BTCUSD_201225","p":"10934.62615417",
+///  "P":"10962.17178236","i":"10933.62615417","r":"","T":0}
 /// ```
 ///
 /// `p` is the mark price, `i` the index price, `P` the estimated settle price, `r` the
@@ -132,5 +140,45 @@ mod tests {
         assert!(matches!(parse(&bad), Err(FrameError::Malformed(text)) if text.contains('r')));
         let other = DOCUMENTED_MARK_PRICE.replace("BTCUSDT", "ETHUSDT");
         assert!(parse(&other).unwrap().is_empty());
+    }
+
+    fn parse_coin_m(text: &str) -> Result<Vec<Event>, FrameError> {
+        let expiry = Expiry::new(2020, 12, 25).unwrap();
+        let markets = [
+            Market::for_symbol(Symbol::perpetual("BTC", "USD"), "BTCUSD_PERP"),
+            Market::for_symbol(Symbol::future("BTC", "USD", expiry), "BTCUSD_201225"),
+        ];
+        parse_frame_with(
+            parse_frame,
+            &markets,
+            "BINANCE_DELIVERY",
+            "1596095725.5",
+            text,
+        )
+        .map(|parsed| parsed.events)
+    }
+
+    /// COIN-M's Mark Price Stream (a delivery contract) and its pair stream's array (the
+    /// same contract and the perpetual, whose documented rate is zero).
+    #[test]
+    fn coin_m_documented_mark_prices_fund_perpetuals_only() {
+        let delivery = r#"{"e":"markPriceUpdate","E":1596095725000,"s":"BTCUSD_201225","p":"10934.62615417","P":"10962.17178236","i":"10933.62615417","r":"","T":0}"#;
+        assert!(parse_coin_m(delivery).unwrap().is_empty());
+        let pair = format!(
+            r#"[{delivery},{{"e":"markPriceUpdate","E":1596095725000,"s":"BTCUSD_PERP","p":"11012.31359011","P":"10962.17178236","i":"10933.62615417","r":"0.00000000","T":1596096000000}}]"#
+        );
+        assert_eq!(
+            parse_coin_m(&pair).unwrap(),
+            vec![Event::Funding(Funding {
+                exchange: "BINANCE_DELIVERY".into(),
+                symbol: Symbol::parse("BTC-USD-PERP").unwrap(),
+                mark_price: Some(number("11012.31359011")),
+                rate: number("0.00000000"),
+                predicted_rate: None,
+                next_funding_time: Some(number("1596096000")),
+                timestamp: Some(number("1596095725")),
+                receipt_timestamp: number("1596095725.5"),
+            })]
+        );
     }
 }

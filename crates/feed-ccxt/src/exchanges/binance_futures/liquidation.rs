@@ -1,5 +1,6 @@
 //! LIQUIDATIONS: the liquidation order stream `<symbol>@forceOrder`
-//! (<https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Liquidation-Order-Streams>).
+//! (<https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Liquidation-Order-Streams>,
+//! <https://developers.binance.com/docs/derivatives/coin-margined-futures/websocket-market-streams/Liquidation-Order-Streams>).
 
 use std::borrow::Cow;
 
@@ -22,8 +23,9 @@ use crate::parsed::ParsedFrame;
 ///
 /// `o` is the order: side `S`, type `o`, time in force `f`, original quantity `q`, price
 /// `p`, average price `ap`, status `X`, last and accumulated filled quantity `l`/`z`, trade
-/// time `T` (ms). Only the latest liquidation of a symbol within 1000 ms is pushed. Delivered:
-/// `q` and `p` (the order, as cryptofeed), `X` in lower case, `o.T` as the time.
+/// time `T` (ms); COIN-M adds the pair `o.ps`. Only the latest liquidation of a symbol
+/// within 1000 ms is pushed. Delivered: `q` and `p` (the order, as cryptofeed), `X` in lower
+/// case, `o.T` as the time; `q` counts base asset units on USD-M, contracts on COIN-M.
 #[derive(Deserialize)]
 struct ForceOrder<'a> {
     #[serde(rename = "E")]

@@ -7,8 +7,13 @@
 //!
 //! The wire format of the streams spot has too (aggTrade, depthUpdate, SUBSCRIBE and its
 //! answers, errors, the combined-stream wrapper) is spot's, and so is the code reading it
-//! (`super::binance::{frame, book, trade, subscription}`); this folder adds what USD-M has
-//! of its own.
+//! (`super::binance::{frame, book, trade, subscription}`); this folder adds what the
+//! futures have of their own.
+//!
+//! This folder is the implementation of both futures products: COIN-M
+//! (`super::binance_delivery`) documents the same streams and REST shapes on other hosts
+//! and paths. What differs is a [`Product`] ([`USD_M`] here); every type naming one
+//! ([`BinanceDerivatives`]) is an [`ExchangeAdapter`] through the one implementation below.
 //!
 //! Sources (developers.binance.com):
 //! - Connecting, limits, keep-alive:
@@ -72,8 +77,11 @@ mod funding;
 mod liquidation;
 mod market;
 mod open_interest;
+mod product;
 mod route;
 mod ticker;
+
+pub use product::{BinanceDerivatives, Product, Routing, StatusField, USD_M};
 
 use feed_core::book::{BookBatch, BookParams, BookRules};
 use feed_core::runtime::FrameError;
@@ -88,10 +96,20 @@ use crate::markets::Market;
 use crate::parsed::ParsedFrame;
 
 /// The documented REST base URL.
-pub const REST_BASE: &str = "https://fapi.binance.com";
+pub const REST_BASE: &str = USD_M.rest_base;
 /// The documented WebSocket root; the feed's route is added to it ([`route`]).
-pub const WEBSOCKET_BASE: &str = "wss://fstream.binance.com";
-/// The documented kline intervals.
+pub const WEBSOCKET_BASE: &str = USD_M.websocket_base;
+/// The channels of both products.
+pub const CHANNELS: &[Channel] = &[
+    Channel::Trades,
+    Channel::L2Book,
+    Channel::Ticker,
+    Channel::Funding,
+    Channel::OpenInterest,
+    Channel::Liquidations,
+    Channel::Candles,
+];
+/// The documented kline intervals (the same on both products).
 pub const CANDLE_INTERVALS: &[&str] = &[
     "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M",
 ];
@@ -100,28 +118,27 @@ pub const CANDLE_INTERVALS: &[&str] = &[
 #[derive(Debug, Clone, Copy, Default)]
 pub struct BinanceFutures;
 
-impl ExchangeAdapter for BinanceFutures {
+impl BinanceDerivatives for BinanceFutures {
+    fn product(&self) -> &'static Product {
+        &USD_M
+    }
+}
+
+/// Every Binance futures product, by its [`Product`].
+impl<T: BinanceDerivatives> ExchangeAdapter for T {
     fn id(&self) -> &'static str {
-        "binance_futures"
+        self.product().id
     }
 
     fn default_endpoints(&self) -> DefaultEndpoints {
         DefaultEndpoints {
-            rest: REST_BASE,
-            websocket: WEBSOCKET_BASE,
+            rest: self.product().rest_base,
+            websocket: self.product().websocket_base,
         }
     }
 
     fn channels(&self) -> &'static [Channel] {
-        &[
-            Channel::Trades,
-            Channel::L2Book,
-            Channel::Ticker,
-            Channel::Funding,
-            Channel::OpenInterest,
-            Channel::Liquidations,
-            Channel::Candles,
-        ]
+        CHANNELS
     }
 
     fn candle_intervals(&self) -> &'static [&'static str] {
@@ -129,19 +146,19 @@ impl ExchangeAdapter for BinanceFutures {
     }
 
     fn check_channels(&self, channels: &[Channel]) -> Result<(), String> {
-        route::check_channels(channels)
+        route::check_channels(self.product(), channels)
     }
 
     fn markets_url(&self, rest_base: &str) -> String {
-        format!("{rest_base}/fapi/v1/exchangeInfo")
+        self.product().rest_url(rest_base, "v1/exchangeInfo")
     }
 
     fn parse_markets(&self, body: &str) -> Result<Vec<Market>, AdapterError> {
-        market::parse_exchange_info(body)
+        market::parse_exchange_info(self.product(), body)
     }
 
     fn websocket_url(&self, websocket_base: &str, subscriptions: &[Subscription]) -> String {
-        route::websocket_url(websocket_base, subscriptions)
+        route::websocket_url(self.product(), websocket_base, subscriptions)
     }
 
     fn subscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<SubscribeRequest> {
@@ -157,7 +174,7 @@ impl ExchangeAdapter for BinanceFutures {
     }
 
     fn book_snapshot_url(&self, rest_base: &str, subscription: &Subscription) -> Option<String> {
-        Some(book::snapshot_url(rest_base, subscription))
+        Some(book::snapshot_url(self.product(), rest_base, subscription))
     }
 
     fn parse_book_snapshot(
@@ -175,7 +192,7 @@ impl ExchangeAdapter for BinanceFutures {
         subscription: &Subscription,
         polled: usize,
     ) -> Option<PollRequest> {
-        open_interest::poll(rest_base, subscription, polled)
+        open_interest::poll(self.product(), rest_base, subscription, polled)
     }
 
     fn parse_poll(
@@ -201,20 +218,43 @@ impl ExchangeAdapter for BinanceFutures {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exchanges::binance_delivery::BinanceDelivery;
 
     #[test]
     fn documented_endpoints_channels_and_intervals() {
-        let adapter = BinanceFutures;
-        assert_eq!(adapter.id(), "binance_futures");
-        assert_eq!(adapter.name(), "BINANCE_FUTURES");
-        assert_eq!(adapter.default_endpoints().rest, "https://fapi.binance.com");
-        assert_eq!(
-            adapter.markets_url(REST_BASE),
-            "https://fapi.binance.com/fapi/v1/exchangeInfo"
-        );
-        assert_eq!(adapter.channels().len(), 7);
-        assert_eq!(adapter.candle_intervals().len(), 15);
-        assert!(adapter.candle_intervals().contains(&"1M"));
-        assert!(crate::registry::adapter("BINANCE_FUTURES").is_ok());
+        let products: [(&dyn ExchangeAdapter, [&str; 5]); 2] = [
+            (
+                &BinanceFutures,
+                [
+                    "binance_futures",
+                    "BINANCE_FUTURES",
+                    "https://fapi.binance.com",
+                    "wss://fstream.binance.com",
+                    "https://fapi.binance.com/fapi/v1/exchangeInfo",
+                ],
+            ),
+            (
+                &BinanceDelivery,
+                [
+                    "binance_delivery",
+                    "BINANCE_DELIVERY",
+                    "https://dapi.binance.com",
+                    "wss://dstream.binance.com",
+                    "https://dapi.binance.com/dapi/v1/exchangeInfo",
+                ],
+            ),
+        ];
+        for (adapter, [id, name, rest, websocket, markets]) in products {
+            assert_eq!(adapter.id(), id);
+            assert_eq!(adapter.name(), name);
+            let endpoints = adapter.default_endpoints();
+            assert_eq!((endpoints.rest, endpoints.websocket), (rest, websocket));
+            assert_eq!(adapter.markets_url(endpoints.rest), markets);
+            assert_eq!(adapter.channels().len(), 7);
+            assert_eq!(adapter.candle_intervals().len(), 15);
+            assert!(adapter.candle_intervals().contains(&"1M"));
+            assert_eq!(crate::registry::adapter(name).unwrap().id(), id);
+        }
+        assert_eq!(REST_BASE, "https://fapi.binance.com");
     }
 }

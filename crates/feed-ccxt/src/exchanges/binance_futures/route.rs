@@ -1,14 +1,21 @@
-//! USDⓈ-M's routed WebSocket paths and the stream of each subscription.
+//! The WebSocket path of a feed and the stream of each subscription.
 //!
-//! `wss://fstream.binance.com/public` carries the high-frequency streams (`@depth`,
-//! `@bookTicker`), `/market` the regular ones (`@aggTrade`, `@markPrice`, `@kline`,
-//! `@forceOrder`); a connection gets the streams of its own path only, and subscribing
-//! another path's stream is answered and then silent
+//! USDⓈ-M ([`Routing::PublicMarket`]): `wss://fstream.binance.com/public` carries the
+//! high-frequency streams (`@depth`, `@bookTicker`), `/market` the regular ones
+//! (`@aggTrade`, `@markPrice`, `@kline`, `@forceOrder`); a connection gets the streams of
+//! its own path only, and subscribing another path's stream is answered and then silent
 //! (<https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Important-WebSocket-Change-Notice>).
+//!
+//! COIN-M ([`Routing::Single`]): every stream on `wss://dstream.binance.com/ws`, so any mix
+//! of channels shares one connection.
 
 use feed_core::Channel;
 
+use super::product::{Product, Routing};
 use crate::adapter::Subscription;
+
+/// The path of every stream where the product has one path, raw stream mode.
+pub(super) const SINGLE_PATH: &str = "/ws";
 
 /// The path of the high-frequency streams, raw stream mode.
 pub(super) const PUBLIC_PATH: &str = "/public/ws";
@@ -50,8 +57,12 @@ pub(super) fn stream(subscription: &Subscription) -> Option<String> {
     }
 }
 
-/// One feed is one connection, which reaches one path: channels of both paths need two feeds.
-pub(super) fn check_channels(channels: &[Channel]) -> Result<(), String> {
+/// One feed is one connection, which reaches one path: channels of both USDⓈ-M paths need
+/// two feeds; a single-path product takes any mix.
+pub(super) fn check_channels(product: &Product, channels: &[Channel]) -> Result<(), String> {
+    if product.routing == Routing::Single {
+        return Ok(());
+    }
     let of = |wanted: Route| -> Vec<&'static str> {
         channels
             .iter()
@@ -64,17 +75,23 @@ pub(super) fn check_channels(channels: &[Channel]) -> Result<(), String> {
         return Ok(());
     }
     Err(format!(
-        "Binance USD-M serves {} on wss://fstream.binance.com/public and {} on /market, \
-         and a feed has one connection: configure them as two feeds (OPEN_INTEREST may join \
-         either)",
+        "{} serves {} on {}/public and {} on /market, and a feed has one connection: \
+         configure them as two feeds (OPEN_INTEREST may join either)",
+        product.label,
         public.join(", "),
+        product.websocket_base,
         market.join(", ")
     ))
 }
 
 /// The URL to connect to: `base` as given when it has a path, else `base` + the path of the
-/// subscriptions' streams (`/public/ws` for books and tickers, `/market/ws` otherwise).
-pub(super) fn websocket_url(base: &str, subscriptions: &[Subscription]) -> String {
+/// subscriptions' streams (USDⓈ-M: `/public/ws` for books and tickers, `/market/ws`
+/// otherwise; COIN-M: `/ws`).
+pub(super) fn websocket_url(
+    product: &Product,
+    base: &str,
+    subscriptions: &[Subscription],
+) -> String {
     let after_scheme = base.split_once("://").map_or(base, |(_, rest)| rest);
     if after_scheme
         .split_once('/')
@@ -85,13 +102,18 @@ pub(super) fn websocket_url(base: &str, subscriptions: &[Subscription]) -> Strin
     let public = subscriptions
         .iter()
         .any(|subscription| route(subscription.channel) == Some(Route::Public));
-    let path = if public { PUBLIC_PATH } else { MARKET_PATH };
+    let path = match product.routing {
+        Routing::Single => SINGLE_PATH,
+        Routing::PublicMarket if public => PUBLIC_PATH,
+        Routing::PublicMarket => MARKET_PATH,
+    };
     format!("{}{path}", base.trim_end_matches('/'))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exchanges::binance_futures::product::USD_M;
     use feed_core::Symbol;
 
     fn subscription(channel: Channel) -> Subscription {
@@ -144,22 +166,23 @@ mod tests {
             subscription(Channel::Funding),
         ];
         assert_eq!(
-            websocket_url("wss://fstream.binance.com", &books),
+            websocket_url(&USD_M, "wss://fstream.binance.com", &books),
             "wss://fstream.binance.com/public/ws"
         );
         assert_eq!(
-            websocket_url("wss://fstream.binance.com/", &trades),
+            websocket_url(&USD_M, "wss://fstream.binance.com/", &trades),
             "wss://fstream.binance.com/market/ws"
         );
         assert_eq!(
             websocket_url(
+                &USD_M,
                 "wss://fstream.binance.com",
                 &[subscription(Channel::OpenInterest)]
             ),
             "wss://fstream.binance.com/market/ws"
         );
         assert_eq!(
-            websocket_url("wss://localhost:9443/market/ws", &books),
+            websocket_url(&USD_M, "wss://localhost:9443/market/ws", &books),
             "wss://localhost:9443/market/ws",
             "an endpoint with a path is used as given"
         );
@@ -167,21 +190,53 @@ mod tests {
 
     #[test]
     fn channels_of_both_routes_are_refused_naming_the_split() {
-        assert!(check_channels(&[Channel::L2Book, Channel::Ticker, Channel::OpenInterest]).is_ok());
-        assert!(check_channels(&[
-            Channel::Trades,
-            Channel::Funding,
-            Channel::Liquidations,
-            Channel::Candles,
-            Channel::OpenInterest
-        ])
+        assert!(check_channels(
+            &USD_M,
+            &[Channel::L2Book, Channel::Ticker, Channel::OpenInterest]
+        )
         .is_ok());
-        let refused = check_channels(&[Channel::Trades, Channel::L2Book]).unwrap_err();
+        assert!(check_channels(
+            &USD_M,
+            &[
+                Channel::Trades,
+                Channel::Funding,
+                Channel::Liquidations,
+                Channel::Candles,
+                Channel::OpenInterest
+            ]
+        )
+        .is_ok());
+        let refused = check_channels(&USD_M, &[Channel::Trades, Channel::L2Book]).unwrap_err();
         assert!(
             refused.starts_with(
                 "Binance USD-M serves L2_BOOK on wss://fstream.binance.com/public and TRADES on /market"
             ),
             "{refused}"
+        );
+    }
+
+    #[test]
+    fn a_single_path_product_takes_every_channel_on_ws() {
+        use crate::exchanges::binance_delivery::COIN_M;
+        let every: Vec<Subscription> = super::super::CHANNELS
+            .iter()
+            .map(|channel| subscription(*channel))
+            .collect();
+        let channels: Vec<Channel> = every.iter().map(|s| s.channel).collect();
+        assert!(check_channels(&COIN_M, &channels).is_ok());
+        assert!(check_channels(&COIN_M, &channels[..2]).is_ok());
+        assert_eq!(
+            websocket_url(&COIN_M, "wss://dstream.binance.com", &every),
+            "wss://dstream.binance.com/ws"
+        );
+        assert_eq!(
+            websocket_url(&COIN_M, "wss://dstream.binance.com/", &every[..1]),
+            "wss://dstream.binance.com/ws"
+        );
+        assert_eq!(
+            websocket_url(&COIN_M, "wss://localhost:9443/stream", &every),
+            "wss://localhost:9443/stream",
+            "an endpoint with a path is used as given"
         );
     }
 }

@@ -18,9 +18,16 @@ use crate::parsed::ParsedFrame;
 ///  "b":"25.35190000","B":"31.21000000","a":"25.36520000","A":"40.66000000"}
 /// ```
 ///
-/// `b`/`B` are the best bid price and quantity, `a`/`A` the best ask's, `u` the order book
-/// update id, `E` the event time and `T` the transaction time in milliseconds. The ticker's
-/// time is `T`, else `E`.
+/// COIN-M's (Binance's COIN-M connector) adds the pair and orders the keys otherwise:
+///
+/// ```json
+/// {"e":"bookTicker","u":17242169,"s":"BTCUSD_200626","ps":"BTCUSD","b":"9548.1","B":"52",
+///  "a":"9548.5","A":"11","T":1591268628155,"E":1591268628166}
+/// ```
+///
+/// `b`/`B` are the best bid price and quantity (COIN-M: contracts), `a`/`A` the best
+/// ask's, `u` the order book update id, `E` the event time and `T` the transaction time in
+/// milliseconds. The ticker's time is `T`, else `E`.
 #[derive(Deserialize)]
 struct BookTicker<'a> {
     #[serde(borrow)]
