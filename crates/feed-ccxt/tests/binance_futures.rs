@@ -233,17 +233,19 @@ fn a_feed_connects_to_its_route_and_one_mixing_routes_is_refused() {
 /// the market list, every open-interest poll and the stream all leave through it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_market_list_polls_and_stream_all_go_through_a_socks5_proxy_with_a_password() {
+    use common::binance_derivatives::{logged_rest, market_script};
     use feed_testkit::proxies::{start_microsocks, MICROSOCKS_EGRESS};
     let proxy =
         start_microsocks("feeds", "pa55-word", MICROSOCKS_EGRESS).expect("start microsocks");
-    let standin = ScriptedExchange::start(market_script()).await.unwrap();
-    let rest = start_dynamic_http_server(
-        std::net::Ipv4Addr::LOCALHOST.into(),
-        Some(standin.cert.server_config()),
-        rest_answer,
-    )
+    let standin = feed_testkit::ScriptedExchange::start(market_script(
+        "/fapi/v1/exchangeInfo",
+        EXCHANGE_INFO,
+        &SUBSCRIBED_STREAMS,
+        market_frames,
+    ))
     .await
     .unwrap();
+    let (rest, targets) = logged_rest(&standin, rest_answer).await;
     let feed = CcxtFeed::new(
         "binance_futures",
         symbols(&["BTC-USDT-PERP", "BTC-USDT-26DEC26"]),
@@ -261,7 +263,7 @@ async fn the_market_list_polls_and_stream_all_go_through_a_socks5_proxy_with_a_p
     .with_rest_endpoint(format!("https://localhost:{}", rest.port()))
     .with_websocket_endpoint(standin.websocket_url(""));
     let feed = common::via_proxy(feed, "binance_futures", &proxy.url("socks5h"));
-    let (events, stats) = collect_events(
+    let (events, stats) = common::collect_events(
         &standin,
         feed,
         &[
@@ -275,18 +277,21 @@ async fn the_market_list_polls_and_stream_all_go_through_a_socks5_proxy_with_a_p
     )
     .await;
     assert_eq!(count(&events, EventKind::Trade), 3);
-    assert!(count(&events, EventKind::OpenInterest) >= 1);
     assert_eq!(count(&events, EventKind::Funding), 1);
+    assert!(count(&events, EventKind::OpenInterest) >= 1);
     assert!(
         stats.route.starts_with("socks5h://feeds:***@127.0.0.1:"),
         "{}",
         stats.route
     );
-    let egress = std::net::IpAddr::V4(MICROSOCKS_EGRESS);
-    assert!(
-        rest.connection_count() >= 2,
-        "the market list and a poll at least"
+    assert_requested(
+        &targets,
+        &[
+            "/fapi/v1/exchangeInfo",
+            "/fapi/v1/openInterest?symbol=BTCUSDT",
+        ],
     );
+    let egress = std::net::IpAddr::V4(MICROSOCKS_EGRESS);
     assert_eq!(rest.peer_ips(), vec![egress], "REST only via the proxy");
     assert_eq!(
         standin.websocket.peer_ips(),

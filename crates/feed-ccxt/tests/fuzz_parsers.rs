@@ -31,7 +31,7 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 /// Every adapter with a seed corpus.
-const EXCHANGES: [&str; 8] = [
+const EXCHANGES: [&str; 9] = [
     "binance",
     "binance_futures",
     "binance_delivery",
