@@ -36,9 +36,11 @@
 //! - Interval: `raw` notifications of public channels need an authorized connection, so
 //!   every channel is subscribed at `100ms` (books are then aggregated over 100 ms, still
 //!   chained by `prev_change_id`; trades arrive in batches).
-//! - Subscribe limits: the docs give no number of channels per message; messages carry at
-//!   most [`subscription::CHANNELS_PER_MESSAGE`] (our choice). Each message's answer lists
-//!   the channels subscribed; a subscription whose channel is not listed is refused.
+//! - Subscribe limits: the docs give no number of channels per message, only a rate for
+//!   `public/subscribe` ("Sustained rate: ~3.3 requests/second", on its page): messages
+//!   carry up to [`subscription::CHANNELS_PER_MESSAGE`] channels (our choice), so a feed
+//!   sends few of them; the session does not pace them. Each message's answer lists the
+//!   channels subscribed; a subscription whose channel is not listed is refused.
 //! - The same `ticker` channel serves TICKER, FUNDING and OPEN_INTEREST: it is subscribed
 //!   once and its answer settles all three.
 //! - Option quotes: an option's `quote_currency` is its premium currency (BTC for inverse
