@@ -31,7 +31,7 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 /// Every adapter with a seed corpus.
-const EXCHANGES: [&str; 9] = [
+const EXCHANGES: &[&str] = &[
     "binance",
     "binance_futures",
     "binance_delivery",
@@ -41,6 +41,7 @@ const EXCHANGES: [&str; 9] = [
     "bybit",
     "okx",
     "hyperliquid",
+    "deribit",
 ];
 
 fn corpus_dir(exchange: &str) -> PathBuf {
@@ -220,6 +221,9 @@ fn trade_template(exchange: &str) -> &'static str {
         "hyperliquid" => {
             r#"{"channel":"trades","data":[{"coin":"BTC","side":"B","px":"{P}","sz":"{Q}","hash":"0x2a5f","time":1734076800123,"tid":512093762541133,"users":["0x1","0x2"]}]}"#
         }
+        "deribit" => {
+            r#"{"jsonrpc":"2.0","method":"subscription","params":{"channel":"trades.BTC-PERPETUAL.100ms","data":[{"trade_seq":30289432,"trade_id":"48079254","timestamp":1590484156350,"tick_direction":0,"price":{P},"mark_price":8948.9,"instrument_name":"BTC-PERPETUAL","index_price":8955.88,"direction":"sell","amount":{Q}}]}}"#
+        }
         other => panic!("no trade template for {other}"),
     }
 }
@@ -316,5 +320,6 @@ targets!(
     kraken,
     bybit,
     okx,
-    hyperliquid
+    hyperliquid,
+    deribit
 );

@@ -6,6 +6,7 @@ pub mod binance_delivery;
 pub mod binance_futures;
 pub mod bybit;
 pub mod coinbase;
+pub mod deribit;
 pub mod hyperliquid;
 pub mod kraken;
 pub mod okx;
@@ -28,6 +29,7 @@ pub fn built_in() -> Vec<Arc<dyn ExchangeAdapter>> {
         Arc::new(okx::Okx),
         Arc::new(kraken::Kraken),
         Arc::new(hyperliquid::Hyperliquid),
+        Arc::new(deribit::Deribit),
         // (adapter list: one line per exchange, above this line)
     ]
 }
