@@ -1,6 +1,6 @@
 //! OKX's subscribe and unsubscribe messages.
 
-use feed_core::Channel;
+use feed_core::{Channel, InstrumentKind};
 use serde_json::{json, Value};
 
 use super::{book, candle, funding, liquidation, open_interest, ticker, trade};
@@ -15,14 +15,17 @@ const MAX_MESSAGE_BYTES: usize = 4096;
 /// The arg of a subscription as documented: `{"channel":"trades","instId":"BTC-USDT"}`
 /// (`books` for every book depth, `tickers`, `funding-rate`, `open-interest`,
 /// `candle<bar>`), or `{"channel":"liquidation-orders","instType":"SWAP"}`, which covers
-/// every instrument of that type. `None` for a channel without one here.
+/// every instrument of that type. `None` for a channel without one here, and where OKX
+/// has no such data: FUNDING of anything but perpetuals, OPEN_INTEREST and LIQUIDATIONS
+/// of spot (such subscriptions are sent nothing and wait for nothing).
 fn arg(subscription: &Subscription) -> Option<Value> {
+    let kind = subscription.symbol.instrument().kind;
     let channel = match subscription.channel {
         Channel::Trades => trade::CHANNEL.to_owned(),
         Channel::L2Book => book::CHANNEL.to_owned(),
         Channel::Ticker => ticker::CHANNEL.to_owned(),
-        Channel::Funding => funding::CHANNEL.to_owned(),
-        Channel::OpenInterest => open_interest::CHANNEL.to_owned(),
+        Channel::Funding if kind == InstrumentKind::Perpetual => funding::CHANNEL.to_owned(),
+        Channel::OpenInterest if kind != InstrumentKind::Spot => open_interest::CHANNEL.to_owned(),
         Channel::Candles => candle::channel(&subscription.candle_interval)?,
         Channel::Liquidations => {
             let inst_type = liquidation::inst_type(&subscription.symbol)?;
@@ -184,6 +187,19 @@ mod tests {
             requests[0].covers,
             vec![1, 2, 3, 4, 5, 6, 7],
             "no liquidations of spot"
+        );
+        let spot = [
+            subscription(Channel::Funding, "BTC-USDT", 1),
+            subscription(Channel::OpenInterest, "BTC-USDT", 2),
+            subscription(Channel::Funding, "BTC-USD-26DEC26", 3),
+            subscription(Channel::OpenInterest, "BTC-USD-26DEC26", 4),
+        ];
+        let requests = subscribe_messages(&spot);
+        assert_eq!(requests.len(), 1);
+        assert_eq!(
+            requests[0].covers,
+            vec![4],
+            "funding of perpetuals, no spot interest"
         );
     }
 
