@@ -165,6 +165,14 @@ pub trait ExchangeAdapter: Send + Sync + 'static {
     /// The full URL of the market list request, given the REST base URL.
     fn markets_url(&self, rest_base: &str) -> String;
 
+    /// Every URL the market list is loaded from, when one request cannot list every market
+    /// (OKX lists one `instType` per request). Each body is parsed by
+    /// [`ExchangeAdapter::parse_markets`] and the markets are joined in order, the first
+    /// winning when two normalize alike. The default: [`ExchangeAdapter::markets_url`] alone.
+    fn markets_urls(&self, rest_base: &str) -> Vec<String> {
+        vec![self.markets_url(rest_base)]
+    }
+
     /// The JSON body when the market list is a POST (Hyperliquid's `info` endpoint takes
     /// `{"type":"meta"}`); `None` (the default) for a GET of [`ExchangeAdapter::markets_url`].
     fn markets_post_body(&self) -> Option<String> {

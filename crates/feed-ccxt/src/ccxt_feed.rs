@@ -243,6 +243,21 @@ impl CcxtFeed {
         self.adapter.markets_url(&self.rest_base)
     }
 
+    /// Every URL the market list is loaded from ([`ExchangeAdapter::markets_urls`]).
+    #[must_use]
+    pub fn markets_urls(&self) -> Vec<String> {
+        self.adapter.markets_urls(&self.rest_base)
+    }
+
+    /// The markets of every body, in order.
+    fn listed_markets(&self, bodies: &[&str]) -> Result<Vec<crate::markets::Market>, AdapterError> {
+        let mut listed = Vec::new();
+        for body in bodies {
+            listed.extend(self.adapter.parse_markets(body)?);
+        }
+        Ok(listed)
+    }
+
     /// The subscriptions and markets, once the market list is loaded.
     #[must_use]
     pub fn plan(&self) -> Option<&Arc<FeedPlan>> {
@@ -256,7 +271,19 @@ impl CcxtFeed {
     /// # Errors
     /// [`AdapterError`] for a malformed list or an unknown symbol.
     pub fn load_markets(&mut self, body: &str, all_markets: bool) -> Result<(), AdapterError> {
-        let all = MarketMap::new(self.adapter.parse_markets(body)?);
+        self.load_market_bodies(&[body], all_markets)
+    }
+
+    /// [`CcxtFeed::load_markets`] with the bodies of every [`CcxtFeed::markets_urls`].
+    ///
+    /// # Errors
+    /// [`AdapterError`] for a malformed list or an unknown symbol.
+    pub fn load_market_bodies(
+        &mut self,
+        bodies: &[&str],
+        all_markets: bool,
+    ) -> Result<(), AdapterError> {
+        let all = MarketMap::new(self.listed_markets(bodies)?);
         if !all_markets {
             for symbol in &self.symbols {
                 all.exchange_symbol(self.adapter.id(), symbol)?;
@@ -280,7 +307,19 @@ impl CcxtFeed {
         body: &str,
         filter: &MarketFilter,
     ) -> Result<(), AdapterError> {
-        let listed = self.adapter.parse_markets(body)?;
+        self.load_every_market_of(&[body], filter)
+    }
+
+    /// [`CcxtFeed::load_every_market`] with the bodies of every [`CcxtFeed::markets_urls`].
+    ///
+    /// # Errors
+    /// [`AdapterError`] for a malformed list, or when no market passes.
+    pub fn load_every_market_of(
+        &mut self,
+        bodies: &[&str],
+        filter: &MarketFilter,
+    ) -> Result<(), AdapterError> {
+        let listed = self.listed_markets(bodies)?;
         let total = listed.len();
         let markets = MarketMap::new(
             listed
@@ -363,17 +402,20 @@ impl Feed for CcxtFeed {
     }
 
     async fn prepare(&mut self, connector: &ExchangeConnector) -> Result<(), FeedError> {
-        let url = self.markets_url();
-        tracing::info!(%url, "loading the market list");
-        let body = match self.adapter.markets_post_body() {
-            Some(request) => connector.post(&url, request).await?,
-            None => connector.get(&url).await?,
-        };
-        let body = String::from_utf8_lossy(&body);
+        let mut bodies = Vec::new();
+        for url in self.markets_urls() {
+            tracing::info!(%url, "loading the market list");
+            let body = match self.adapter.markets_post_body() {
+                Some(request) => connector.post(&url, request).await?,
+                None => connector.get(&url).await?,
+            };
+            bodies.push(String::from_utf8_lossy(&body).into_owned());
+        }
+        let bodies: Vec<&str> = bodies.iter().map(String::as_str).collect();
         let exchange = self.adapter.id().to_owned();
         let loaded = match self.every_market.clone() {
-            Some(filter) => self.load_every_market(&body, &filter),
-            None => self.load_markets(&body, false),
+            Some(filter) => self.load_every_market_of(&bodies, &filter),
+            None => self.load_market_bodies(&bodies, false),
         };
         loaded.map_err(|error| FeedError::Setup {
             exchange,

@@ -28,7 +28,14 @@ struct Sent {
     zero: AtomicUsize,
 }
 
-struct OkxWire(Arc<Sent>);
+/// The wire, with the market list body it serves.
+struct OkxWire(Arc<Sent>, &'static str);
+
+/// Spot instruments.
+const SPOT: &str = r#"{"code":"0","msg":"","data":[{"baseCcy":"BTC","instId":"BTC-USDT","instType":"SPOT","quoteCcy":"USDT","state":"live"},{"baseCcy":"ETH","instId":"ETH-USDT","instType":"SPOT","quoteCcy":"USDT","state":"live"}]}"#;
+
+/// Perpetual swaps, as the docs list them (the pair in `instFamily`).
+const SWAPS: &str = r#"{"code":"0","msg":"","data":[{"baseCcy":"","ctType":"linear","ctVal":"0.01","ctValCcy":"BTC","expTime":"","instFamily":"BTC-USDT","instId":"BTC-USDT-SWAP","instType":"SWAP","quoteCcy":"","settleCcy":"USDT","state":"live","uly":"BTC-USDT"},{"baseCcy":"","ctType":"inverse","ctVal":"10","ctValCcy":"USD","expTime":"","instFamily":"ETH-USD","instId":"ETH-USD-SWAP","instType":"SWAP","quoteCcy":"","settleCcy":"ETH","state":"live","uly":"ETH-USD"}]}"#;
 
 /// The checksum OKX computed before the deprecation: the CRC32 of the best 25 bids and
 /// asks interleaved, `bidPx:bidSz:askPx:askSz:...`, as a signed 32-bit integer.
@@ -155,15 +162,17 @@ impl BookWire for OkxWire {
     }
 
     fn markets(&self) -> (String, String) {
-        (
-            "/api/v5/public/instruments".into(),
-            r#"{"code":"0","msg":"","data":[{"baseCcy":"BTC","instId":"BTC-USDT","instType":"SPOT","quoteCcy":"USDT","state":"live"},{"baseCcy":"ETH","instId":"ETH-USDT","instType":"SPOT","quoteCcy":"USDT","state":"live"}]}"#.into(),
-        )
+        ("/api/v5/public/instruments".into(), self.1.into())
     }
 }
 
 fn exchange_symbol(symbol: &feed_core::Symbol) -> String {
     symbol.as_str().to_owned()
+}
+
+/// `BTC-USDT-PERP` → `BTC-USDT-SWAP`.
+fn swap_exchange_symbol(symbol: &feed_core::Symbol) -> String {
+    symbol.as_str().replace("-PERP", "-SWAP")
 }
 
 /// The one `books` arg of a resync message of `op`, if `message` is one.
@@ -180,6 +189,38 @@ fn resync_arg(message: &str, op: &str) -> Option<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn books_equal_the_true_book_and_gaps_resubscribe_only_that_symbol() {
+    books_with_faults(
+        SPOT,
+        [("BTC-USDT", "BTC-USDT"), ("ETH-USDT", "ETH-USDT")],
+        exchange_symbol,
+    )
+    .await;
+}
+
+/// The same on perpetual swaps, linear and inverse: `books` of `BTC-USDT-SWAP` and
+/// `ETH-USD-SWAP`, delivered as `BTC-USDT-PERP` and `ETH-USD-PERP`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn swap_books_equal_the_true_book_and_gaps_resubscribe_only_that_swap() {
+    books_with_faults(
+        SWAPS,
+        [
+            ("BTC-USDT-PERP", "BTC-USDT-SWAP"),
+            ("ETH-USD-PERP", "ETH-USD-SWAP"),
+        ],
+        swap_exchange_symbol,
+    )
+    .await;
+}
+
+/// Two markets' books, `(symbol, instId)`, through the faults; every delivered book equals
+/// the true book and each gap resubscribes its market alone.
+async fn books_with_faults(
+    markets: &'static str,
+    pairs: [(&str, &str); 2],
+    exchange_symbol: fn(&feed_core::Symbol) -> String,
+) {
+    let symbols = [pairs[0].0, pairs[1].0];
+    let inst_ids = [pairs[0].1, pairs[1].1];
     let script = StreamScript {
         updates: 300,
         faults: vec![
@@ -192,12 +233,12 @@ async fn books_equal_the_true_book_and_gaps_resubscribe_only_that_symbol() {
         ..StreamScript::default()
     };
     let sent = Arc::new(Sent::default());
-    let standin = BookStandIn::start(OkxWire(Arc::clone(&sent)), script)
+    let standin = BookStandIn::start(OkxWire(Arc::clone(&sent), markets), script)
         .await
         .unwrap();
     let feed = book_feed(
         "okx",
-        &["BTC-USDT", "ETH-USDT"],
+        &symbols,
         vec![Channel::L2Book],
         &standin,
         "/ws/v5/public",
@@ -209,8 +250,8 @@ async fn books_equal_the_true_book_and_gaps_resubscribe_only_that_symbol() {
     assert_eq!(
         json(&received[0]),
         json!({"op": "subscribe", "args": [
-            {"channel": "books", "instId": "BTC-USDT"},
-            {"channel": "books", "instId": "ETH-USDT"},
+            {"channel": "books", "instId": inst_ids[0]},
+            {"channel": "books", "instId": inst_ids[1]},
         ]})
     );
 
@@ -227,7 +268,7 @@ async fn books_equal_the_true_book_and_gaps_resubscribe_only_that_symbol() {
     // Per symbol: two skipped updates and a corrupted checksum, each a gap of that symbol
     // alone with its reason. The resent snapshot and the sequence reset are no gaps.
     assert_eq!(delivered.gaps.len(), 6, "{:#?}", delivered.gaps);
-    for symbol in ["BTC-USDT", "ETH-USDT"] {
+    for symbol in symbols {
         let reasons: Vec<&str> = delivered
             .gaps
             .iter()
@@ -259,12 +300,12 @@ async fn books_equal_the_true_book_and_gaps_resubscribe_only_that_symbol() {
         let subscribed = resync_arg(&pair[1], "subscribe").expect("then a subscribe");
         assert_eq!(unsubscribed, subscribed);
     }
-    for symbol in ["BTC-USDT", "ETH-USDT"] {
+    for inst_id in inst_ids {
         let count = resyncs
             .iter()
-            .filter(|message| resync_arg(message, "subscribe").as_deref() == Some(symbol))
+            .filter(|message| resync_arg(message, "subscribe").as_deref() == Some(inst_id))
             .count();
-        assert_eq!(count, 3, "{symbol}");
+        assert_eq!(count, 3, "{inst_id}");
     }
     assert_eq!(stats.parse_errors + stats.exchange_errors, 0);
 }

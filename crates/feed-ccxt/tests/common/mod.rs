@@ -137,6 +137,9 @@ impl ExchangeAdapter for QuickKeepAlive {
     fn markets_url(&self, rest_base: &str) -> String {
         self.0.markets_url(rest_base)
     }
+    fn markets_urls(&self, rest_base: &str) -> Vec<String> {
+        self.0.markets_urls(rest_base)
+    }
     fn markets_post_body(&self) -> Option<String> {
         self.0.markets_post_body()
     }

@@ -41,6 +41,17 @@ impl Channel {
         Channel::Liquidations,
     ];
 
+    /// Every channel but L3 books: what a derivatives venue with the whole set offers.
+    pub const WITHOUT_L3: [Channel; 7] = [
+        Channel::Trades,
+        Channel::L2Book,
+        Channel::Ticker,
+        Channel::Funding,
+        Channel::OpenInterest,
+        Channel::Liquidations,
+        Channel::Candles,
+    ];
+
     /// The channel as spelled in configs: `TRADES`, `L2_BOOK`, ...
     #[must_use]
     pub fn as_str(self) -> &'static str {

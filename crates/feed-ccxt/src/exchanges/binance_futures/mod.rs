@@ -100,15 +100,7 @@ pub const REST_BASE: &str = USD_M.rest_base;
 /// The documented WebSocket root; the feed's route is added to it ([`route`]).
 pub const WEBSOCKET_BASE: &str = USD_M.websocket_base;
 /// The channels of both products.
-pub const CHANNELS: &[Channel] = &[
-    Channel::Trades,
-    Channel::L2Book,
-    Channel::Ticker,
-    Channel::Funding,
-    Channel::OpenInterest,
-    Channel::Liquidations,
-    Channel::Candles,
-];
+pub const CHANNELS: &[Channel] = &Channel::WITHOUT_L3;
 /// The documented kline intervals (the same on both products).
 pub const CANDLE_INTERVALS: &[&str] = &[
     "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M",

@@ -13,9 +13,12 @@
 //!   `{"event":"notice","code":"64008","msg":"The connection will soon be closed for a service upgrade. Please reconnect.","connId":"a4d3ae55"}`
 //!   (logged; the connection drops and is re-established), and other events (`login`,
 //!   `channel-conn-count`, ...), recognised and ignored;
-//! - a push, `{"arg":{"channel":"...","instId":"..."},"data":[...]}`: `trades` and `books`
-//!   (with its `action`) are parsed; pushes of the other channels (`books5`, `bbo-tbt`,
-//!   `books-l2-tbt`, `books50-l2-tbt`, `tickers`, ...) are recognised and skipped.
+//! - a push, `{"arg":{"channel":"...","instId":"..."},"data":[...]}`: `trades`, `books`
+//!   (with its `action`), `tickers`, `funding-rate`, `open-interest`, `candle<bar>` and
+//!   `liquidation-orders` (whose arg names an `instType`, not an `instId`) are parsed;
+//!   pushes of the other channels (`books5`, `bbo-tbt`, `books-l2-tbt`, `books50-l2-tbt`,
+//!   `mark-price`, `index-tickers`, `price-limit`, `mark-price-candle<bar>`, ...) are
+//!   recognised and skipped.
 //!
 //! Anything else is malformed.
 
@@ -26,7 +29,7 @@ use feed_core::Channel;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{book, trade};
+use super::{book, candle, funding, liquidation, open_interest, ticker, trade};
 use crate::adapter::FrameContext;
 use crate::parse::{malformed, scalar_text};
 use crate::parsed::{Ack, ParsedFrame};
@@ -59,6 +62,8 @@ struct Arg<'a> {
     channel: Option<Cow<'a, str>>,
     #[serde(borrow)]
     inst_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    inst_type: Option<Cow<'a, str>>,
 }
 
 /// The feedhandler channel of an OKX channel this adapter subscribes to.
@@ -66,6 +71,11 @@ fn channel_of(name: &str) -> Option<Channel> {
     match name {
         trade::CHANNEL => Some(Channel::Trades),
         book::CHANNEL => Some(Channel::L2Book),
+        ticker::CHANNEL => Some(Channel::Ticker),
+        funding::CHANNEL => Some(Channel::Funding),
+        open_interest::CHANNEL => Some(Channel::OpenInterest),
+        liquidation::CHANNEL => Some(Channel::Liquidations),
+        _ if name.starts_with(candle::PREFIX) => Some(Channel::Candles),
         _ => None,
     }
 }
@@ -82,7 +92,7 @@ pub(super) fn parse_frame(
     if let Some(event) = envelope.event.as_deref() {
         return match event {
             "subscribe" => {
-                acknowledge(envelope.arg.as_ref(), out);
+                acknowledge(envelope.arg.as_ref(), context, out);
                 Ok(())
             }
             "error" => Err(FrameError::Exchange(error_text(&envelope))),
@@ -106,6 +116,13 @@ pub(super) fn parse_frame(
                 context,
                 &mut out.books,
             ),
+            Some(ticker::CHANNEL) => ticker::push_tickers(data, context, out),
+            Some(funding::CHANNEL) => funding::push_funding(data, context, out),
+            Some(open_interest::CHANNEL) => open_interest::push_open_interest(data, context, out),
+            Some(liquidation::CHANNEL) => liquidation::push_liquidations(data, context, out),
+            Some(name) if name.starts_with(candle::PREFIX) => {
+                candle::push_candles(name, arg.inst_id.as_deref(), data, context, out)
+            }
             _ => Ok(()), // a channel this adapter does not subscribe to
         },
         _ => Err(FrameError::Malformed(
@@ -115,10 +132,27 @@ pub(super) fn parse_frame(
 }
 
 /// A subscribe ack of a channel this adapter subscribes to, as the ack of that topic.
-fn acknowledge(arg: Option<&Arg<'_>>, out: &mut ParsedFrame) {
+/// A `liquidation-orders` ack names an `instType`: it acknowledges the liquidations of
+/// every listed market of that type.
+fn acknowledge(arg: Option<&Arg<'_>>, context: &FrameContext<'_>, out: &mut ParsedFrame) {
     let Some(arg) = arg else {
         return;
     };
+    if arg.channel.as_deref() == Some(liquidation::CHANNEL) {
+        let Some(inst_type) = arg.inst_type.as_deref() else {
+            return;
+        };
+        for market in context.markets.markets() {
+            if liquidation::inst_type(&market.symbol) == Some(inst_type) {
+                out.acks.push(Ack::Topic {
+                    channel: Channel::Liquidations,
+                    exchange_symbol: market.exchange_symbol.clone(),
+                    outcome: Ok(()),
+                });
+            }
+        }
+        return;
+    }
     let (Some(channel), Some(inst_id)) = (
         arg.channel.as_deref().and_then(channel_of),
         arg.inst_id.as_deref(),
@@ -171,7 +205,7 @@ mod tests {
             &parse(trades).unwrap().acks[..],
             [Ack::Topic { channel: Channel::Trades, exchange_symbol, outcome: Ok(()) }] if exchange_symbol == "ETH-USDT"
         ));
-        let other = r#"{"event":"subscribe","arg":{"channel":"tickers","instId":"BTC-USDT"},"connId":"a4d3ae55"}"#;
+        let other = r#"{"event":"subscribe","arg":{"channel":"mark-price","instId":"BTC-USDT"},"connId":"a4d3ae55"}"#;
         assert!(parse(other).unwrap().acks.is_empty());
         let unsubscribed = r#"{"event":"unsubscribe","arg":{"channel":"books","instId":"BTC-USDT"},"connId":"d0b44253"}"#;
         let parsed = parse(unsubscribed).unwrap();
@@ -179,7 +213,7 @@ mod tests {
     }
 
     /// A real connection interleaves every channel: each documented shape is recognised
-    /// (none is malformed), and only `trades` and `books` produce anything.
+    /// (none is malformed), and only the channels this adapter subscribes to produce anything.
     #[test]
     fn every_documented_shape_is_recognised() {
         let skipped = [
@@ -188,7 +222,9 @@ mod tests {
             r#"{"arg":{"channel":"bbo-tbt","instId":"BCH-USDT-SWAP"},"data":[{"asks":[["111.06","55154","0","2"]],"bids":[["111.05","57745","0","2"]],"ts":"1670324386802","seqId":363996337}]}"#,
             r#"{"arg":{"channel":"books5","instId":"BTC-USDT"},"data":[{"asks":[["111.06","55154","0","2"]],"bids":[["111.05","57745","0","2"]],"instId":"BTC-USDT","ts":"1670324386802","seqId":363996337}]}"#,
             r#"{"arg":{"channel":"books-l2-tbt","instId":"BTC-USDT"},"action":"update","data":[{"asks":[],"bids":[],"ts":"1","checksum":0,"prevSeqId":1,"seqId":1}]}"#,
-            r#"{"arg":{"channel":"tickers","instId":"BTC-USDT"},"data":[{"instType":"SPOT","instId":"BTC-USDT","last":"9999.99","lastSz":"0.1","askPx":"9999.99","askSz":"11","bidPx":"8888.88","bidSz":"5","open24h":"9000","high24h":"10000","low24h":"8888.88","volCcy24h":"2222","vol24h":"2222","sodUtc0":"2222","sodUtc8":"2222","ts":"1597026383085"}]}"#,
+            r#"{"arg":{"channel":"mark-price","instId":"BTC-USDT-SWAP"},"data":[{"instType":"SWAP","instId":"BTC-USDT-SWAP","markPx":"42310.6","ts":"1630049139746"}]}"#,
+            r#"{"arg":{"channel":"index-tickers","instId":"BTC-USDT"},"data":[{"instId":"BTC-USDT","idxPx":"0.1","high24h":"0.5","low24h":"0.1","open24h":"0.1","sodUtc0":"0.1","sodUtc8":"0.1","ts":"1597026383085"}]}"#,
+            r#"{"arg":{"channel":"mark-price-candle1D","instId":"BTC-USD-190628"},"data":[["1597026383085","3.721","3.743","3.677","3.708","0"]]}"#,
             r#"{"event":"notice","code":"64008","msg":"The connection will soon be closed for a service upgrade. Please reconnect.","connId":"a4d3ae55"}"#,
             r#"{"event":"channel-conn-count","channel":"orders","connCount":"2","connId":"abcd1234"}"#,
         ];
@@ -203,6 +239,61 @@ mod tests {
         assert_eq!(parse(book).unwrap().books.messages.len(), 1);
         let trade = r#"{"arg":{"channel":"trades","instId":"BTC-USDT"},"data":[{"instId":"BTC-USDT","tradeId":"130639474","px":"42219.9","sz":"0.12060306","side":"buy","ts":"1630048897897","count":"3","seqId":1234}]}"#;
         assert_eq!(parse(trade).unwrap().events.len(), 1);
+        let ticker = r#"{"arg":{"channel":"tickers","instId":"BTC-USDT"},"data":[{"instType":"SPOT","instId":"BTC-USDT","last":"9999.99","lastSz":"0.1","askPx":"9999.99","askSz":"11","bidPx":"8888.88","bidSz":"5","open24h":"9000","high24h":"10000","low24h":"8888.88","volCcy24h":"2222","vol24h":"2222","sodUtc0":"2222","sodUtc8":"2222","ts":"1597026383085"}]}"#;
+        assert_eq!(parse(ticker).unwrap().events.len(), 1);
+    }
+
+    #[test]
+    fn derivative_channel_acks_and_an_instrument_type_wide_liquidation_ack() {
+        let markets = [
+            Market::new("BTC", "USDT", "BTC-USDT"),
+            Market::for_symbol(feed_core::Symbol::perpetual("BTC", "USDT"), "BTC-USDT-SWAP"),
+            Market::for_symbol(feed_core::Symbol::perpetual("ETH", "USDT"), "ETH-USDT-SWAP"),
+        ];
+        let parse = |frame: &str| {
+            parse_frame_with(parse_frame, &markets, "OKX", "1", frame)
+                .unwrap()
+                .acks
+        };
+        let liquidations = r#"{"event":"subscribe","arg":{"channel":"liquidation-orders","instType":"SWAP"},"connId":"a4d3ae55"}"#;
+        let acked: Vec<(Channel, String)> = parse(liquidations)
+            .into_iter()
+            .map(|ack| match ack {
+                Ack::Topic {
+                    channel,
+                    exchange_symbol,
+                    outcome: Ok(()),
+                } => (channel, exchange_symbol),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let mut acked = acked;
+        acked.sort();
+        assert_eq!(
+            acked,
+            vec![
+                (Channel::Liquidations, "BTC-USDT-SWAP".to_owned()),
+                (Channel::Liquidations, "ETH-USDT-SWAP".to_owned()),
+            ]
+        );
+        for (name, channel) in [
+            ("tickers", Channel::Ticker),
+            ("funding-rate", Channel::Funding),
+            ("open-interest", Channel::OpenInterest),
+            ("candle1H", Channel::Candles),
+        ] {
+            let ack = format!(
+                r#"{{"event":"subscribe","arg":{{"channel":"{name}","instId":"BTC-USDT-SWAP"}},"connId":"a4d3ae55"}}"#
+            );
+            assert_eq!(
+                parse(&ack),
+                vec![Ack::Topic {
+                    channel,
+                    exchange_symbol: "BTC-USDT-SWAP".into(),
+                    outcome: Ok(())
+                }]
+            );
+        }
     }
 
     #[test]

@@ -1,7 +1,23 @@
-//! OKX v5 spot, public channels `trades` (TRADES) and `books` (L2_BOOK, [`book`]).
+//! OKX v5: spot, perpetual swaps (`SWAP`, `BTC-USDT-SWAP` → `BTC-USDT-PERP`, inverse
+//! `BTC-USD-SWAP` → `BTC-USD-PERP`), dated futures (`FUTURES`, `BTC-USD-261226` →
+//! `BTC-USD-26DEC26`) and options (`OPTION`, `BTC-USD-261226-100000-C` →
+//! `BTC-USD-26DEC26-100000-C`, mapped when listed, see below). Public channels `trades`
+//! (TRADES), `books` (L2_BOOK, [`book`]), `tickers` (TICKER, [`ticker`]), `funding-rate`
+//! (FUNDING, [`funding`]), `open-interest` (OPEN_INTEREST, [`open_interest`]),
+//! `liquidation-orders` (LIQUIDATIONS, [`liquidation`]); `candle<bar>` (CANDLES,
+//! [`candle`]) on the `business` endpoint.
 //!
-//! - REST: [`REST_BASE`] + `/api/v5/public/instruments?instType=SPOT` (market list)
+//! - REST: [`REST_BASE`] + `/api/v5/public/instruments?instType=<type>` (market list,
+//!   one request per type: `SPOT`, `SWAP`, `FUTURES`; the bodies are joined)
 //!   <https://www.okx.com/docs-v5/en/#public-data-rest-api-get-instruments>
+//! - Derivative channels: tickers
+//!   <https://www.okx.com/docs-v5/en/#order-book-trading-market-data-ws-tickers-channel>,
+//!   funding rate <https://www.okx.com/docs-v5/en/#public-data-websocket-funding-rate-channel>,
+//!   open interest <https://www.okx.com/docs-v5/en/#public-data-websocket-open-interest-channel>,
+//!   liquidation orders
+//!   <https://www.okx.com/docs-v5/en/#public-data-websocket-liquidation-orders-channel>,
+//!   candlesticks (business endpoint)
+//!   <https://www.okx.com/docs-v5/en/#order-book-trading-market-data-ws-candlesticks-channel>.
 //! - WebSocket: [`WEBSOCKET_URL`], then `subscribe` with one arg per channel and market
 //!   <https://www.okx.com/docs-v5/en/#overview-websocket-subscribe>,
 //!   <https://www.okx.com/docs-v5/en/#order-book-trading-market-data-ws-trades-channel>,
@@ -48,13 +64,45 @@
 //! - Error events name no subscription, and the order of a request's acks and errors is
 //!   not documented: subscriptions are acknowledged by topic, and an error's words become
 //!   the reason of those still unacknowledged when their time runs out.
+//! - **Market list.** `instType` is required and takes one value, so the list is one
+//!   request per type ([`ExchangeAdapter::markets_urls`]). `OPTION` also requires an
+//!   `instFamily` (or `uly`): no single request lists every option, so options are not
+//!   requested; option entries of any body are mapped all the same (a feed given such a
+//!   body, e.g. a replay, can use them). Derivatives' base and quote come from
+//!   `instFamily` (else `uly`), their expiry is the UTC date of `expTime` (OKX delivers
+//!   at 08:00 UTC, so it is the date in `instId`).
+//! - **Units.** Trades', books', tickers' and candles' sizes, and open interest, are as
+//!   OKX sends them: contracts for `SWAP`/`FUTURES`/`OPTION` (`ctVal` of `ctValCcy` each,
+//!   e.g. 0.01 BTC for `BTC-USDT-SWAP`, 100 USD for `BTC-USD-SWAP`), base currency for
+//!   spot. They are not converted.
+//! - **Candles** live only on `wss://ws.okx.com:8443/ws/v5/business`, and a feed has one
+//!   connection: a feed with CANDLES and any other channel is refused when it is made,
+//!   naming the split ([`check_channels`]); a candle feed connects to the `business` path
+//!   of the default endpoint (an endpoint given with another path is used as is). Bars
+//!   from 6 hours up are OKX's `utc` ones (the plain `6H`, `1D`, ... start at Hong Kong
+//!   boundaries); monthly bars are not offered. See [`candle`].
+//! - **Liquidations** are subscribed per instrument type (`SWAP`, `FUTURES`, `OPTION`;
+//!   spot has none), once per type whatever the number of symbols; the ack of a type
+//!   acknowledges every listed market of it, and pushes of instruments not listed in the
+//!   feed are dropped. Price is `bkPx`, the bankruptcy price; the status is `filled`.
+//! - **Funding**: `next_funding_time` is `fundingTime` (when the current `fundingRate`
+//!   settles), `predicted_rate` is `nextFundingRate` when not empty. See [`funding`].
+//! - **Open interest**: `oi` in contracts; `oiUsd` is not the quote currency for USDT
+//!   contracts, so `notional` is `None`. See [`open_interest`].
+//! - **Tickers** with an empty best bid or ask price give no TICKER event.
 //! - OKX warns that the best ask may be below the best bid during pre-open; instruments in
 //!   `preopen` are not markets here, and a crossed book of a live market is a resync.
 
 mod book;
+mod candle;
+mod field;
 mod frame;
+mod funding;
+mod liquidation;
 mod market;
+mod open_interest;
 mod subscription;
+mod ticker;
 mod trade;
 
 use std::time::Duration;
@@ -74,12 +122,16 @@ use crate::parsed::ParsedFrame;
 pub const REST_BASE: &str = "https://www.okx.com";
 /// The documented public WebSocket URL (global site), where `trades` and `books` live.
 pub const WEBSOCKET_URL: &str = "wss://ws.okx.com:8443/ws/v5/public";
+/// The documented WebSocket path of the `business` endpoint, where candles live.
+pub const BUSINESS_PATH: &str = "/ws/v5/business";
+/// The documented path of the `public` endpoint (the default).
+const PUBLIC_PATH: &str = "/ws/v5/public";
 /// How often the client sends `ping`: OKX closes connections silent for 30 s.
 pub const KEEP_ALIVE_INTERVAL: Duration = Duration::from_secs(20);
 /// The documented client keep-alive message (plain text, not JSON).
 pub const PING: &str = "ping";
 
-/// The OKX spot adapter.
+/// The OKX adapter: spot, perpetuals, futures (and listed options).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Okx;
 
@@ -96,11 +148,30 @@ impl ExchangeAdapter for Okx {
     }
 
     fn channels(&self) -> &'static [Channel] {
-        &[Channel::Trades, Channel::L2Book]
+        &Channel::WITHOUT_L3
+    }
+
+    fn candle_intervals(&self) -> &'static [&'static str] {
+        candle::INTERVALS
+    }
+
+    fn check_channels(&self, channels: &[Channel]) -> Result<(), String> {
+        check_channels(channels)
     }
 
     fn markets_url(&self, rest_base: &str) -> String {
         format!("{rest_base}/api/v5/public/instruments?instType=SPOT")
+    }
+
+    fn markets_urls(&self, rest_base: &str) -> Vec<String> {
+        market::LISTED_TYPES
+            .iter()
+            .map(|inst_type| format!("{rest_base}/api/v5/public/instruments?instType={inst_type}"))
+            .collect()
+    }
+
+    fn websocket_url(&self, websocket_base: &str, subscriptions: &[Subscription]) -> String {
+        websocket_url(websocket_base, subscriptions)
     }
 
     fn parse_markets(&self, body: &str) -> Result<Vec<Market>, AdapterError> {
@@ -140,6 +211,36 @@ impl ExchangeAdapter for Okx {
     }
 }
 
+/// CANDLES are served on the `business` endpoint only, the other channels on `public`;
+/// a feed is one connection, so a feed must not mix them.
+fn check_channels(channels: &[Channel]) -> Result<(), String> {
+    let others: Vec<&str> = channels
+        .iter()
+        .filter(|channel| **channel != Channel::Candles)
+        .map(|channel| channel.as_str())
+        .collect();
+    if !channels.contains(&Channel::Candles) || others.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "OKX serves CANDLES on wss://ws.okx.com:8443/ws/v5/business and {} on /ws/v5/public, \
+         and a feed has one connection: configure CANDLES as a feed of its own",
+        others.join(", ")
+    ))
+}
+
+/// The `business` endpoint for candle subscriptions when the base is the documented
+/// `public` one (or any base ending in its path); else the base as given.
+fn websocket_url(base: &str, subscriptions: &[Subscription]) -> String {
+    let candles = subscriptions
+        .iter()
+        .any(|subscription| subscription.channel == Channel::Candles);
+    match base.strip_suffix(PUBLIC_PATH) {
+        Some(root) if candles => format!("{root}{BUSINESS_PATH}"),
+        _ => base.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod session_tests;
 
@@ -152,7 +253,10 @@ mod tests {
         let adapter = Okx;
         assert_eq!(adapter.id(), "okx");
         assert_eq!(adapter.name(), "OKX");
-        assert_eq!(adapter.channels(), &[Channel::Trades, Channel::L2Book]);
+        assert_eq!(
+            &adapter.channels()[..2],
+            &[Channel::Trades, Channel::L2Book]
+        );
         assert_eq!(
             adapter.markets_url(adapter.default_endpoints().rest),
             "https://www.okx.com/api/v5/public/instruments?instType=SPOT"
@@ -160,6 +264,49 @@ mod tests {
         assert_eq!(
             adapter.default_endpoints().websocket,
             "wss://ws.okx.com:8443/ws/v5/public"
+        );
+    }
+
+    #[test]
+    fn every_listed_instrument_type_is_its_own_request() {
+        assert_eq!(
+            Okx.markets_urls("https://www.okx.com"),
+            vec![
+                "https://www.okx.com/api/v5/public/instruments?instType=SPOT",
+                "https://www.okx.com/api/v5/public/instruments?instType=SWAP",
+                "https://www.okx.com/api/v5/public/instruments?instType=FUTURES",
+            ]
+        );
+        assert_eq!(Okx.channels().len(), 7);
+        assert!(Okx.candle_intervals().contains(&"1h"));
+    }
+
+    #[test]
+    fn candles_go_to_the_business_endpoint_in_a_feed_of_their_own() {
+        assert!(check_channels(&[Channel::Trades, Channel::L2Book, Channel::Ticker]).is_ok());
+        assert!(check_channels(&[Channel::Candles]).is_ok());
+        let refused = check_channels(&[Channel::Candles, Channel::Trades]).unwrap_err();
+        assert!(
+            refused.contains("CANDLES")
+                && refused.contains("/ws/v5/business")
+                && refused.contains("TRADES"),
+            "{refused}"
+        );
+        let symbol = feed_core::Symbol::parse("BTC-USDT-PERP").unwrap();
+        let candles = [Subscription::new(
+            Channel::Candles,
+            symbol.clone(),
+            "BTC-USDT-SWAP",
+        )];
+        let trades = [Subscription::new(Channel::Trades, symbol, "BTC-USDT-SWAP")];
+        assert_eq!(
+            Okx.websocket_url(WEBSOCKET_URL, &candles),
+            "wss://ws.okx.com:8443/ws/v5/business"
+        );
+        assert_eq!(Okx.websocket_url(WEBSOCKET_URL, &trades), WEBSOCKET_URL);
+        assert_eq!(
+            Okx.websocket_url("ws://127.0.0.1:9/stand-in", &candles),
+            "ws://127.0.0.1:9/stand-in"
         );
     }
 

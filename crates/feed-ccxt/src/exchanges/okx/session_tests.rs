@@ -266,3 +266,50 @@ fn an_error_event_is_the_reason_of_what_stays_unacknowledged() {
     );
     assert!(!session.awaiting_acknowledgements());
 }
+
+/// Spot, two perpetuals and a future of one replay feed: LIQUIDATIONS are one arg per
+/// instrument type, FUNDING one per perpetual, and none for spot; one ack per arg
+/// acknowledges every subscription.
+#[test]
+fn instrument_type_wide_liquidations_are_acknowledged_by_one_ack_per_type() {
+    const DERIVATIVES: &str = r#"{"code":"0","msg":"","data":[
+     {"baseCcy":"BTC","instId":"BTC-USDT","instType":"SPOT","quoteCcy":"USDT","state":"live"},
+     {"instFamily":"BTC-USDT","instId":"BTC-USDT-SWAP","instType":"SWAP","state":"live","uly":"BTC-USDT"},
+     {"instFamily":"ETH-USDT","instId":"ETH-USDT-SWAP","instType":"SWAP","state":"live","uly":"ETH-USDT"},
+     {"expTime":"1798272000000","instFamily":"BTC-USD","instId":"BTC-USD-261226","instType":"FUTURES","state":"live","uly":"BTC-USD"}]}"#;
+    let mut session = CcxtFeed::replay("okx", DERIVATIVES)
+        .unwrap()
+        .with_channels(vec![Channel::Funding, Channel::Liquidations])
+        .unwrap()
+        .new_session()
+        .unwrap();
+    let mut out = SessionOutput::default();
+    session.open(at(0), &mut out);
+    let message = sent(&out).concat();
+    let args = serde_json::from_str::<serde_json::Value>(&message).unwrap()["args"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(
+        args, 4,
+        "two funding-rate args, SWAP and FUTURES liquidations: {message}"
+    );
+    assert!(session.awaiting_acknowledgements());
+    let acks = [
+        r#"{"event":"subscribe","arg":{"channel":"funding-rate","instId":"BTC-USDT-SWAP"},"connId":"a"}"#,
+        r#"{"event":"subscribe","arg":{"channel":"funding-rate","instId":"ETH-USDT-SWAP"},"connId":"a"}"#,
+        r#"{"event":"subscribe","arg":{"channel":"liquidation-orders","instType":"SWAP"},"connId":"a"}"#,
+    ];
+    for ack in acks {
+        session.frame(Frame::Text(ack), at(0), &mut out).unwrap();
+    }
+    assert!(
+        session.awaiting_acknowledgements(),
+        "the future's liquidations wait"
+    );
+    let futures = r#"{"event":"subscribe","arg":{"channel":"liquidation-orders","instType":"FUTURES"},"connId":"a"}"#;
+    session
+        .frame(Frame::Text(futures), at(0), &mut out)
+        .unwrap();
+    assert!(!session.awaiting_acknowledgements());
+}

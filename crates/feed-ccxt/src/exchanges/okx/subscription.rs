@@ -1,9 +1,9 @@
 //! OKX's subscribe and unsubscribe messages.
 
-use feed_core::Channel;
+use feed_core::{Channel, InstrumentKind};
 use serde_json::{json, Value};
 
-use super::{book, trade};
+use super::{book, candle, funding, liquidation, open_interest, ticker, trade};
 use crate::adapter::{AckBy, SubscribeRequest, Subscription};
 
 /// The largest message sent. OKX documents that "the total length of multiple channels
@@ -12,13 +12,28 @@ use crate::adapter::{AckBy, SubscribeRequest, Subscription};
 /// unsubscribe requests a connection may make per hour.
 const MAX_MESSAGE_BYTES: usize = 4096;
 
-/// The OKX channel of a subscription: `trades`, or `books` for every book depth.
-fn channel(subscription: &Subscription) -> Option<&'static str> {
-    match subscription.channel {
-        Channel::Trades => Some(trade::CHANNEL),
-        Channel::L2Book => Some(book::CHANNEL),
-        _ => None,
-    }
+/// The arg of a subscription as documented: `{"channel":"trades","instId":"BTC-USDT"}`
+/// (`books` for every book depth, `tickers`, `funding-rate`, `open-interest`,
+/// `candle<bar>`), or `{"channel":"liquidation-orders","instType":"SWAP"}`, which covers
+/// every instrument of that type. `None` for a channel without one here, and where OKX
+/// has no such data: FUNDING of anything but perpetuals, OPEN_INTEREST and LIQUIDATIONS
+/// of spot (such subscriptions are sent nothing and wait for nothing).
+fn arg(subscription: &Subscription) -> Option<Value> {
+    let kind = subscription.symbol.instrument().kind;
+    let channel = match subscription.channel {
+        Channel::Trades => trade::CHANNEL.to_owned(),
+        Channel::L2Book => book::CHANNEL.to_owned(),
+        Channel::Ticker => ticker::CHANNEL.to_owned(),
+        Channel::Funding if kind == InstrumentKind::Perpetual => funding::CHANNEL.to_owned(),
+        Channel::OpenInterest if kind != InstrumentKind::Spot => open_interest::CHANNEL.to_owned(),
+        Channel::Candles => candle::channel(&subscription.candle_interval)?,
+        Channel::Liquidations => {
+            let inst_type = liquidation::inst_type(&subscription.symbol)?;
+            return Some(json!({"channel": liquidation::CHANNEL, "instType": inst_type}));
+        }
+        _ => return None,
+    };
+    Some(json!({"channel": channel, "instId": subscription.exchange_symbol}))
 }
 
 /// `subscribe` messages as documented, as few as [`MAX_MESSAGE_BYTES`] allows:
@@ -62,11 +77,20 @@ fn messages<'a>(
     let mut args: Vec<Value> = Vec::new();
     let mut carried: Vec<&Subscription> = Vec::new();
     let mut length = empty_length;
+    let mut sent: Vec<Value> = Vec::new();
     for subscription in subscriptions {
-        let Some(channel) = channel(subscription) else {
+        let Some(arg) = arg(subscription) else {
             continue;
         };
-        let arg = json!({"channel": channel, "instId": subscription.exchange_symbol});
+        if subscription.channel == Channel::Liquidations {
+            // One arg per instrument type: the first subscription of a type sends it, the
+            // others ride along (acknowledged by the same answer).
+            if sent.contains(&arg) {
+                carried.push(subscription);
+                continue;
+            }
+            sent.push(arg.clone());
+        }
         let arg_length = arg.to_string().len() + 1; // and a comma
         if !args.is_empty() && length + arg_length > MAX_MESSAGE_BYTES {
             messages.push((
@@ -121,17 +145,61 @@ mod tests {
         let subscriptions = [
             subscription(Channel::L2Book, "BTC-USDT", 1),
             subscription(Channel::Trades, "BTC-USDT", 2),
-            subscription(Channel::Ticker, "BTC-USDT", 3),
+            subscription(Channel::L3Book, "BTC-USDT", 3),
         ];
         let requests = subscribe_messages(&subscriptions);
         assert_eq!(
             requests[0].message,
             r#"{"args":[{"channel":"books","instId":"BTC-USDT"},{"channel":"trades","instId":"BTC-USDT"}],"op":"subscribe"}"#
         );
-        assert_eq!(requests[0].covers, vec![1, 2], "no channel for tickers");
+        assert_eq!(requests[0].covers, vec![1, 2], "no channel for L3 books");
         assert_eq!(
             unsubscribe_messages(&subscriptions[..1]),
             vec![r#"{"args":[{"channel":"books","instId":"BTC-USDT"}],"op":"unsubscribe"}"#]
+        );
+    }
+
+    #[test]
+    fn derivative_channels_have_their_documented_args() {
+        let mut candles = subscription(Channel::Candles, "BTC-USDT-PERP", 5);
+        candles.exchange_symbol = "BTC-USDT-SWAP".into();
+        candles.candle_interval = "1h".into();
+        let mut subscriptions = vec![
+            subscription(Channel::Ticker, "BTC-USDT-PERP", 1),
+            subscription(Channel::Funding, "BTC-USDT-PERP", 2),
+            subscription(Channel::OpenInterest, "BTC-USDT-PERP", 3),
+            subscription(Channel::Liquidations, "BTC-USDT-PERP", 4),
+            subscription(Channel::Liquidations, "ETH-USDT-PERP", 6),
+            subscription(Channel::Liquidations, "BTC-USD-26DEC26", 7),
+            subscription(Channel::Liquidations, "BTC-USDT", 8),
+        ];
+        for subscription in &mut subscriptions[..4] {
+            subscription.exchange_symbol = "BTC-USDT-SWAP".into();
+        }
+        subscriptions.insert(4, candles);
+        let requests = subscribe_messages(&subscriptions);
+        assert_eq!(requests.len(), 1);
+        assert_eq!(
+            requests[0].message,
+            r#"{"args":[{"channel":"tickers","instId":"BTC-USDT-SWAP"},{"channel":"funding-rate","instId":"BTC-USDT-SWAP"},{"channel":"open-interest","instId":"BTC-USDT-SWAP"},{"channel":"liquidation-orders","instType":"SWAP"},{"channel":"candle1H","instId":"BTC-USDT-SWAP"},{"channel":"liquidation-orders","instType":"FUTURES"}],"op":"subscribe"}"#
+        );
+        assert_eq!(
+            requests[0].covers,
+            vec![1, 2, 3, 4, 5, 6, 7],
+            "no liquidations of spot"
+        );
+        let spot = [
+            subscription(Channel::Funding, "BTC-USDT", 1),
+            subscription(Channel::OpenInterest, "BTC-USDT", 2),
+            subscription(Channel::Funding, "BTC-USD-26DEC26", 3),
+            subscription(Channel::OpenInterest, "BTC-USD-26DEC26", 4),
+        ];
+        let requests = subscribe_messages(&spot);
+        assert_eq!(requests.len(), 1);
+        assert_eq!(
+            requests[0].covers,
+            vec![4],
+            "funding of perpetuals, no spot interest"
         );
     }
 
