@@ -162,13 +162,14 @@ pub trait ExchangeAdapter: Send + Sync + 'static {
         Ok(())
     }
 
-    /// Whether one feed (one connection) can carry these symbols: `Err` with the reason
-    /// when the exchange serves them on different connections (Bybit: one stream per
-    /// product category). Checked with [`ExchangeAdapter::check_channels`].
+    /// Whether one feed (one connection) can carry these symbols with these channels:
+    /// `Err` with the reason when the exchange serves them on different connections (Bybit:
+    /// one stream per product category) or a channel not for their kind. Checked with
+    /// [`ExchangeAdapter::check_channels`].
     ///
     /// # Errors
     /// The reason, naming the symbols that must go to separate feeds.
-    fn check_symbols(&self, _symbols: &[Symbol]) -> Result<(), String> {
+    fn check_symbols(&self, _symbols: &[Symbol], _channels: &[Channel]) -> Result<(), String> {
         Ok(())
     }
 

@@ -93,7 +93,7 @@ impl CcxtFeed {
         check_channels(adapter.as_ref(), &channels)?;
         check_connection_channels(adapter.as_ref(), &channels)?;
         adapter
-            .check_symbols(&symbols)
+            .check_symbols(&symbols, &channels)
             .map_err(|detail| AdapterError::IncompatibleChannels {
                 exchange: adapter.id().to_owned(),
                 detail,

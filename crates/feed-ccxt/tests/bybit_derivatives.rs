@@ -6,9 +6,12 @@ mod common;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use common::{collect_trades, json};
+use common::{collect_events, collect_trades, json};
 use feed_ccxt::{CcxtFeed, MarketFilter};
-use feed_core::{Channel, Feed, InstrumentKind, Side, Symbol, TradeId};
+use feed_core::{
+    Channel, Event, EventKind, Feed, Funding, InstrumentKind, OpenInterest, Side, Symbol, Ticker,
+    TradeId,
+};
 use feed_testkit::{CannedResponse, ExchangeScript, ScriptedExchange, ServerFrame};
 use rust_decimal::Decimal;
 
@@ -239,5 +242,101 @@ fn all_perpetuals_load_the_linear_list_only() {
     assert_eq!(
         feed.websocket_url(),
         "wss://stream.bybit.com/v5/public/linear"
+    );
+}
+
+/// The documented linear `tickers` snapshot, then a delta moving one side and the open
+/// interest.
+const TICKER_SNAPSHOT: &str = r#"{"topic":"tickers.BTCUSDT","type":"snapshot","data":{"symbol":"BTCUSDT","tickDirection":"PlusTick","price24hPcnt":"0.017103","lastPrice":"17216.00","prevPrice24h":"16926.50","highPrice24h":"17281.50","lowPrice24h":"16915.00","prevPrice1h":"17238.00","markPrice":"17217.33","indexPrice":"17227.36","openInterest":"68744.761","openInterestValue":"1183601235.91","turnover24h":"1570383121.943499","volume24h":"91705.276","nextFundingTime":"1673280000000","fundingRate":"-0.000212","bid1Price":"17215.50","bid1Size":"84.489","ask1Price":"17216.00","ask1Size":"83.020"},"cs":24987956059,"ts":1673272861686}"#;
+const TICKER_DELTA: &str = r#"{"topic":"tickers.BTCUSDT","type":"delta","data":{"symbol":"BTCUSDT","bid1Price":"17215.60","bid1Size":"1.2","openInterest":"68745"},"cs":24987956060,"ts":1673272861786}"#;
+
+#[tokio::test]
+async fn a_linear_feed_of_ticker_funding_and_open_interest_reads_one_tickers_topic() {
+    let standin = ScriptedExchange::start(script(
+        LINEAR,
+        vec![TICKER_SNAPSHOT.into(), TICKER_DELTA.into()],
+    ))
+    .await
+    .unwrap();
+    let feed = CcxtFeed::new(
+        "bybit",
+        symbols(&["BTC-USDT-PERP"]),
+        vec![Channel::Ticker, Channel::Funding, Channel::OpenInterest],
+    )
+    .unwrap()
+    .with_rest_endpoint(standin.rest_base())
+    .with_websocket_endpoint(standin.websocket_url("/v5/public/spot"));
+    let kinds = [
+        EventKind::Ticker,
+        EventKind::Funding,
+        EventKind::OpenInterest,
+    ];
+    let (mut events, stats) =
+        collect_events(&standin, feed, &kinds, |events| events.len() >= 4).await;
+    for event in &mut events {
+        match event {
+            Event::Ticker(t) => t.receipt_timestamp = Decimal::ZERO,
+            Event::Funding(f) => f.receipt_timestamp = Decimal::ZERO,
+            Event::OpenInterest(o) => o.receipt_timestamp = Decimal::ZERO,
+            _ => {}
+        }
+    }
+    let symbol = Symbol::parse("BTC-USDT-PERP").unwrap();
+    let at = Some(decimal("1673272861.686"));
+    assert_eq!(
+        events,
+        vec![
+            Event::Ticker(Ticker {
+                exchange: "BYBIT".into(),
+                symbol: symbol.clone(),
+                bid: decimal("17215.50"),
+                bid_size: Some(decimal("84.489")),
+                ask: decimal("17216.00"),
+                ask_size: Some(decimal("83.020")),
+                timestamp: at,
+                receipt_timestamp: Decimal::ZERO,
+            }),
+            Event::Funding(Funding {
+                exchange: "BYBIT".into(),
+                symbol: symbol.clone(),
+                mark_price: Some(decimal("17217.33")),
+                rate: decimal("-0.000212"),
+                predicted_rate: None,
+                next_funding_time: Some(decimal("1673280000")),
+                timestamp: at,
+                receipt_timestamp: Decimal::ZERO,
+            }),
+            Event::OpenInterest(OpenInterest {
+                exchange: "BYBIT".into(),
+                symbol: symbol.clone(),
+                open_interest: decimal("68744.761"),
+                notional: Some(decimal("1183601235.91")),
+                timestamp: at,
+                receipt_timestamp: Decimal::ZERO,
+            }),
+            // The delta: one side only gives no ticker; its open interest is whole.
+            Event::OpenInterest(OpenInterest {
+                exchange: "BYBIT".into(),
+                symbol,
+                open_interest: decimal("68745"),
+                notional: None,
+                timestamp: Some(decimal("1673272861.786")),
+                receipt_timestamp: Decimal::ZERO,
+            }),
+        ]
+    );
+    assert_eq!(stats.parse_errors, 0);
+    let subscribe = json(&standin.received()[0]);
+    assert_eq!(subscribe["args"], serde_json::json!(["tickers.BTCUSDT"]));
+}
+
+#[test]
+fn tickers_on_spot_are_refused() {
+    let error = CcxtFeed::new("bybit", symbols(&["BTC-USDT"]), vec![Channel::Funding])
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        error,
+        "bybit: FUNDING is served on linear and inverse contracts only, not on spot (BTC-USDT)"
     );
 }

@@ -6,7 +6,7 @@
 //! <https://bybit-exchange.github.io/docs/v5/websocket/public/orderbook>,
 //! <https://bybit-exchange.github.io/docs/v5/market/instrument>
 
-use feed_core::{InstrumentKind, Symbol};
+use feed_core::{Channel, InstrumentKind, Symbol};
 
 /// A product category (`category=spot` in REST requests).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,6 +104,23 @@ impl Category {
     pub const fn book_depths(self) -> &'static [usize] {
         match self {
             Category::Spot | Category::Linear | Category::Inverse => &[1, 50, 200, 1000],
+        }
+    }
+
+    /// The channels of the category: spot has TRADES and L2_BOOK (its `tickers` carries
+    /// no best bid and ask, funding or open interest); linear and inverse add TICKER,
+    /// FUNDING and OPEN_INTEREST from `tickers`.
+    #[must_use]
+    pub const fn channels(self) -> &'static [Channel] {
+        match self {
+            Category::Spot => &[Channel::Trades, Channel::L2Book],
+            Category::Linear | Category::Inverse => &[
+                Channel::Trades,
+                Channel::L2Book,
+                Channel::Ticker,
+                Channel::Funding,
+                Channel::OpenInterest,
+            ],
         }
     }
 

@@ -1,8 +1,9 @@
 //! Bybit frames: every documented shape of the public stream recognised, then handed to
 //! its parser.
 //!
-//! - Data frames have a `topic`: `publicTrade.*` (trades), `orderbook.{depth}.*` (books);
-//!   every other topic (`tickers.*`, `kline.*`, `orderbook.full.*`, `orderbook.rpi.*`,
+//! - Data frames have a `topic`: `publicTrade.*` (trades), `orderbook.{depth}.*` (books),
+//!   `tickers.*` (tickers, funding, open interest; spot's carry none of them); every other
+//!   topic (`kline.*`, `orderbook.full.*`, `orderbook.rpi.*`,
 //!   `allLiquidation.*`, ...) is never subscribed and is skipped.
 //! - Control frames have `op` and `success`: the answer to a subscribe message with our
 //!   `req_id` acknowledges (or refuses) that message ([`Ack::Request`]); pongs and
@@ -19,6 +20,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::book::{self, BookFrame};
+use super::ticker::{self, TICKER_TOPIC_PREFIX};
 use super::trade::{self, TRADE_TOPIC_PREFIX};
 use crate::adapter::FrameContext;
 use crate::parse::{malformed, scalar_text};
@@ -77,6 +79,9 @@ pub(super) fn parse_frame(
     if let Some(topic) = envelope.topic.as_deref() {
         if topic.starts_with(TRADE_TOPIC_PREFIX) {
             return trade::push_trades(topic, envelope.data, context, out);
+        }
+        if topic.starts_with(TICKER_TOPIC_PREFIX) {
+            return ticker::push_ticker(topic, envelope.ts, envelope.data, context, out);
         }
         if book::is_book_topic(topic) {
             let frame = BookFrame {

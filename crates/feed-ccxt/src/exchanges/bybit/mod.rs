@@ -28,6 +28,9 @@
 //!   most [`MAX_ARGS_PER_SUBSCRIBE`] topics per message on spot, each message answered
 //!   once with its `req_id` <https://bybit-exchange.github.io/docs/v5/ws/connect>
 //! - Trades: <https://bybit-exchange.github.io/docs/v5/websocket/public/trade>
+//! - TICKER, FUNDING, OPEN_INTEREST (linear and inverse only): one `tickers.<symbol>`
+//!   topic per market, whole values only ([`ticker`])
+//!   <https://bybit-exchange.github.io/docs/v5/websocket/public/ticker>
 //! - Books: <https://bybit-exchange.github.io/docs/v5/websocket/public/orderbook>; the only
 //!   explicit statement on `u` is on the full-depth page
 //!   <https://bybit-exchange.github.io/docs/v5/websocket/public/full-ob>
@@ -102,6 +105,7 @@ mod category;
 mod frame;
 mod market;
 mod subscription;
+mod ticker;
 mod trade;
 
 use std::time::Duration;
@@ -205,7 +209,13 @@ impl ExchangeAdapter for Bybit {
     }
 
     fn channels(&self) -> &'static [Channel] {
-        &[Channel::Trades, Channel::L2Book]
+        &[
+            Channel::Trades,
+            Channel::L2Book,
+            Channel::Ticker,
+            Channel::Funding,
+            Channel::OpenInterest,
+        ]
     }
 
     fn markets_url(&self, rest_base: &str) -> String {
@@ -229,8 +239,23 @@ impl ExchangeAdapter for Bybit {
         vec![category.markets_url(rest_base)]
     }
 
-    fn check_symbols(&self, symbols: &[Symbol]) -> Result<(), String> {
-        Category::of_all(symbols).map(|_| ())
+    fn check_symbols(&self, symbols: &[Symbol], channels: &[Channel]) -> Result<(), String> {
+        let category = Category::of_all(symbols)?;
+        match channels
+            .iter()
+            .find(|channel| !category.channels().contains(channel))
+        {
+            Some(channel) if !symbols.is_empty() => Err(format!(
+                "{channel} is served on linear and inverse contracts only, not on {} ({})",
+                category.name(),
+                symbols
+                    .iter()
+                    .map(Symbol::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            _ => Ok(()),
+        }
     }
 
     fn websocket_url(&self, websocket_base: &str, subscriptions: &[Subscription]) -> String {
@@ -304,7 +329,16 @@ mod tests {
                 message: r#"{"op":"ping"}"#.into(),
             })
         );
-        assert_eq!(Bybit.channels(), &[Channel::Trades, Channel::L2Book]);
+        assert_eq!(
+            Bybit.channels(),
+            &[
+                Channel::Trades,
+                Channel::L2Book,
+                Channel::Ticker,
+                Channel::Funding,
+                Channel::OpenInterest
+            ]
+        );
     }
 
     #[test]
@@ -345,11 +379,25 @@ mod tests {
             urls(&[], Some(&inverse)),
             vec![format!("{list}inverse&limit=1000")]
         );
+        let trades = [Channel::Trades];
         assert!(Bybit
-            .check_symbols(&symbols(&["BTC-USDT-PERP", "ETH-USDC-PERP"]))
+            .check_symbols(&symbols(&["BTC-USDT-PERP", "ETH-USDC-PERP"]), &trades)
             .is_ok());
+        assert!(Bybit
+            .check_symbols(
+                &symbols(&["BTC-USD-PERP"]),
+                &[Channel::Funding, Channel::Ticker]
+            )
+            .is_ok());
+        assert_eq!(
+            Bybit.check_symbols(&symbols(&["BTC-USDT"]), &[Channel::Trades, Channel::Ticker]),
+            Err(
+                "TICKER is served on linear and inverse contracts only, not on spot (BTC-USDT)"
+                    .into()
+            )
+        );
         let refused = Bybit
-            .check_symbols(&symbols(&["BTC-USDT", "BTC-USDT-PERP"]))
+            .check_symbols(&symbols(&["BTC-USDT", "BTC-USDT-PERP"]), &trades)
             .unwrap_err();
         assert!(
             refused.contains("spot (BTC-USDT) and linear (BTC-USDT-PERP)"),
