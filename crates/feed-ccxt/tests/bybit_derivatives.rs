@@ -9,8 +9,8 @@ use std::sync::Arc;
 use common::{collect_events, collect_trades, json};
 use feed_ccxt::{CcxtFeed, MarketFilter};
 use feed_core::{
-    Channel, Event, EventKind, Feed, Funding, InstrumentKind, OpenInterest, Side, Symbol, Ticker,
-    TradeId,
+    Candle, Channel, Event, EventKind, Feed, Funding, InstrumentKind, OpenInterest, Side, Symbol,
+    Ticker, TradeId,
 };
 use feed_testkit::{CannedResponse, ExchangeScript, ScriptedExchange, ServerFrame};
 use rust_decimal::Decimal;
@@ -339,4 +339,62 @@ fn tickers_on_spot_are_refused() {
         error,
         "bybit: FUNDING is served on linear and inverse contracts only, not on spot (BTC-USDT)"
     );
+}
+
+#[tokio::test]
+async fn candles_of_an_inverse_perpetual_at_the_configured_interval() {
+    let kline = r#"{"topic":"kline.5.BTCUSD","data":[{"start":1672324800000,"end":1672325099999,"interval":"5","open":"16649.5","close":"16677","high":"16677","low":"16608","volume":"2081","turnover":"0.125","confirm":true,"timestamp":1672325099999}],"ts":1672325099999,"type":"snapshot"}"#;
+    let standin = ScriptedExchange::start(script(INVERSE, vec![kline.into()]))
+        .await
+        .unwrap();
+    let feed = CcxtFeed::new("bybit", symbols(&["BTC-USD-PERP"]), vec![Channel::Candles])
+        .unwrap()
+        .with_candle_interval("5m")
+        .unwrap()
+        .with_rest_endpoint(standin.rest_base())
+        .with_websocket_endpoint(standin.websocket_url("/v5/public/spot"));
+    let (events, stats) = collect_events(&standin, feed, &[EventKind::Candle], |events| {
+        !events.is_empty()
+    })
+    .await;
+    let candles: Vec<Candle> = events
+        .into_iter()
+        .filter_map(|event| match event {
+            Event::Candle(candle) => Some(Candle {
+                receipt_timestamp: Decimal::ZERO,
+                ..candle
+            }),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        candles,
+        vec![Candle {
+            exchange: "BYBIT".into(),
+            symbol: Symbol::parse("BTC-USD-PERP").unwrap(),
+            start: decimal("1672324800"),
+            stop: decimal("1672325099.999"),
+            interval: "5m".into(),
+            trades: None,
+            open: decimal("16649.5"),
+            close: decimal("16677"),
+            high: decimal("16677"),
+            low: decimal("16608"),
+            volume: decimal("2081"),
+            closed: true,
+            timestamp: Some(decimal("1672325099.999")),
+            receipt_timestamp: Decimal::ZERO,
+        }]
+    );
+    assert_eq!(stats.parse_errors, 0);
+    assert_eq!(
+        json(&standin.received()[0])["args"],
+        serde_json::json!(["kline.5.BTCUSD"])
+    );
+    let refused = CcxtFeed::new("bybit", symbols(&["BTC-USD-PERP"]), vec![Channel::Candles])
+        .unwrap()
+        .with_candle_interval("2d")
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("1M"), "{refused}");
 }

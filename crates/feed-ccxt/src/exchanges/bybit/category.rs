@@ -107,19 +107,20 @@ impl Category {
         }
     }
 
-    /// The channels of the category: spot has TRADES and L2_BOOK (its `tickers` carries
+    /// The channels of the category: spot has TRADES, L2_BOOK and CANDLES (its `tickers` carries
     /// no best bid and ask, funding or open interest); linear and inverse add TICKER,
     /// FUNDING and OPEN_INTEREST from `tickers`.
     #[must_use]
     pub const fn channels(self) -> &'static [Channel] {
         match self {
-            Category::Spot => &[Channel::Trades, Channel::L2Book],
+            Category::Spot => &[Channel::Trades, Channel::L2Book, Channel::Candles],
             Category::Linear | Category::Inverse => &[
                 Channel::Trades,
                 Channel::L2Book,
                 Channel::Ticker,
                 Channel::Funding,
                 Channel::OpenInterest,
+                Channel::Candles,
             ],
         }
     }

@@ -31,6 +31,9 @@
 //! - TICKER, FUNDING, OPEN_INTEREST (linear and inverse only): one `tickers.<symbol>`
 //!   topic per market, whole values only ([`ticker`])
 //!   <https://bybit-exchange.github.io/docs/v5/websocket/public/ticker>
+//! - CANDLES (every category): `kline.<interval>.<symbol>`, configs' `1m`..`12h`, `1d`,
+//!   `1w`, `1M` mapped to Bybit's `1`..`720`, `D`, `W`, `M` ([`candle`])
+//!   <https://bybit-exchange.github.io/docs/v5/websocket/public/kline>
 //! - Books: <https://bybit-exchange.github.io/docs/v5/websocket/public/orderbook>; the only
 //!   explicit statement on `u` is on the full-depth page
 //!   <https://bybit-exchange.github.io/docs/v5/websocket/public/full-ob>
@@ -101,6 +104,7 @@
 //!   `""` elsewhere: `success` decides, never `ret_msg`.
 
 mod book;
+mod candle;
 mod category;
 mod frame;
 mod market;
@@ -215,7 +219,12 @@ impl ExchangeAdapter for Bybit {
             Channel::Ticker,
             Channel::Funding,
             Channel::OpenInterest,
+            Channel::Candles,
         ]
+    }
+
+    fn candle_intervals(&self) -> &'static [&'static str] {
+        candle::INTERVALS
     }
 
     fn markets_url(&self, rest_base: &str) -> String {
@@ -336,9 +345,11 @@ mod tests {
                 Channel::L2Book,
                 Channel::Ticker,
                 Channel::Funding,
-                Channel::OpenInterest
+                Channel::OpenInterest,
+                Channel::Candles
             ]
         );
+        assert!(Bybit.candle_intervals().contains(&"1M"));
     }
 
     #[test]

@@ -2,8 +2,8 @@
 
 use feed_core::Channel;
 
-use super::book;
 use super::category::Category;
+use super::{book, candle};
 use crate::adapter::{AckBy, SubscribeRequest, Subscription};
 
 /// The topic of a subscription: `publicTrade.<symbol>` for trades, `orderbook.<depth>.<symbol>`
@@ -13,6 +13,9 @@ fn topic(category: Category, subscription: &Subscription) -> Option<String> {
     match subscription.channel {
         Channel::Trades => Some(format!("publicTrade.{}", subscription.exchange_symbol)),
         Channel::L2Book => Some(book::topic(category, subscription)),
+        Channel::Candles => {
+            candle::topic(&subscription.candle_interval, &subscription.exchange_symbol)
+        }
         Channel::Ticker | Channel::Funding | Channel::OpenInterest
             if category != Category::Spot =>
         {
