@@ -9,8 +9,8 @@ use std::sync::Arc;
 use common::{collect_events, collect_trades, json};
 use feed_ccxt::{CcxtFeed, MarketFilter};
 use feed_core::{
-    Candle, Channel, Event, EventKind, Feed, Funding, InstrumentKind, OpenInterest, Side, Symbol,
-    Ticker, TradeId,
+    Candle, Channel, Event, EventKind, Feed, Funding, InstrumentKind, Liquidation, OpenInterest,
+    Side, Symbol, Ticker, TradeId,
 };
 use feed_testkit::{CannedResponse, ExchangeScript, ScriptedExchange, ServerFrame};
 use rust_decimal::Decimal;
@@ -397,4 +397,57 @@ async fn candles_of_an_inverse_perpetual_at_the_configured_interval() {
         .unwrap_err()
         .to_string();
     assert!(refused.contains("1M"), "{refused}");
+}
+
+#[tokio::test]
+async fn liquidations_of_a_linear_perpetual_carry_the_order_side() {
+    let frame = r#"{"topic":"allLiquidation.BTCUSDT","type":"snapshot","ts":1739502303204,"data":[{"T":1739502302929,"s":"BTCUSDT","S":"Buy","v":"0.250","p":"96000.5"},{"T":1739502302930,"s":"BTCUSDT","S":"Sell","v":"1","p":"96001"}]}"#;
+    let standin = ScriptedExchange::start(script(LINEAR, vec![frame.into()]))
+        .await
+        .unwrap();
+    let feed = CcxtFeed::new(
+        "bybit",
+        symbols(&["BTC-USDT-PERP"]),
+        vec![Channel::Liquidations],
+    )
+    .unwrap()
+    .with_rest_endpoint(standin.rest_base())
+    .with_websocket_endpoint(standin.websocket_url("/v5/public/spot"));
+    let (events, stats) = collect_events(&standin, feed, &[EventKind::Liquidation], |events| {
+        events.len() >= 2
+    })
+    .await;
+    let liquidations: Vec<Liquidation> = events
+        .into_iter()
+        .filter_map(|event| match event {
+            Event::Liquidation(liquidation) => Some(Liquidation {
+                receipt_timestamp: Decimal::ZERO,
+                ..liquidation
+            }),
+            _ => None,
+        })
+        .collect();
+    let liquidation = |side, quantity: &str, price: &str, at: &str| Liquidation {
+        exchange: "BYBIT".into(),
+        symbol: Symbol::parse("BTC-USDT-PERP").unwrap(),
+        side,
+        quantity: decimal(quantity),
+        price: decimal(price),
+        id: None,
+        status: "filled".into(),
+        timestamp: Some(decimal(at)),
+        receipt_timestamp: Decimal::ZERO,
+    };
+    assert_eq!(
+        liquidations,
+        vec![
+            liquidation(Side::Sell, "0.250", "96000.5", "1739502302.929"),
+            liquidation(Side::Buy, "1", "96001", "1739502302.930"),
+        ]
+    );
+    assert_eq!(stats.parse_errors, 0);
+    assert_eq!(
+        json(&standin.received()[0])["args"],
+        serde_json::json!(["allLiquidation.BTCUSDT"])
+    );
 }

@@ -109,7 +109,7 @@ impl Category {
 
     /// The channels of the category: spot has TRADES, L2_BOOK and CANDLES (its `tickers` carries
     /// no best bid and ask, funding or open interest); linear and inverse add TICKER,
-    /// FUNDING and OPEN_INTEREST from `tickers`.
+    /// FUNDING and OPEN_INTEREST from `tickers`, and LIQUIDATIONS.
     #[must_use]
     pub const fn channels(self) -> &'static [Channel] {
         match self {
@@ -120,6 +120,7 @@ impl Category {
                 Channel::Ticker,
                 Channel::Funding,
                 Channel::OpenInterest,
+                Channel::Liquidations,
                 Channel::Candles,
             ],
         }

@@ -3,8 +3,8 @@
 //!
 //! - Data frames have a `topic`: `publicTrade.*` (trades), `orderbook.{depth}.*` (books),
 //!   `tickers.*` (tickers, funding, open interest; spot's carry none of them), `kline.*`
-//!   (candles); every other topic ( `orderbook.full.*`, `orderbook.rpi.*`,
-//!   `allLiquidation.*`, ...) is never subscribed and is skipped.
+//!   (candles), `allLiquidation.*` (liquidations); every other topic (`liquidation.*`,
+//!   `orderbook.full.*`, `orderbook.rpi.*`, ...) is never subscribed and is skipped.
 //! - Control frames have `op` and `success`: the answer to a subscribe message with our
 //!   `req_id` acknowledges (or refuses) that message ([`Ack::Request`]); pongs and
 //!   unsubscribe answers carry nothing; a failure we cannot tie to a subscribe message is
@@ -21,6 +21,7 @@ use serde_json::value::RawValue;
 
 use super::book::{self, BookFrame};
 use super::candle::{self, CANDLE_TOPIC_PREFIX};
+use super::liquidation::{self, LIQUIDATION_TOPIC_PREFIX};
 use super::ticker::{self, TICKER_TOPIC_PREFIX};
 use super::trade::{self, TRADE_TOPIC_PREFIX};
 use crate::adapter::FrameContext;
@@ -80,6 +81,9 @@ pub(super) fn parse_frame(
     if let Some(topic) = envelope.topic.as_deref() {
         if topic.starts_with(TRADE_TOPIC_PREFIX) {
             return trade::push_trades(topic, envelope.data, context, out);
+        }
+        if topic.starts_with(LIQUIDATION_TOPIC_PREFIX) {
+            return liquidation::push_liquidations(topic, envelope.data, context, out);
         }
         if topic.starts_with(CANDLE_TOPIC_PREFIX) {
             return candle::push_candles(topic, envelope.data, context, out);

@@ -31,6 +31,10 @@
 //! - TICKER, FUNDING, OPEN_INTEREST (linear and inverse only): one `tickers.<symbol>`
 //!   topic per market, whole values only ([`ticker`])
 //!   <https://bybit-exchange.github.io/docs/v5/websocket/public/ticker>
+//! - LIQUIDATIONS (linear and inverse): `allLiquidation.<symbol>`, the topic the docs
+//!   now document (`liquidation.<symbol>` is deprecated); Bybit's side is the liquidated
+//!   position's, ours the liquidation order's, so it is flipped ([`liquidation`])
+//!   <https://bybit-exchange.github.io/docs/v5/websocket/public/all-liquidation>
 //! - CANDLES (every category): `kline.<interval>.<symbol>`, configs' `1m`..`12h`, `1d`,
 //!   `1w`, `1M` mapped to Bybit's `1`..`720`, `D`, `W`, `M` ([`candle`])
 //!   <https://bybit-exchange.github.io/docs/v5/websocket/public/kline>
@@ -107,6 +111,7 @@ mod book;
 mod candle;
 mod category;
 mod frame;
+mod liquidation;
 mod market;
 mod subscription;
 mod ticker;
@@ -219,6 +224,7 @@ impl ExchangeAdapter for Bybit {
             Channel::Ticker,
             Channel::Funding,
             Channel::OpenInterest,
+            Channel::Liquidations,
             Channel::Candles,
         ]
     }
@@ -346,6 +352,7 @@ mod tests {
                 Channel::Ticker,
                 Channel::Funding,
                 Channel::OpenInterest,
+                Channel::Liquidations,
                 Channel::Candles
             ]
         );

@@ -16,6 +16,9 @@ fn topic(category: Category, subscription: &Subscription) -> Option<String> {
         Channel::Candles => {
             candle::topic(&subscription.candle_interval, &subscription.exchange_symbol)
         }
+        Channel::Liquidations if category != Category::Spot => {
+            Some(format!("allLiquidation.{}", subscription.exchange_symbol))
+        }
         Channel::Ticker | Channel::Funding | Channel::OpenInterest
             if category != Category::Spot =>
         {
