@@ -340,6 +340,14 @@ impl CcxtFeed {
                 listed: total,
             });
         }
+        let mut symbols: Vec<Symbol> = markets.markets().map(|m| m.symbol.clone()).collect();
+        symbols.sort();
+        self.adapter
+            .check_symbols(&symbols, &self.channels)
+            .map_err(|detail| AdapterError::IncompatibleChannels {
+                exchange: self.adapter.id().to_owned(),
+                detail,
+            })?;
         self.plan = Some(Arc::new(self.plan_for(markets, true)));
         Ok(())
     }

@@ -451,3 +451,18 @@ async fn liquidations_of_a_linear_perpetual_carry_the_order_side() {
         serde_json::json!(["allLiquidation.BTCUSDT"])
     );
 }
+
+#[test]
+fn all_spot_markets_with_funding_are_refused_when_listed() {
+    let spot = r#"{"retCode":0,"retMsg":"OK","result":{"category":"spot","list":[{"symbol":"BTCUSDT","baseCoin":"BTC","quoteCoin":"USDT","status":"Trading"}]},"retExtInfo":{},"time":1672712468011}"#;
+    let mut feed =
+        CcxtFeed::every_market("bybit", MarketFilter::all(), vec![Channel::Funding]).unwrap();
+    let error = feed
+        .load_every_market_of(&[spot], &MarketFilter::all())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        error,
+        "bybit: FUNDING is served on linear and inverse contracts only, not on spot (BTC-USDT)"
+    );
+}

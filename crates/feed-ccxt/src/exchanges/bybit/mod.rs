@@ -104,6 +104,20 @@
 //!   subscribed, so all of them count as refused rather than silently trusted. Without a
 //!   `req_id` of ours it is an exchange error, which the session keeps as the possible
 //!   reason of a refusal.
+//! - Linear or inverse: decided by the quote (`USD` is inverse). Bybit lists no linear
+//!   contract quoted in USD, and USDC contracts (`BTCPERP`, `BTC-26DEC25`) are linear;
+//!   names are never split, base and quote come from `baseCoin`/`quoteCoin`, the expiry
+//!   from `deliveryTime` (UTC date), the kind from `contractType`.
+//! - The instruments list of linear and inverse pages with `cursor`; one page of
+//!   `limit=1000` is read and `nextPageCursor` not followed.
+//! - `tickers` deltas on linear/inverse carry only changed fields. Merging them needs
+//!   per-connection state the stateless parser does not have, so each frame delivers only
+//!   the values it holds whole (see [`ticker`]); a delta moving one side gives no TICKER.
+//! - TICKER, FUNDING, OPEN_INTEREST and LIQUIDATIONS exist on linear and inverse only and
+//!   are refused for spot symbols, also when `symbols: ALL` lists spot markets.
+//! - LIQUIDATIONS: `allLiquidation` gives the liquidated position's side; our event has
+//!   the order's (flipped), status `filled`, no id.
+//! - CANDLES: Bybit's `end` is the bar's last millisecond and is given as `stop` as sent.
 //! - Acks come once per message, not per topic, with `ret_msg` `"subscribe"` on spot and
 //!   `""` elsewhere: `success` decides, never `ret_msg`.
 
@@ -144,6 +158,15 @@ fn category_of(subscriptions: &[Subscription]) -> Category {
         .map(|subscription| subscription.symbol.clone())
         .collect();
     Category::of_all(&symbols).unwrap_or(CATEGORY)
+}
+
+/// Up to three of `symbols`, and how many more (`symbols: ALL` lists hundreds).
+fn named(symbols: &[Symbol]) -> String {
+    let shown: Vec<&str> = symbols.iter().take(3).map(Symbol::as_str).collect();
+    match symbols.len().saturating_sub(shown.len()) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
+    }
 }
 
 /// The category `symbols: ALL` narrowed by `filter` lists: derivatives kinds take linear,
@@ -263,11 +286,7 @@ impl ExchangeAdapter for Bybit {
             Some(channel) if !symbols.is_empty() => Err(format!(
                 "{channel} is served on linear and inverse contracts only, not on {} ({})",
                 category.name(),
-                symbols
-                    .iter()
-                    .map(Symbol::as_str)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                named(symbols)
             )),
             _ => Ok(()),
         }
