@@ -262,6 +262,12 @@ fn invalid_inputs_exit_2_with_every_problem_named() {
             &["exchanges.perps.channels: Binance USD-M serves L2_BOOK on wss://fstream.binance.com/public and TRADES, FUNDING on /market, and a feed has one connection: configure them as two feeds"],
         ),
         (
+            "bybit spot and linear in one feed",
+            "exchanges:\n  bybit:\n    symbols: [BTC-USDT, BTC-USDT-PERP]\n    channels: [TRADES]\n",
+            &[],
+            &["exchanges.bybit.symbols: bybit serves each category on its own connection: put spot (BTC-USDT) and linear (BTC-USDT-PERP) in separate feeds"],
+        ),
+        (
             "a candle interval the exchange lacks",
             "exchanges:\n  binance:\n    symbols: [BTC-USDT]\n    channels: [TRADES]\n    candle_interval: 7m\n",
             &[],

@@ -124,6 +124,14 @@ fn read_feed(reader: &mut ConfigReader<'_>, key: &str, name: &str) -> Option<Fee
             reader.problem(&interval_key, error.to_string());
         }
     }
+    // Symbols one connection cannot carry together (Bybit: one stream per category).
+    if let (Some(symbols), Some(channels), Ok(adapter)) =
+        (&symbols, &channels, feed_ccxt::adapter(&exchange_id))
+    {
+        if let Err(detail) = adapter.check_symbols(symbols, channels) {
+            reader.problem(&symbols_key, detail);
+        }
+    }
     let id_key = if reader.contains(&id_key) {
         id_key
     } else {

@@ -162,6 +162,30 @@ pub trait ExchangeAdapter: Send + Sync + 'static {
         Ok(())
     }
 
+    /// Whether one feed (one connection) can carry these symbols with these channels:
+    /// `Err` with the reason when the exchange serves them on different connections (Bybit:
+    /// one stream per product category) or a channel not for their kind. Checked with
+    /// [`ExchangeAdapter::check_channels`].
+    ///
+    /// # Errors
+    /// The reason, naming the symbols that must go to separate feeds.
+    fn check_symbols(&self, _symbols: &[Symbol], _channels: &[Channel]) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// The market list URLs of a feed of these symbols, or with none of `symbols: ALL`
+    /// narrowed by `filter`: for exchanges whose lists differ by connection (Bybit loads
+    /// only the feed's category, so that one exchange symbol never names two markets).
+    /// The default: [`ExchangeAdapter::markets_urls`].
+    fn markets_urls_for(
+        &self,
+        rest_base: &str,
+        _symbols: &[Symbol],
+        _filter: Option<&crate::MarketFilter>,
+    ) -> Vec<String> {
+        self.markets_urls(rest_base)
+    }
+
     /// The full URL of the market list request, given the REST base URL.
     fn markets_url(&self, rest_base: &str) -> String;
 

@@ -92,6 +92,12 @@ impl CcxtFeed {
         }
         check_channels(adapter.as_ref(), &channels)?;
         check_connection_channels(adapter.as_ref(), &channels)?;
+        adapter
+            .check_symbols(&symbols, &channels)
+            .map_err(|detail| AdapterError::IncompatibleChannels {
+                exchange: adapter.id().to_owned(),
+                detail,
+            })?;
         Ok(Self::unloaded(adapter, symbols, channels))
     }
 
@@ -246,7 +252,8 @@ impl CcxtFeed {
     /// Every URL the market list is loaded from ([`ExchangeAdapter::markets_urls`]).
     #[must_use]
     pub fn markets_urls(&self) -> Vec<String> {
-        self.adapter.markets_urls(&self.rest_base)
+        self.adapter
+            .markets_urls_for(&self.rest_base, &self.symbols, self.every_market.as_ref())
     }
 
     /// The markets of every body, in order.
@@ -333,6 +340,14 @@ impl CcxtFeed {
                 listed: total,
             });
         }
+        let mut symbols: Vec<Symbol> = markets.markets().map(|m| m.symbol.clone()).collect();
+        symbols.sort();
+        self.adapter
+            .check_symbols(&symbols, &self.channels)
+            .map_err(|detail| AdapterError::IncompatibleChannels {
+                exchange: self.adapter.id().to_owned(),
+                detail,
+            })?;
         self.plan = Some(Arc::new(self.plan_for(markets, true)));
         Ok(())
     }

@@ -41,7 +41,8 @@ pub enum AdapterError {
         /// How many markets the list had.
         listed: usize,
     },
-    /// Channels the exchange serves on different connections, asked of one feed.
+    /// Channels (or symbols) the exchange serves on different connections, asked of one
+    /// feed.
     #[error("{exchange}: {detail}")]
     IncompatibleChannels {
         /// The exchange id.

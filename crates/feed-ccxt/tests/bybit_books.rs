@@ -41,6 +41,8 @@ struct Numbering {
 #[derive(Default)]
 struct BybitWire {
     numbering: Mutex<HashMap<String, Numbering>>,
+    /// Lists the markets as linear perpetuals (`BTCUSDT` is `BTC-USDT-PERP`), not spot.
+    linear: bool,
 }
 
 fn levels(changes: &[Change], side: Side) -> Vec<[String; 2]> {
@@ -202,6 +204,21 @@ impl BookWire for BybitWire {
                     "minOrderAmt": "1", "maxOrderAmt": "2000000"},
                 "priceFilter": {"tickSize": "0.01"}})
         };
+        if self.linear {
+            let perpetual = |symbol: &str, base: &str| {
+                serde_json::json!({"symbol": symbol, "contractType": "LinearPerpetual",
+                    "status": "Trading", "baseCoin": base, "quoteCoin": "USDT",
+                    "deliveryTime": "0", "settleCoin": "USDT"})
+            };
+            return (
+                "/v5/market/instruments-info".into(),
+                serde_json::json!({"retCode": 0, "retMsg": "OK",
+                    "result": {"category": "linear", "nextPageCursor": "",
+                               "list": [perpetual("BTCUSDT", "BTC"), perpetual("ETHUSDT", "ETH")]},
+                    "retExtInfo": {}, "time": 1_672_712_468_011_i64})
+                .to_string(),
+            );
+        }
         (
             "/v5/market/instruments-info".into(),
             serde_json::json!({"retCode": 0, "retMsg": "OK",
@@ -213,8 +230,9 @@ impl BookWire for BybitWire {
     }
 }
 
+/// `BTC-USDT` and `BTC-USDT-PERP` are both `BTCUSDT` on Bybit.
 fn exchange_symbol(symbol: &feed_core::Symbol) -> String {
-    symbol.as_str().replace('-', "")
+    symbol.as_str().trim_end_matches("-PERP").replace('-', "")
 }
 
 /// The messages the stand-in received with this `op` for this one topic alone.
@@ -227,6 +245,17 @@ fn sent_for(received: &[serde_json::Value], op: &str, topic: &str) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn books_equal_the_true_book_gaps_resubscribe_and_resent_snapshots_replace() {
+    books_under_faults(false, &["BTC-USDT", "ETH-USDT"]).await;
+}
+
+/// The same faults on linear perpetuals: the same `orderbook.50` rules on the linear
+/// stream, books delivered as `BTC-USDT-PERP`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn linear_perpetual_books_follow_the_same_rules_under_the_same_faults() {
+    books_under_faults(true, &["BTC-USDT-PERP", "ETH-USDT-PERP"]).await;
+}
+
+async fn books_under_faults(linear: bool, symbols: &[&str]) {
     let script = StreamScript {
         updates: 300,
         faults: vec![
@@ -238,12 +267,14 @@ async fn books_equal_the_true_book_gaps_resubscribe_and_resent_snapshots_replace
         levels: 70, // deeper than the stream: levels leave and enter the 50-level window
         ..StreamScript::default()
     };
-    let standin = BookStandIn::start(BybitWire::default(), script)
-        .await
-        .unwrap();
+    let wire = BybitWire {
+        linear,
+        ..BybitWire::default()
+    };
+    let standin = BookStandIn::start(wire, script).await.unwrap();
     let feed = book_feed(
         "bybit",
-        &["BTC-USDT", "ETH-USDT"],
+        symbols,
         vec![Channel::L2Book],
         &standin,
         "/v5/public/spot",
@@ -295,14 +326,17 @@ async fn books_equal_the_true_book_gaps_resubscribe_and_resent_snapshots_replace
             gap.reason
         );
     }
-    for symbol in ["BTC-USDT", "ETH-USDT"] {
+    for symbol in symbols.iter().copied() {
         let gaps = delivered
             .gaps
             .iter()
             .filter(|gap| gap.symbol.as_str() == symbol)
             .count();
         assert_eq!(gaps, 2, "{symbol}");
-        let topic = format!("orderbook.50.{}", symbol.replace('-', ""));
+        let topic = format!(
+            "orderbook.50.{}",
+            exchange_symbol(&feed_core::Symbol::parse(symbol).unwrap())
+        );
         assert_eq!(sent_for(&received, "unsubscribe", &topic), 2, "{topic}");
         assert_eq!(sent_for(&received, "subscribe", &topic), 2, "{topic}");
     }

@@ -1,9 +1,10 @@
 //! Bybit frames: every documented shape of the public stream recognised, then handed to
 //! its parser.
 //!
-//! - Data frames have a `topic`: `publicTrade.*` (trades), `orderbook.{depth}.*` (books);
-//!   every other topic (`tickers.*`, `kline.*`, `orderbook.full.*`, `orderbook.rpi.*`,
-//!   `allLiquidation.*`, ...) is never subscribed and is skipped.
+//! - Data frames have a `topic`: `publicTrade.*` (trades), `orderbook.{depth}.*` (books),
+//!   `tickers.*` (tickers, funding, open interest; spot's carry none of them), `kline.*`
+//!   (candles), `allLiquidation.*` (liquidations); every other topic (`liquidation.*`,
+//!   `orderbook.full.*`, `orderbook.rpi.*`, ...) is never subscribed and is skipped.
 //! - Control frames have `op` and `success`: the answer to a subscribe message with our
 //!   `req_id` acknowledges (or refuses) that message ([`Ack::Request`]); pongs and
 //!   unsubscribe answers carry nothing; a failure we cannot tie to a subscribe message is
@@ -19,6 +20,9 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::book::{self, BookFrame};
+use super::candle::{self, CANDLE_TOPIC_PREFIX};
+use super::liquidation::{self, LIQUIDATION_TOPIC_PREFIX};
+use super::ticker::{self, TICKER_TOPIC_PREFIX};
 use super::trade::{self, TRADE_TOPIC_PREFIX};
 use crate::adapter::FrameContext;
 use crate::parse::{malformed, scalar_text};
@@ -77,6 +81,15 @@ pub(super) fn parse_frame(
     if let Some(topic) = envelope.topic.as_deref() {
         if topic.starts_with(TRADE_TOPIC_PREFIX) {
             return trade::push_trades(topic, envelope.data, context, out);
+        }
+        if topic.starts_with(LIQUIDATION_TOPIC_PREFIX) {
+            return liquidation::push_liquidations(topic, envelope.data, context, out);
+        }
+        if topic.starts_with(CANDLE_TOPIC_PREFIX) {
+            return candle::push_candles(topic, envelope.data, context, out);
+        }
+        if topic.starts_with(TICKER_TOPIC_PREFIX) {
+            return ticker::push_ticker(topic, envelope.ts, envelope.data, context, out);
         }
         if book::is_book_topic(topic) {
             let frame = BookFrame {
@@ -194,7 +207,8 @@ mod tests {
     }
 
     /// A recording interleaves every topic: each documented shape is recognised (none is
-    /// malformed), and only trades and the depth books produce anything.
+    /// malformed), and only trades, candles and the depth books produce anything (the spot
+    /// ticker carries no best bid and ask).
     #[test]
     fn every_documented_shape_is_recognised() {
         let frames = [
@@ -207,9 +221,10 @@ mod tests {
             r#"{"topic":"publicTrade.BTCUSDT","type":"snapshot","ts":1672304486868,"data":[{"T":1672304486865,"s":"BTCUSDT","S":"Buy","v":"0.001","p":"16578.50","L":"PlusTick","i":"20f43950-d8dd-5b31-9112-a178eb6023af","BT":false}]}"#,
         ];
         let parsed: Vec<ParsedFrame> = frames.iter().map(|frame| parse(frame).unwrap()).collect();
-        assert!(parsed[..4]
+        assert!(parsed[..3]
             .iter()
             .all(|p| p.events.is_empty() && p.books.is_empty()));
+        assert_eq!(parsed[3].events.len(), 1, "a candle (CANDLES came later)");
         assert_eq!(parsed[4].books.messages.len(), 1, "a depth-50 delta");
         assert_eq!(parsed[5].books.messages.len(), 1, "a level-1 snapshot");
         assert_eq!(parsed[6].events.len(), 1, "a trade");

@@ -1,12 +1,17 @@
-//! Bybit's market list: `GET /v5/market/instruments-info?category=spot`.
+//! Bybit's market list: `GET /v5/market/instruments-info?category=spot|linear|inverse`
+//! (<https://bybit-exchange.github.io/docs/v5/market/instrument>), one category per body.
 
 use std::borrow::Cow;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use feed_core::{Expiry, Symbol};
+
+use super::category::Category;
 use crate::error::AdapterError;
 use crate::markets::Market;
+use crate::parse::utc_date_of_millis;
 
 /// The documented response, trimmed to what the mapping needs:
 ///
@@ -22,7 +27,8 @@ use crate::markets::Market;
 ///
 /// A `retCode` other than 0 is an error described by `retMsg` (its `result` is then `{}`).
 /// Only `Trading` instruments are markets; base and quote come from `baseCoin`/`quoteCoin`
-/// (never from splitting `symbol`). Spot has no pagination.
+/// (never from splitting `symbol`). Spot has no pagination. Linear and inverse add
+/// `contractType` and `deliveryTime` (see [`symbol_of`], [`LINEAR_INSTRUMENTS`]).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Envelope<'a> {
@@ -35,6 +41,8 @@ struct Envelope<'a> {
 
 #[derive(Deserialize)]
 struct InstrumentList<'a> {
+    #[serde(borrow, default)]
+    category: Cow<'a, str>,
     #[serde(borrow)]
     list: Vec<Instrument<'a>>,
 }
@@ -50,6 +58,43 @@ struct Instrument<'a> {
     quote_coin: Cow<'a, str>,
     #[serde(borrow)]
     status: Cow<'a, str>,
+    #[serde(borrow, default)]
+    contract_type: Cow<'a, str>,
+    #[serde(borrow, default)]
+    delivery_time: Cow<'a, str>,
+}
+
+/// The expiry of a dated contract: the UTC date of `deliveryTime` (milliseconds; `"0"`
+/// for perpetuals).
+fn expiry_of(instrument: &Instrument<'_>) -> Option<Expiry> {
+    let millis = instrument.delivery_time.parse::<i64>().ok()?;
+    if millis <= 0 {
+        return None;
+    }
+    let (year, month, day) = utc_date_of_millis(millis);
+    Expiry::new(
+        u16::try_from(year).ok()?,
+        u8::try_from(month).ok()?,
+        u8::try_from(day).ok()?,
+    )
+}
+
+/// The normalized symbol of an instrument of `category`: spot pairs as `BASE-QUOTE`;
+/// `LinearPerpetual`/`InversePerpetual` as perpetuals, `LinearFutures`/`InverseFutures` as
+/// futures on the date of `deliveryTime`. A contract type of another category (none is
+/// documented) or unknown is not a market.
+fn symbol_of(category: Category, instrument: &Instrument<'_>) -> Option<Symbol> {
+    let (base, quote) = (&*instrument.base_coin, &*instrument.quote_coin);
+    match (category, &*instrument.contract_type) {
+        (Category::Spot, _) => Some(Symbol::new(base, quote)),
+        (Category::Linear, "LinearPerpetual") | (Category::Inverse, "InversePerpetual") => {
+            Some(Symbol::perpetual(base, quote))
+        }
+        (Category::Linear, "LinearFutures") | (Category::Inverse, "InverseFutures") => {
+            Some(Symbol::future(base, quote, expiry_of(instrument)?))
+        }
+        _ => None,
+    }
 }
 
 pub(super) fn parse_instruments_info(body: &str) -> Result<Vec<Market>, AdapterError> {
@@ -70,22 +115,29 @@ pub(super) fn parse_instruments_info(body: &str) -> Result<Vec<Market>, AdapterE
         .ok_or_else(|| error("no 'result' with retCode 0".into()))?;
     let instruments: InstrumentList<'_> =
         serde_json::from_str(result.get()).map_err(|json| error(format!("result: {json}")))?;
+    // A body without `category` is read as spot (what this adapter asked before).
+    let category = if instruments.category.is_empty() {
+        Category::Spot
+    } else {
+        Category::from_name(&instruments.category)
+            .ok_or_else(|| error(format!("category {:?} is not served", instruments.category)))?
+    };
     Ok(instruments
         .list
-        .into_iter()
+        .iter()
         .filter(|instrument| instrument.status == "Trading")
-        .map(|instrument| {
-            Market::new(
-                &instrument.base_coin,
-                &instrument.quote_coin,
-                instrument.symbol,
-            )
+        .filter_map(|instrument| {
+            let symbol = symbol_of(category, instrument)?;
+            Some(Market::for_symbol(
+                symbol,
+                instrument.symbol.clone().into_owned(),
+            ))
         })
         .collect())
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::testing::market_pairs;
 
@@ -115,6 +167,21 @@ mod tests {
       "retExtInfo": {}, "time": 1672712468011
     }"#;
 
+    /// The documented linear shape, trimmed: a USDT perpetual, a USDC perpetual (Bybit
+    /// names them `BTCPERP`), a USDT dated future, one delivering (not `Trading`).
+    pub(crate) const LINEAR_INSTRUMENTS: &str = r#"{"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[
+      {"symbol":"BTCUSDT","contractType":"LinearPerpetual","status":"Trading","baseCoin":"BTC","quoteCoin":"USDT","launchTime":"1585526400000","deliveryTime":"0","deliveryFeeRate":"","priceScale":"2","settleCoin":"USDT","fundingInterval":480},
+      {"symbol":"BTCPERP","contractType":"LinearPerpetual","status":"Trading","baseCoin":"BTC","quoteCoin":"USDC","deliveryTime":"0","settleCoin":"USDC"},
+      {"symbol":"BTCUSDT-26DEC25","contractType":"LinearFutures","status":"Trading","baseCoin":"BTC","quoteCoin":"USDT","deliveryTime":"1766736000000","settleCoin":"USDT"},
+      {"symbol":"ETHUSDT-28NOV25","contractType":"LinearFutures","status":"Delivering","baseCoin":"ETH","quoteCoin":"USDT","deliveryTime":"1764316800000"}
+    ],"nextPageCursor":""},"retExtInfo":{},"time":1735809771618}"#;
+
+    /// The documented inverse shape, trimmed: a perpetual and a quarterly future.
+    pub(crate) const INVERSE_INSTRUMENTS: &str = r#"{"retCode":0,"retMsg":"OK","result":{"category":"inverse","list":[
+      {"symbol":"BTCUSD","contractType":"InversePerpetual","status":"Trading","baseCoin":"BTC","quoteCoin":"USD","deliveryTime":"0","settleCoin":"BTC"},
+      {"symbol":"BTCUSDH26","contractType":"InverseFutures","status":"Trading","baseCoin":"BTC","quoteCoin":"USD","deliveryTime":"1774598400000","settleCoin":"BTC"}
+    ],"nextPageCursor":""},"retExtInfo":{},"time":1735809771618}"#;
+
     #[test]
     fn maps_trading_instruments_from_base_and_quote_coins() {
         let markets = parse_instruments_info(INSTRUMENTS_INFO).unwrap();
@@ -127,6 +194,35 @@ mod tests {
                 ("USDE-USDT".into(), "USDEUSDT".into()),
             ]
         );
+    }
+
+    #[test]
+    fn linear_perpetuals_and_futures_from_contract_type_and_delivery_time() {
+        let pairs = market_pairs(&parse_instruments_info(LINEAR_INSTRUMENTS).unwrap());
+        assert_eq!(
+            pairs,
+            vec![
+                ("BTC-USDT-PERP".into(), "BTCUSDT".into()),
+                ("BTC-USDC-PERP".into(), "BTCPERP".into()),
+                ("BTC-USDT-26DEC25".into(), "BTCUSDT-26DEC25".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn inverse_perpetuals_and_futures() {
+        let pairs = market_pairs(&parse_instruments_info(INVERSE_INSTRUMENTS).unwrap());
+        assert_eq!(
+            pairs,
+            vec![
+                ("BTC-USD-PERP".into(), "BTCUSD".into()),
+                ("BTC-USD-27MAR26".into(), "BTCUSDH26".into()),
+            ]
+        );
+        assert!(parse_instruments_info(
+            r#"{"retCode":0,"retMsg":"OK","result":{"category":"option","list":[]}}"#
+        )
+        .is_err());
     }
 
     #[test]

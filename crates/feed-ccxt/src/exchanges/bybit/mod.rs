@@ -1,14 +1,43 @@
-//! Bybit v5 spot. TRADES is the `publicTrade.<symbol>` topic; L2_BOOK is the
-//! `orderbook.<depth>.<symbol>` topic, a snapshot on the stream followed by deltas
-//! ([`book`]). The product category is a parameter of the wire format ([`Category`]);
-//! only spot is served today.
+//! Bybit v5 spot, linear (USDT/USDC perpetuals and dated futures) and inverse
+//! (coin-margined perpetuals and futures). TRADES is the `publicTrade.<symbol>` topic;
+//! L2_BOOK is the `orderbook.<depth>.<symbol>` topic, a snapshot on the stream followed by
+//! deltas ([`book`]), alike on every category.
 //!
-//! - REST: [`REST_BASE`] + `/v5/market/instruments-info?category=spot` (market list)
+//! # Categories
+//!
+//! One exchange id, `bybit`; the product category follows the instruments
+//! ([`Category::of`]): spot pairs (`BTC-USDT`) are `spot`, perpetuals and futures quoted in
+//! USD (`BTC-USD-PERP`, `BTC-USD-27MAR26`) are `inverse`, other perpetuals and futures
+//! (`BTC-USDT-PERP`, `BTC-USDC-PERP`, `BTC-USDT-26DEC25`) are `linear`. Bybit serves each
+//! category on its own stream (`wss://stream.bybit.com/v5/public/{spot|linear|inverse}`),
+//! so a feed holds one category: a mix is refused naming the split
+//! ([`ExchangeAdapter::check_symbols`]); the stream is the base URL with its last path
+//! segment (`spot`) replaced by the category's name.
+//!
+//! Spot and linear name markets alike (`BTCUSDT` is both the spot pair and the USDT
+//! perpetual), so a feed loads the market list of its own category only
+//! ([`ExchangeAdapter::markets_urls_for`]): its market map can never hold two markets of
+//! one exchange symbol. `symbols: ALL` takes spot, unless its filter names `kind:
+//! perpetual` or `kind: future`: then linear, or inverse with `quote: USD`.
+//!
+//! - REST: [`REST_BASE`] + `/v5/market/instruments-info?category=spot` (market list;
+//!   `category=linear&limit=1000`, `category=inverse&limit=1000` for derivatives: the
+//!   `cursor` pagination is not followed, see [`Category::markets_url`])
 //!   <https://bybit-exchange.github.io/docs/v5/market/instrument>
 //! - WebSocket: [`WEBSOCKET_URL`], then `{"req_id":"1","op":"subscribe","args":[...]}`, at
 //!   most [`MAX_ARGS_PER_SUBSCRIBE`] topics per message on spot, each message answered
 //!   once with its `req_id` <https://bybit-exchange.github.io/docs/v5/ws/connect>
 //! - Trades: <https://bybit-exchange.github.io/docs/v5/websocket/public/trade>
+//! - TICKER, FUNDING, OPEN_INTEREST (linear and inverse only): one `tickers.<symbol>`
+//!   topic per market, whole values only ([`ticker`])
+//!   <https://bybit-exchange.github.io/docs/v5/websocket/public/ticker>
+//! - LIQUIDATIONS (linear and inverse): `allLiquidation.<symbol>`, the topic the docs
+//!   now document (`liquidation.<symbol>` is deprecated); Bybit's side is the liquidated
+//!   position's, ours the liquidation order's, so it is flipped ([`liquidation`])
+//!   <https://bybit-exchange.github.io/docs/v5/websocket/public/all-liquidation>
+//! - CANDLES (every category): `kline.<interval>.<symbol>`, configs' `1m`..`12h`, `1d`,
+//!   `1w`, `1M` mapped to Bybit's `1`..`720`, `D`, `W`, `M` ([`candle`])
+//!   <https://bybit-exchange.github.io/docs/v5/websocket/public/kline>
 //! - Books: <https://bybit-exchange.github.io/docs/v5/websocket/public/orderbook>; the only
 //!   explicit statement on `u` is on the full-depth page
 //!   <https://bybit-exchange.github.io/docs/v5/websocket/public/full-ob>
@@ -75,21 +104,38 @@
 //!   subscribed, so all of them count as refused rather than silently trusted. Without a
 //!   `req_id` of ours it is an exchange error, which the session keeps as the possible
 //!   reason of a refusal.
+//! - Linear or inverse: decided by the quote (`USD` is inverse). Bybit lists no linear
+//!   contract quoted in USD, and USDC contracts (`BTCPERP`, `BTC-26DEC25`) are linear;
+//!   names are never split, base and quote come from `baseCoin`/`quoteCoin`, the expiry
+//!   from `deliveryTime` (UTC date), the kind from `contractType`.
+//! - The instruments list of linear and inverse pages with `cursor`; one page of
+//!   `limit=1000` is read and `nextPageCursor` not followed.
+//! - `tickers` deltas on linear/inverse carry only changed fields. Merging them needs
+//!   per-connection state the stateless parser does not have, so each frame delivers only
+//!   the values it holds whole (see [`ticker`]); a delta moving one side gives no TICKER.
+//! - TICKER, FUNDING, OPEN_INTEREST and LIQUIDATIONS exist on linear and inverse only and
+//!   are refused for spot symbols, also when `symbols: ALL` lists spot markets.
+//! - LIQUIDATIONS: `allLiquidation` gives the liquidated position's side; our event has
+//!   the order's (flipped), status `filled`, no id.
+//! - CANDLES: Bybit's `end` is the bar's last millisecond and is given as `stop` as sent.
 //! - Acks come once per message, not per topic, with `ret_msg` `"subscribe"` on spot and
 //!   `""` elsewhere: `success` decides, never `ret_msg`.
 
 mod book;
+mod candle;
 mod category;
 mod frame;
+mod liquidation;
 mod market;
 mod subscription;
+mod ticker;
 mod trade;
 
 use std::time::Duration;
 
 use feed_core::book::{BookParams, BookRules};
 use feed_core::runtime::{FrameError, KeepAlive};
-use feed_core::Channel;
+use feed_core::{Channel, InstrumentKind, Symbol};
 
 pub use category::Category;
 
@@ -99,9 +145,65 @@ use crate::adapter::{
 use crate::error::AdapterError;
 use crate::markets::Market;
 use crate::parsed::ParsedFrame;
+use crate::MarketFilter;
 
-/// The category this adapter serves.
+/// The category of the default endpoint.
 const CATEGORY: Category = Category::Spot;
+
+/// The category of a feed's subscriptions (spot when empty or mixed: a mix never reaches a
+/// connection, [`ExchangeAdapter::check_symbols`] refuses it first).
+fn category_of(subscriptions: &[Subscription]) -> Category {
+    let symbols: Vec<Symbol> = subscriptions
+        .iter()
+        .map(|subscription| subscription.symbol.clone())
+        .collect();
+    Category::of_all(&symbols).unwrap_or(CATEGORY)
+}
+
+/// Up to three of `symbols`, and how many more (`symbols: ALL` lists hundreds).
+fn named(symbols: &[Symbol]) -> String {
+    let shown: Vec<&str> = symbols.iter().take(3).map(Symbol::as_str).collect();
+    match symbols.len().saturating_sub(shown.len()) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
+    }
+}
+
+/// The category `symbols: ALL` narrowed by `filter` lists: derivatives kinds take linear,
+/// or inverse when the quote is USD; anything else takes spot.
+fn category_of_filter(filter: Option<&MarketFilter>) -> Category {
+    let Some(filter) = filter else {
+        return Category::Spot;
+    };
+    match filter.kind {
+        Some(InstrumentKind::Perpetual | InstrumentKind::Future) => {
+            if filter
+                .quote
+                .as_deref()
+                .is_some_and(|quote| quote.eq_ignore_ascii_case("USD"))
+            {
+                Category::Inverse
+            } else {
+                Category::Linear
+            }
+        }
+        _ => Category::Spot,
+    }
+}
+
+/// The stream of `category`: the base's last path segment, when it names a category
+/// (`.../v5/public/spot`), replaced by the category's name; any other base as given.
+fn websocket_url(base: &str, category: Category) -> String {
+    let trimmed = base.trim_end_matches('/');
+    for known in Category::ALL {
+        if let Some(root) = trimmed.strip_suffix(known.name()) {
+            if root.ends_with('/') {
+                return format!("{root}{}", category.name());
+            }
+        }
+    }
+    base.to_owned()
+}
 
 /// The documented REST base URL.
 /// <https://bybit-exchange.github.io/docs/v5/intro>
@@ -139,7 +241,19 @@ impl ExchangeAdapter for Bybit {
     }
 
     fn channels(&self) -> &'static [Channel] {
-        &[Channel::Trades, Channel::L2Book]
+        &[
+            Channel::Trades,
+            Channel::L2Book,
+            Channel::Ticker,
+            Channel::Funding,
+            Channel::OpenInterest,
+            Channel::Liquidations,
+            Channel::Candles,
+        ]
+    }
+
+    fn candle_intervals(&self) -> &'static [&'static str] {
+        candle::INTERVALS
     }
 
     fn markets_url(&self, rest_base: &str) -> String {
@@ -149,16 +263,49 @@ impl ExchangeAdapter for Bybit {
         )
     }
 
+    fn markets_urls_for(
+        &self,
+        rest_base: &str,
+        symbols: &[Symbol],
+        filter: Option<&MarketFilter>,
+    ) -> Vec<String> {
+        let category = if symbols.is_empty() {
+            category_of_filter(filter)
+        } else {
+            Category::of_all(symbols).unwrap_or(CATEGORY)
+        };
+        vec![category.markets_url(rest_base)]
+    }
+
+    fn check_symbols(&self, symbols: &[Symbol], channels: &[Channel]) -> Result<(), String> {
+        let category = Category::of_all(symbols)?;
+        match channels
+            .iter()
+            .find(|channel| !category.channels().contains(channel))
+        {
+            Some(channel) if !symbols.is_empty() => Err(format!(
+                "{channel} is served on linear and inverse contracts only, not on {} ({})",
+                category.name(),
+                named(symbols)
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn websocket_url(&self, websocket_base: &str, subscriptions: &[Subscription]) -> String {
+        websocket_url(websocket_base, category_of(subscriptions))
+    }
+
     fn parse_markets(&self, body: &str) -> Result<Vec<Market>, AdapterError> {
         market::parse_instruments_info(body)
     }
 
     fn subscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<SubscribeRequest> {
-        subscription::subscribe_messages(CATEGORY, subscriptions)
+        subscription::subscribe_messages(category_of(subscriptions), subscriptions)
     }
 
     fn unsubscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<String> {
-        subscription::unsubscribe_messages(CATEGORY, subscriptions)
+        subscription::unsubscribe_messages(category_of(subscriptions), subscriptions)
     }
 
     fn keep_alive(&self) -> Option<KeepAlive> {
@@ -173,7 +320,10 @@ impl ExchangeAdapter for Bybit {
     }
 
     fn book_params(&self, subscription: &Subscription, _market: Option<&Market>) -> BookParams {
-        book::params(CATEGORY, subscription)
+        book::params(
+            Category::of(&subscription.symbol).unwrap_or(CATEGORY),
+            subscription,
+        )
     }
 
     fn parse_frame(
@@ -213,7 +363,141 @@ mod tests {
                 message: r#"{"op":"ping"}"#.into(),
             })
         );
-        assert_eq!(Bybit.channels(), &[Channel::Trades, Channel::L2Book]);
+        assert_eq!(
+            Bybit.channels(),
+            &[
+                Channel::Trades,
+                Channel::L2Book,
+                Channel::Ticker,
+                Channel::Funding,
+                Channel::OpenInterest,
+                Channel::Liquidations,
+                Channel::Candles
+            ]
+        );
+        assert!(Bybit.candle_intervals().contains(&"1M"));
+    }
+
+    #[test]
+    fn the_category_follows_the_symbols() {
+        let symbols = |names: &[&str]| -> Vec<Symbol> {
+            names
+                .iter()
+                .map(|name| Symbol::parse(name).unwrap())
+                .collect()
+        };
+        let urls = |names: &[&str], filter: Option<&MarketFilter>| {
+            Bybit.markets_urls_for(REST_BASE, &symbols(names), filter)
+        };
+        let list = "https://api.bybit.com/v5/market/instruments-info?category=";
+        assert_eq!(urls(&["BTC-USDT"], None), vec![format!("{list}spot")]);
+        assert_eq!(
+            urls(&["BTC-USDT-PERP", "BTC-USDT-26DEC25"], None),
+            vec![format!("{list}linear&limit=1000")]
+        );
+        assert_eq!(
+            urls(&["BTC-USD-PERP"], None),
+            vec![format!("{list}inverse&limit=1000")]
+        );
+        assert_eq!(urls(&[], None), vec![format!("{list}spot")]);
+        let perpetuals = MarketFilter {
+            kind: Some(InstrumentKind::Perpetual),
+            ..MarketFilter::all()
+        };
+        assert_eq!(
+            urls(&[], Some(&perpetuals)),
+            vec![format!("{list}linear&limit=1000")]
+        );
+        let inverse = MarketFilter {
+            quote: Some("USD".into()),
+            ..perpetuals.clone()
+        };
+        assert_eq!(
+            urls(&[], Some(&inverse)),
+            vec![format!("{list}inverse&limit=1000")]
+        );
+        let trades = [Channel::Trades];
+        assert!(Bybit
+            .check_symbols(&symbols(&["BTC-USDT-PERP", "ETH-USDC-PERP"]), &trades)
+            .is_ok());
+        assert!(Bybit
+            .check_symbols(
+                &symbols(&["BTC-USD-PERP"]),
+                &[Channel::Funding, Channel::Ticker]
+            )
+            .is_ok());
+        assert_eq!(
+            Bybit.check_symbols(&symbols(&["BTC-USDT"]), &[Channel::Trades, Channel::Ticker]),
+            Err(
+                "TICKER is served on linear and inverse contracts only, not on spot (BTC-USDT)"
+                    .into()
+            )
+        );
+        let refused = Bybit
+            .check_symbols(&symbols(&["BTC-USDT", "BTC-USDT-PERP"]), &trades)
+            .unwrap_err();
+        assert!(
+            refused.contains("spot (BTC-USDT) and linear (BTC-USDT-PERP)"),
+            "{refused}"
+        );
+
+        let subscriptions = |name: &str| {
+            vec![Subscription::new(
+                Channel::Trades,
+                Symbol::parse(name).unwrap(),
+                "X",
+            )]
+        };
+        assert_eq!(
+            Bybit.websocket_url(WEBSOCKET_URL, &subscriptions("BTC-USDT-PERP")),
+            "wss://stream.bybit.com/v5/public/linear"
+        );
+        assert_eq!(
+            Bybit.websocket_url(WEBSOCKET_URL, &subscriptions("BTC-USD-PERP")),
+            "wss://stream.bybit.com/v5/public/inverse"
+        );
+        assert_eq!(
+            Bybit.websocket_url(
+                "ws://127.0.0.1:9/v5/public/spot/",
+                &subscriptions("BTC-USDT")
+            ),
+            "ws://127.0.0.1:9/v5/public/spot"
+        );
+        assert_eq!(
+            Bybit.websocket_url("ws://127.0.0.1:9/feed", &subscriptions("BTC-USD-PERP")),
+            "ws://127.0.0.1:9/feed"
+        );
+    }
+
+    #[test]
+    fn a_linear_feed_maps_btcusdt_to_the_perpetual() {
+        let mut out = SessionOutput::default();
+        let mut session = crate::CcxtFeed::replay("bybit", market::tests::LINEAR_INSTRUMENTS)
+            .unwrap()
+            .with_channels(vec![Channel::Trades])
+            .unwrap()
+            .new_session()
+            .unwrap();
+        session.open(Decimal::ZERO, &mut out);
+        feed(
+            &mut session,
+            r#"{"success":true,"ret_msg":"","conn_id":"c","req_id":"1","op":"subscribe"}"#,
+            &mut out,
+        );
+        feed(
+            &mut session,
+            r#"{"topic":"publicTrade.BTCUSDT","type":"snapshot","ts":1672304486868,"data":[{"T":1672304486865,"s":"BTCUSDT","S":"Buy","v":"0.001","p":"16578.50","L":"PlusTick","i":"20f43950-d8dd-5b31-9112-a178eb6023af","BT":false}]}"#,
+            &mut out,
+        );
+        let symbols: Vec<String> = out
+            .events
+            .iter()
+            .filter_map(|event| match event {
+                Event::Trade(trade) => Some(trade.symbol.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(symbols, vec!["BTC-USDT-PERP".to_owned()]);
     }
 
     fn session() -> crate::CcxtSession {

@@ -2,8 +2,8 @@
 
 use feed_core::Channel;
 
-use super::book;
 use super::category::Category;
+use super::{book, candle};
 use crate::adapter::{AckBy, SubscribeRequest, Subscription};
 
 /// The topic of a subscription: `publicTrade.<symbol>` for trades, `orderbook.<depth>.<symbol>`
@@ -13,6 +13,17 @@ fn topic(category: Category, subscription: &Subscription) -> Option<String> {
     match subscription.channel {
         Channel::Trades => Some(format!("publicTrade.{}", subscription.exchange_symbol)),
         Channel::L2Book => Some(book::topic(category, subscription)),
+        Channel::Candles => {
+            candle::topic(&subscription.candle_interval, &subscription.exchange_symbol)
+        }
+        Channel::Liquidations if category != Category::Spot => {
+            Some(format!("allLiquidation.{}", subscription.exchange_symbol))
+        }
+        Channel::Ticker | Channel::Funding | Channel::OpenInterest
+            if category != Category::Spot =>
+        {
+            Some(format!("tickers.{}", subscription.exchange_symbol))
+        }
         _ => None,
     }
 }
@@ -38,7 +49,13 @@ fn groups(category: Category, subscriptions: &[Subscription]) -> Vec<Vec<(&Subsc
 /// (unique per message, since each subscription is in one message).
 fn message(op: &str, group: &[(&Subscription, String)]) -> Option<(u64, String)> {
     let (first, _) = group.first()?;
-    let args: Vec<&str> = group.iter().map(|(_, topic)| topic.as_str()).collect();
+    // TICKER, FUNDING and OPEN_INTEREST of a market share one topic, sent once.
+    let mut args: Vec<&str> = Vec::with_capacity(group.len());
+    for (_, topic) in group {
+        if !args.contains(&topic.as_str()) {
+            args.push(topic.as_str());
+        }
+    }
     let text = serde_json::json!({"req_id": first.id.to_string(), "op": op, "args": args});
     Some((first.id, text.to_string()))
 }
@@ -169,6 +186,31 @@ mod tests {
             .map(|(symbol, exchange)| (symbol.as_str(), exchange.as_str()))
             .collect();
         assert_eq!(subscribe_messages(SPOT, &subscriptions(&borrowed)).len(), 1);
+    }
+
+    #[test]
+    fn ticker_funding_and_open_interest_share_one_tickers_topic_on_linear() {
+        let perpetual = Symbol::parse("BTC-USDT-PERP").unwrap();
+        let all: Vec<Subscription> = [
+            Channel::Trades,
+            Channel::Ticker,
+            Channel::Funding,
+            Channel::OpenInterest,
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(index, channel)| Subscription {
+            id: index as u64 + 1,
+            ..Subscription::new(channel, perpetual.clone(), "BTCUSDT")
+        })
+        .collect();
+        let messages = subscribe_messages(Category::Linear, &all);
+        assert_eq!(
+            texts(&messages),
+            vec![serde_json::json!({"req_id": "1", "op": "subscribe",
+                "args": ["publicTrade.BTCUSDT", "tickers.BTCUSDT"]})]
+        );
+        assert_eq!(messages[0].covers, vec![1, 2, 3, 4]);
     }
 
     #[test]
