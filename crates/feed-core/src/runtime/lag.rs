@@ -157,6 +157,9 @@ impl LagHistogram {
     pub(crate) fn summary(&self) -> LagSummary {
         let mut summary = self.buckets().summary();
         summary.max = Duration::from_micros(self.max_micros.load(Ordering::Relaxed));
+        // A bucket's upper edge may lie above the exact maximum: no quantile exceeds it.
+        summary.median = summary.median.min(summary.max);
+        summary.p99 = summary.p99.min(summary.max);
         summary.negative = self.negative.load(Ordering::Relaxed);
         summary
     }
@@ -317,6 +320,12 @@ mod tests {
         within(summary.median, 500.0);
         within(summary.p99, 990.0);
         assert_eq!(summary.max, Duration::from_millis(1000), "the max is exact");
+        // One sample: every quantile is that sample, never its bucket's edge above it.
+        let single = LagHistogram::default();
+        single.record_micros(42_600);
+        let one = single.summary();
+        let sample = Duration::from_micros(42_600);
+        assert_eq!((one.median, one.p99, one.max), (sample, sample, sample));
     }
 
     #[test]
