@@ -197,6 +197,13 @@ pub trait ExchangeAdapter: Send + Sync + 'static {
         vec![self.markets_url(rest_base)]
     }
 
+    /// The next page of a paged market list: given the URL just loaded and its body, the
+    /// URL of the following page (Bybit's `cursor`), or `None` (the default) when the list
+    /// is complete. Each page's body goes to [`ExchangeAdapter::parse_markets`].
+    fn markets_next_page(&self, _url: &str, _body: &str) -> Option<String> {
+        None
+    }
+
     /// The JSON body when the market list is a POST (Hyperliquid's `info` endpoint takes
     /// `{"type":"meta"}`); `None` (the default) for a GET of [`ExchangeAdapter::markets_url`].
     fn markets_post_body(&self) -> Option<String> {

@@ -14,6 +14,9 @@ use crate::registry;
 use crate::session::{CcxtSession, FeedPlan};
 use crate::DEFAULT_BOOK_DEPTH;
 
+/// The most pages one market list request may take (a cursor that never ends is an
+/// error, not a hang).
+const MAX_MARKET_PAGES: usize = 100;
 /// A feed for any exchange with an adapter: `CcxtFeed::new("binance", ["BTC-USDT"], [TRADES])`.
 ///
 /// It knows nothing of proxies: its connections take the routes of the process-wide
@@ -418,13 +421,28 @@ impl Feed for CcxtFeed {
 
     async fn prepare(&mut self, connector: &ExchangeConnector) -> Result<(), FeedError> {
         let mut bodies = Vec::new();
-        for url in self.markets_urls() {
-            tracing::info!(%url, "loading the market list");
-            let body = match self.adapter.markets_post_body() {
-                Some(request) => connector.post(&url, request).await?,
-                None => connector.get(&url).await?,
-            };
-            bodies.push(String::from_utf8_lossy(&body).into_owned());
+        for first_page in self.markets_urls() {
+            let mut next = Some(first_page);
+            let mut pages = 0;
+            while let Some(url) = next.take() {
+                pages += 1;
+                if pages > MAX_MARKET_PAGES {
+                    return Err(FeedError::Setup {
+                        exchange: self.adapter.id().to_owned(),
+                        message: format!(
+                            "the market list has more than {MAX_MARKET_PAGES} pages (at {url})"
+                        ),
+                    });
+                }
+                tracing::info!(%url, "loading the market list");
+                let body = match self.adapter.markets_post_body() {
+                    Some(request) => connector.post(&url, request).await?,
+                    None => connector.get(&url).await?,
+                };
+                let body = String::from_utf8_lossy(&body).into_owned();
+                next = self.adapter.markets_next_page(&url, &body);
+                bodies.push(body);
+            }
         }
         let bodies: Vec<&str> = bodies.iter().map(String::as_str).collect();
         let exchange = self.adapter.id().to_owned();

@@ -43,7 +43,7 @@ pub use ccxt_feed::{check_candle_interval, CcxtFeed};
 pub use error::AdapterError;
 pub use filter::MarketFilter;
 pub use markets::{Market, MarketMap};
-pub use parsed::{Ack, ParsedFrame};
+pub use parsed::{Ack, ParsedFrame, TickerPatch};
 pub use registry::{adapter, register_adapter, supported_exchanges};
 pub use session::{CcxtSession, FeedPlan};
 

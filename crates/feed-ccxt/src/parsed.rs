@@ -1,7 +1,8 @@
 //! [`ParsedFrame`]: what an adapter found in one frame, for the session to act on.
 
 use feed_core::book::BookBatch;
-use feed_core::{Channel, Event};
+use feed_core::{Channel, Event, Symbol};
+use rust_decimal::Decimal;
 
 /// An acknowledgement (or refusal) of subscriptions.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +37,9 @@ pub struct ParsedFrame {
     pub events: Vec<Event>,
     /// Book snapshots and deltas, for the session's books.
     pub books: BookBatch,
+    /// Ticker updates that carry only what changed (Bybit's `delta`s), merged by the
+    /// session onto the connection's last whole ticker of the symbol.
+    pub ticker_patches: Vec<TickerPatch>,
     /// Subscription acknowledgements and refusals.
     pub acks: Vec<Ack>,
     /// Messages to send back (answers to application-level pings).
@@ -51,6 +55,7 @@ impl ParsedFrame {
     pub fn clear(&mut self) {
         self.events.clear();
         self.books.clear();
+        self.ticker_patches.clear();
         self.acks.clear();
         self.replies.clear();
         self.sequence = None;
@@ -63,4 +68,30 @@ impl ParsedFrame {
             _ => None,
         })
     }
+}
+
+/// A ticker update of a venue that sends a whole quote first and then only the fields
+/// that changed. The session keeps the last whole ticker of each symbol per connection:
+/// a snapshot replaces it (a side missing from a snapshot forgets it: no ticker until the
+/// next snapshot), a delta's given fields overwrite it, and the merged ticker is delivered
+/// when it changed. A delta before any snapshot delivers nothing: a ticker is never made
+/// up from half a quote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TickerPatch {
+    /// The normalized symbol.
+    pub symbol: Symbol,
+    /// `true`: the whole quote (missing sides are absent); `false`: only what changed.
+    pub snapshot: bool,
+    /// Best bid price, where given.
+    pub bid: Option<Decimal>,
+    /// Size at the best bid, where given.
+    pub bid_size: Option<Decimal>,
+    /// Best ask price, where given.
+    pub ask: Option<Decimal>,
+    /// Size at the best ask, where given.
+    pub ask_size: Option<Decimal>,
+    /// The exchange's time of the update, where given.
+    pub timestamp: Option<Decimal>,
+    /// Arrival of the frame.
+    pub receipt_timestamp: Decimal,
 }

@@ -245,7 +245,7 @@ fn all_perpetuals_load_the_linear_list_only() {
     );
 }
 
-/// The documented linear `tickers` snapshot, then a delta moving one side and the open
+/// The documented linear `tickers` snapshot, then a delta moving the bid and the open
 /// interest.
 const TICKER_SNAPSHOT: &str = r#"{"topic":"tickers.BTCUSDT","type":"snapshot","data":{"symbol":"BTCUSDT","tickDirection":"PlusTick","price24hPcnt":"0.017103","lastPrice":"17216.00","prevPrice24h":"16926.50","highPrice24h":"17281.50","lowPrice24h":"16915.00","prevPrice1h":"17238.00","markPrice":"17217.33","indexPrice":"17227.36","openInterest":"68744.761","openInterestValue":"1183601235.91","turnover24h":"1570383121.943499","volume24h":"91705.276","nextFundingTime":"1673280000000","fundingRate":"-0.000212","bid1Price":"17215.50","bid1Size":"84.489","ask1Price":"17216.00","ask1Size":"83.020"},"cs":24987956059,"ts":1673272861686}"#;
 const TICKER_DELTA: &str = r#"{"topic":"tickers.BTCUSDT","type":"delta","data":{"symbol":"BTCUSDT","bid1Price":"17215.60","bid1Size":"1.2","openInterest":"68745"},"cs":24987956060,"ts":1673272861786}"#;
@@ -272,7 +272,7 @@ async fn a_linear_feed_of_ticker_funding_and_open_interest_reads_one_tickers_top
         EventKind::OpenInterest,
     ];
     let (mut events, stats) =
-        collect_events(&standin, feed, &kinds, |events| events.len() >= 4).await;
+        collect_events(&standin, feed, &kinds, |events| events.len() >= 5).await;
     for event in &mut events {
         match event {
             Event::Ticker(t) => t.receipt_timestamp = Decimal::ZERO,
@@ -314,7 +314,18 @@ async fn a_linear_feed_of_ticker_funding_and_open_interest_reads_one_tickers_top
                 timestamp: at,
                 receipt_timestamp: Decimal::ZERO,
             }),
-            // The delta: one side only gives no ticker; its open interest is whole.
+            // The delta moved the bid only: merged onto the snapshot's quote.
+            Event::Ticker(Ticker {
+                exchange: "BYBIT".into(),
+                symbol: symbol.clone(),
+                bid: decimal("17215.60"),
+                bid_size: Some(decimal("1.2")),
+                ask: decimal("17216.00"),
+                ask_size: Some(decimal("83.020")),
+                timestamp: Some(decimal("1673272861.786")),
+                receipt_timestamp: Decimal::ZERO,
+            }),
+            // Its open interest is whole.
             Event::OpenInterest(OpenInterest {
                 exchange: "BYBIT".into(),
                 symbol,
@@ -464,5 +475,71 @@ fn all_spot_markets_with_funding_are_refused_when_listed() {
     assert_eq!(
         error,
         "bybit: FUNDING is served on linear and inverse contracts only, not on spot (BTC-USDT)"
+    );
+}
+
+/// The linear list in two pages: `BTCUSDT` on the first (with a `nextPageCursor`), the
+/// dated future on the second (whose cursor is empty).
+fn linear_page(target: &str) -> Option<feed_testkit::CannedResponse> {
+    let (path, query) = target.split_once('?')?;
+    if path != "/v5/market/instruments-info" {
+        return None;
+    }
+    let body = if query.contains("cursor=") {
+        if !query.ends_with("&cursor=first%3DBTCUSDT%26last%3DBTCUSDT") {
+            return None;
+        }
+        r#"{"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[
+          {"symbol":"BTCUSDT-26DEC25","contractType":"LinearFutures","status":"Trading","baseCoin":"BTC","quoteCoin":"USDT","deliveryTime":"1766736000000","settleCoin":"USDT"}
+        ],"nextPageCursor":""},"time":1}"#
+    } else {
+        r#"{"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[
+          {"symbol":"BTCUSDT","contractType":"LinearPerpetual","status":"Trading","baseCoin":"BTC","quoteCoin":"USDT","deliveryTime":"0","settleCoin":"USDT"}
+        ],"nextPageCursor":"first%3DBTCUSDT%26last%3DBTCUSDT"},"time":1}"#
+    };
+    Some(feed_testkit::CannedResponse::ok(body))
+}
+
+#[tokio::test]
+async fn every_page_of_a_paged_market_list_is_loaded() {
+    let frames = vec![trade(
+        "BTCUSDT-26DEC25",
+        1_700_000_000_125,
+        "Buy",
+        "2",
+        "38000",
+        "9",
+    )];
+    let standin = ScriptedExchange::start(script(LINEAR, frames))
+        .await
+        .unwrap();
+    let pages = feed_testkit::start_dynamic_http_server(
+        std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+        Some(standin.cert.server_config()),
+        linear_page,
+    )
+    .await
+    .unwrap();
+    // The future is only on the second page: the start would fail naming it otherwise.
+    let feed = CcxtFeed::new(
+        "bybit",
+        symbols(&["BTC-USDT-PERP", "BTC-USDT-26DEC25"]),
+        vec![Channel::Trades],
+    )
+    .unwrap()
+    .with_rest_endpoint(format!("https://localhost:{}", pages.port()))
+    .with_websocket_endpoint(standin.websocket_url("/v5/public/spot"));
+    let (trades, stats) = collect_trades(&standin, feed, 1).await;
+    assert_eq!(trades[0].symbol.as_str(), "BTC-USDT-26DEC25");
+    assert_eq!(stats.parse_errors, 0);
+    assert_eq!(
+        pages.connection_count(),
+        2,
+        "two pages, each requested once"
+    );
+    let subscribe = json(&standin.received()[0]);
+    assert_eq!(
+        subscribe["args"],
+        serde_json::json!(["publicTrade.BTCUSDT", "publicTrade.BTCUSDT-26DEC25"])
     );
 }

@@ -20,6 +20,7 @@ mod acks;
 mod books;
 mod plan;
 mod polls;
+mod tickers;
 
 use std::sync::Arc;
 
@@ -38,6 +39,7 @@ use acks::AckTracker;
 use books::{BookSlot, Books, Resync};
 pub use plan::{FeedPlan, DEFAULT_ACK_TIMEOUT_SECONDS};
 use polls::Polls;
+use tickers::Tickers;
 
 /// One connection's protocol state for any registered exchange.
 pub struct CcxtSession {
@@ -51,6 +53,7 @@ pub struct CcxtSession {
     next_request: u64,
     last_sequence: Option<u64>,
     polls: Polls,
+    tickers: Tickers,
 }
 
 impl CcxtSession {
@@ -68,6 +71,7 @@ impl CcxtSession {
             next_request: 1,
             last_sequence: None,
             polls: Polls::default(),
+            tickers: Tickers::default(),
         }
     }
 
@@ -114,6 +118,26 @@ impl CcxtSession {
                 reason,
                 timestamp: now,
             }));
+        }
+    }
+
+    /// The frame's ticker patches merged onto the connection's last tickers; a patch is
+    /// data proving its subscription, like any event.
+    fn merge_tickers(&mut self, waiting: bool, out: &mut SessionOutput) {
+        if !self.plan.has_channel(Channel::Ticker) {
+            self.parsed.ticker_patches.clear();
+            return;
+        }
+        for patch in self.parsed.ticker_patches.drain(..) {
+            if waiting {
+                if let Some(index) = self.plan.index_of(Channel::Ticker, &patch.symbol) {
+                    self.acks
+                        .data(Channel::Ticker, index, &self.plan.subscriptions);
+                }
+            }
+            if let Some(ticker) = self.tickers.apply(&self.plan.exchange, patch) {
+                out.events.push(Event::Ticker(ticker));
+            }
         }
     }
 
@@ -473,6 +497,9 @@ impl FeedSession for CcxtSession {
             self.parsed.acks = acks;
         }
         let waiting = self.acks.is_waiting();
+        if !self.parsed.ticker_patches.is_empty() {
+            self.merge_tickers(waiting, out);
+        }
         let wanted = |event: &Event| {
             event
                 .kind()

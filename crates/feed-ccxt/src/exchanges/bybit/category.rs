@@ -73,8 +73,7 @@ impl Category {
 
     /// The market list request of the category. Spot has no pagination; linear and
     /// inverse page with `limit` (at most 1000) and `cursor`: `limit=1000` is asked and
-    /// the cursor is not followed (Bybit lists far fewer than 1000 contracts per category;
-    /// a longer list would be cut, never misread).
+    /// each `nextPageCursor` followed (`market::next_page`).
     #[must_use]
     pub fn markets_url(self, rest_base: &str) -> String {
         match self {

@@ -89,7 +89,13 @@ pub(super) fn parse_frame(
             return candle::push_candles(topic, envelope.data, context, out);
         }
         if topic.starts_with(TICKER_TOPIC_PREFIX) {
-            return ticker::push_ticker(topic, envelope.ts, envelope.data, context, out);
+            let frame = ticker::TickerFrame {
+                topic,
+                kind: envelope.kind.as_deref(),
+                ts: envelope.ts,
+                data: envelope.data,
+            };
+            return ticker::push_ticker(&frame, context, out);
         }
         if book::is_book_topic(topic) {
             let frame = BookFrame {

@@ -136,6 +136,37 @@ pub(super) fn parse_instruments_info(body: &str) -> Result<Vec<Market>, AdapterE
         .collect())
 }
 
+/// The cursor of the page after this body (`result.nextPageCursor`, empty on the last
+/// page and absent on spot).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PageCursor<'a> {
+    #[serde(borrow, default)]
+    next_page_cursor: Cow<'a, str>,
+}
+
+/// The URL of the next page of a linear/inverse instrument list: `url` with its `cursor`
+/// set to the body's `nextPageCursor` (sent as given, its reserved characters escaped), or
+/// `None` on the last page, on spot, and for a body that is not the documented shape
+/// (which [`parse_instruments_info`] reports).
+pub(super) fn next_page(url: &str, body: &str) -> Option<String> {
+    let envelope: Envelope<'_> = serde_json::from_str(body).ok()?;
+    let cursor: PageCursor<'_> = serde_json::from_str(envelope.result?.get()).ok()?;
+    if cursor.next_page_cursor.is_empty() {
+        return None;
+    }
+    let first = url.split("&cursor=").next().unwrap_or(url);
+    let mut next = format!("{first}&cursor=");
+    for byte in cursor.next_page_cursor.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~%".contains(&byte) {
+            next.push(char::from(byte));
+        } else {
+            next.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    Some(next)
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
@@ -252,5 +283,28 @@ pub(super) mod tests {
                 "{error}"
             );
         }
+    }
+
+    #[test]
+    fn a_next_page_cursor_is_followed_and_the_last_page_ends_the_list() {
+        let url = "https://api.bybit.com/v5/market/instruments-info?category=linear&limit=1000";
+        let page = |cursor: &str| {
+            format!(
+                r#"{{"retCode":0,"retMsg":"OK","result":{{"category":"linear","list":[],"nextPageCursor":"{cursor}"}},"time":1}}"#
+            )
+        };
+        let second = next_page(url, &page("first%3DBTCUSDT%26last%3DETHUSDT")).unwrap();
+        assert_eq!(
+            second,
+            format!("{url}&cursor=first%3DBTCUSDT%26last%3DETHUSDT")
+        );
+        // The next cursor replaces the last one; raw reserved characters are escaped.
+        assert_eq!(
+            next_page(&second, &page("a=b&c")).unwrap(),
+            format!("{url}&cursor=a%3Db%26c")
+        );
+        assert_eq!(next_page(url, &page("")), None);
+        assert_eq!(next_page(url, INSTRUMENTS_INFO), None);
+        assert_eq!(next_page(url, "not json"), None);
     }
 }

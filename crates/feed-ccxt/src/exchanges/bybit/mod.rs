@@ -21,8 +21,8 @@
 //! perpetual` or `kind: future`: then linear, or inverse with `quote: USD`.
 //!
 //! - REST: [`REST_BASE`] + `/v5/market/instruments-info?category=spot` (market list;
-//!   `category=linear&limit=1000`, `category=inverse&limit=1000` for derivatives: the
-//!   `cursor` pagination is not followed, see [`Category::markets_url`])
+//!   `category=linear&limit=1000`, `category=inverse&limit=1000` for derivatives, each
+//!   `nextPageCursor` followed as `cursor`, see [`Category::markets_url`])
 //!   <https://bybit-exchange.github.io/docs/v5/market/instrument>
 //! - WebSocket: [`WEBSOCKET_URL`], then `{"req_id":"1","op":"subscribe","args":[...]}`, at
 //!   most [`MAX_ARGS_PER_SUBSCRIBE`] topics per message on spot, each message answered
@@ -108,11 +108,12 @@
 //!   contract quoted in USD, and USDC contracts (`BTCPERP`, `BTC-26DEC25`) are linear;
 //!   names are never split, base and quote come from `baseCoin`/`quoteCoin`, the expiry
 //!   from `deliveryTime` (UTC date), the kind from `contractType`.
-//! - The instruments list of linear and inverse pages with `cursor`; one page of
-//!   `limit=1000` is read and `nextPageCursor` not followed.
-//! - `tickers` deltas on linear/inverse carry only changed fields. Merging them needs
-//!   per-connection state the stateless parser does not have, so each frame delivers only
-//!   the values it holds whole (see [`ticker`]); a delta moving one side gives no TICKER.
+//! - The instruments list of linear and inverse pages with `cursor`: pages of
+//!   `limit=1000` are read until `nextPageCursor` is empty (the docs do not say whether
+//!   the cursor comes escaped; it is sent as given, reserved characters escaped).
+//! - `tickers` deltas on linear/inverse carry only changed fields: the quote is merged
+//!   onto the connection's last snapshot by the session ([`crate::TickerPatch`]); funding
+//!   and open interest are delivered from the frames that carry them (see [`ticker`]).
 //! - TICKER, FUNDING, OPEN_INTEREST and LIQUIDATIONS exist on linear and inverse only and
 //!   are refused for spot symbols, also when `symbols: ALL` lists spot markets.
 //! - LIQUIDATIONS: `allLiquidation` gives the liquidated position's side; our event has
@@ -298,6 +299,10 @@ impl ExchangeAdapter for Bybit {
 
     fn parse_markets(&self, body: &str) -> Result<Vec<Market>, AdapterError> {
         market::parse_instruments_info(body)
+    }
+
+    fn markets_next_page(&self, url: &str, body: &str) -> Option<String> {
+        market::next_page(url, body)
     }
 
     fn subscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<SubscribeRequest> {

@@ -2,11 +2,11 @@
 //! inverse contracts (<https://bybit-exchange.github.io/docs/v5/websocket/public/ticker>),
 //! pushed every 100 ms as a `snapshot` then `delta`s carrying only the fields that changed.
 //!
-//! The parser is stateless (an adapter keeps no per-connection state), so deltas are not
-//! merged onto the last snapshot: each frame delivers only the values it carries whole.
-//! - TICKER when the frame has both `bid1Price` and `ask1Price` (sizes where given);
-//!   a delta moving one side only gives no ticker.
-//! - FUNDING when it has `fundingRate` (empty on dated futures: none), with
+//! - TICKER: the best bid and ask as a [`TickerPatch`] (whole on a `snapshot`, the changed
+//!   fields on a `delta`); the session merges deltas onto the connection's last snapshot,
+//!   so a delta moving one side gives the whole new quote, and a delta before any snapshot
+//!   gives none.
+//! - FUNDING when the frame has `fundingRate` (empty on dated futures: none), with
 //!   `nextFundingTime` and `markPrice` where the same frame gives them (else `None`).
 //! - OPEN_INTEREST when it has `openInterest`, with `openInterestValue` where given.
 //!
@@ -17,14 +17,14 @@ use std::borrow::Cow;
 
 use feed_core::runtime::FrameError;
 use feed_core::types::millis_to_seconds;
-use feed_core::{Event, Funding, OpenInterest, Ticker};
+use feed_core::{Event, Funding, OpenInterest};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::adapter::FrameContext;
 use crate::parse::{decimal, integer, malformed};
-use crate::parsed::ParsedFrame;
+use crate::parsed::{ParsedFrame, TickerPatch};
 
 /// The topic prefix (`tickers.BTCUSDT`).
 pub(super) const TICKER_TOPIC_PREFIX: &str = "tickers.";
@@ -84,36 +84,54 @@ fn optional_decimal(
     given(field).map(|text| decimal(text, name)).transpose()
 }
 
+/// One `tickers` frame, as the envelope gave it.
+pub(super) struct TickerFrame<'a> {
+    pub(super) topic: &'a str,
+    /// `snapshot` or `delta`.
+    pub(super) kind: Option<&'a str>,
+    pub(super) ts: Option<&'a RawValue>,
+    pub(super) data: Option<&'a RawValue>,
+}
+
 /// The events of one `tickers` frame, all or none.
 pub(super) fn push_ticker(
-    topic: &str,
-    ts: Option<&RawValue>,
-    data: Option<&RawValue>,
+    frame: &TickerFrame<'_>,
     context: &FrameContext<'_>,
     out: &mut ParsedFrame,
 ) -> Result<(), FrameError> {
-    let data = data.ok_or_else(|| FrameError::Malformed(format!("{topic} without 'data'")))?;
+    let topic = frame.topic;
+    let snapshot = match frame.kind {
+        Some("snapshot") => true,
+        Some("delta") => false,
+        other => {
+            return Err(FrameError::Malformed(format!(
+                "{topic} of type {other:?} (neither snapshot nor delta)"
+            )))
+        }
+    };
+    let data = frame
+        .data
+        .ok_or_else(|| FrameError::Malformed(format!("{topic} without 'data'")))?;
     let ticker: TickerData<'_> =
         serde_json::from_str(data.get()).map_err(|error| malformed(&error))?;
     let Some(symbol) = context.markets.symbol(&ticker.symbol) else {
         return Ok(()); // a market this feed did not subscribe to
     };
-    let timestamp = ts
+    let timestamp = frame
+        .ts
         .map(|raw| integer(raw, "ts").map(millis_to_seconds))
         .transpose()?;
-    let mut events = Vec::with_capacity(3);
-    if let (Some(bid), Some(ask)) = (given(&ticker.bid1_price), given(&ticker.ask1_price)) {
-        events.push(Event::Ticker(Ticker {
-            exchange: context.exchange.clone(),
-            symbol: symbol.clone(),
-            bid: decimal(bid, "bid1Price")?,
-            bid_size: optional_decimal(&ticker.bid1_size, "bid1Size")?,
-            ask: decimal(ask, "ask1Price")?,
-            ask_size: optional_decimal(&ticker.ask1_size, "ask1Size")?,
-            timestamp,
-            receipt_timestamp: context.receipt,
-        }));
-    }
+    let quote = TickerPatch {
+        symbol: symbol.clone(),
+        snapshot,
+        bid: optional_decimal(&ticker.bid1_price, "bid1Price")?,
+        bid_size: optional_decimal(&ticker.bid1_size, "bid1Size")?,
+        ask: optional_decimal(&ticker.ask1_price, "ask1Price")?,
+        ask_size: optional_decimal(&ticker.ask1_size, "ask1Size")?,
+        timestamp,
+        receipt_timestamp: context.receipt,
+    };
+    let mut events = Vec::with_capacity(2);
     if let Some(rate) = given(&ticker.funding_rate) {
         let next_funding_time = given(&ticker.next_funding_time)
             .map(|text| {
@@ -143,6 +161,13 @@ pub(super) fn push_ticker(
             receipt_timestamp: context.receipt,
         }));
     }
+    let has_quote = quote.snapshot
+        || [quote.bid, quote.bid_size, quote.ask, quote.ask_size]
+            .iter()
+            .any(Option::is_some);
+    if has_quote {
+        out.ticker_patches.push(quote);
+    }
     out.events.extend(events);
     Ok(())
 }
@@ -161,14 +186,12 @@ mod tests {
     /// The documented linear snapshot.
     pub(crate) const SNAPSHOT: &str = r#"{"topic":"tickers.BTCUSDT","type":"snapshot","data":{"symbol":"BTCUSDT","tickDirection":"PlusTick","price24hPcnt":"0.017103","lastPrice":"17216.00","prevPrice24h":"16926.50","highPrice24h":"17281.50","lowPrice24h":"16915.00","prevPrice1h":"17238.00","markPrice":"17217.33","indexPrice":"17227.36","openInterest":"68744.761","openInterestValue":"1183601235.91","turnover24h":"1570383121.943499","volume24h":"91705.276","nextFundingTime":"1673280000000","fundingRate":"-0.000212","bid1Price":"17215.50","bid1Size":"84.489","ask1Price":"17216.00","ask1Size":"83.020"},"cs":24987956059,"ts":1673272861686}"#;
 
-    fn parse(frame: &str) -> Vec<Event> {
+    fn parse(frame: &str) -> ParsedFrame {
         let markets = [Market::for_symbol(
             Symbol::parse("BTC-USDT-PERP").unwrap(),
             "BTCUSDT",
         )];
-        parse_frame_with(parse_frame, &markets, "BYBIT", "1673272862.5", frame)
-            .unwrap()
-            .events
+        parse_frame_with(parse_frame, &markets, "BYBIT", "1673272862.5", frame).unwrap()
     }
 
     fn decimal(text: &str) -> Decimal {
@@ -176,23 +199,27 @@ mod tests {
     }
 
     #[test]
-    fn a_documented_snapshot_gives_ticker_funding_and_open_interest() {
+    fn a_documented_snapshot_gives_a_whole_quote_funding_and_open_interest() {
         let symbol = Symbol::parse("BTC-USDT-PERP").unwrap();
         let timestamp = Some(decimal("1673272861.686"));
         let receipt = decimal("1673272862.5");
+        let parsed = parse(SNAPSHOT);
         assert_eq!(
-            parse(SNAPSHOT),
+            parsed.ticker_patches,
+            vec![TickerPatch {
+                symbol: symbol.clone(),
+                snapshot: true,
+                bid: Some(decimal("17215.50")),
+                bid_size: Some(decimal("84.489")),
+                ask: Some(decimal("17216.00")),
+                ask_size: Some(decimal("83.020")),
+                timestamp,
+                receipt_timestamp: receipt,
+            }]
+        );
+        assert_eq!(
+            parsed.events,
             vec![
-                Event::Ticker(Ticker {
-                    exchange: "BYBIT".into(),
-                    symbol: symbol.clone(),
-                    bid: decimal("17215.50"),
-                    bid_size: Some(decimal("84.489")),
-                    ask: decimal("17216.00"),
-                    ask_size: Some(decimal("83.020")),
-                    timestamp,
-                    receipt_timestamp: receipt,
-                }),
                 Event::Funding(Funding {
                     exchange: "BYBIT".into(),
                     symbol: symbol.clone(),
@@ -216,24 +243,31 @@ mod tests {
     }
 
     #[test]
-    fn deltas_deliver_only_what_they_carry_whole() {
-        // One side of the book moved, the mark price changed: neither a ticker nor a funding.
+    fn deltas_carry_what_changed_for_the_session_to_merge() {
+        // One side of the book moved, the mark price changed: a patch of the bid, no funding.
         let partial = r#"{"topic":"tickers.BTCUSDT","type":"delta","data":{"symbol":"BTCUSDT","markPrice":"17217.40","bid1Price":"17215.60","bid1Size":"1.2"},"cs":24987956060,"ts":1673272861786}"#;
-        assert!(parse(partial).is_empty());
-        let both = r#"{"topic":"tickers.BTCUSDT","type":"delta","data":{"symbol":"BTCUSDT","bid1Price":"17215.60","ask1Price":"17216.10","openInterest":"68745"},"cs":24987956061,"ts":1673272861886}"#;
-        let events = parse(both);
-        assert_eq!(events.len(), 2);
-        assert!(
-            matches!(&events[0], Event::Ticker(t) if t.bid_size.is_none() && t.ask == decimal("17216.10"))
+        let parsed = parse(partial);
+        assert!(parsed.events.is_empty());
+        let patch = &parsed.ticker_patches[0];
+        assert!(!patch.snapshot);
+        assert_eq!(
+            (patch.bid, patch.bid_size, patch.ask, patch.ask_size),
+            (Some(decimal("17215.60")), Some(decimal("1.2")), None, None)
         );
+        // Open interest only: no ticker patch.
+        let interest = r#"{"topic":"tickers.BTCUSDT","type":"delta","data":{"symbol":"BTCUSDT","openInterest":"68745"},"cs":24987956061,"ts":1673272861886}"#;
+        let parsed = parse(interest);
+        assert!(parsed.ticker_patches.is_empty());
         assert!(
-            matches!(&events[1], Event::OpenInterest(o) if o.notional.is_none() && o.open_interest == decimal("68745"))
+            matches!(&parsed.events[..], [Event::OpenInterest(o)] if o.notional.is_none() && o.open_interest == decimal("68745"))
         );
         // A dated future: an empty fundingRate gives no funding.
         let future = r#"{"topic":"tickers.BTCUSDT","type":"snapshot","data":{"symbol":"BTCUSDT","fundingRate":"","nextFundingTime":"0"},"ts":1}"#;
-        assert!(parse(future).is_empty());
-        // Another market, and a malformed figure.
-        assert!(parse(&SNAPSHOT.replace("\"BTCUSDT\"", "\"ETHUSDT\"")).is_empty());
+        let parsed = parse(future);
+        assert!(parsed.events.is_empty());
+        // Another market, a malformed figure, an unknown type.
+        let other = parse(&SNAPSHOT.replace("\"BTCUSDT\"", "\"ETHUSDT\""));
+        assert!(other.events.is_empty() && other.ticker_patches.is_empty());
         let markets = [Market::for_symbol(
             Symbol::parse("BTC-USDT-PERP").unwrap(),
             "BTCUSDT",
@@ -243,5 +277,7 @@ mod tests {
             parse_frame_with(parse_frame, &markets, "BYBIT", "1", &bad),
             Err(FrameError::Malformed(text)) if text.contains("fundingRate")
         ));
+        let unknown = SNAPSHOT.replace("\"snapshot\"", "\"update\"");
+        assert!(parse_frame_with(parse_frame, &markets, "BYBIT", "1", &unknown).is_err());
     }
 }
