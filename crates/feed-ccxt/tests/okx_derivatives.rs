@@ -374,3 +374,76 @@ fn a_feed_mixing_candles_with_public_channels_is_refused_and_names_the_split() {
         .unwrap_err();
     assert!(error.to_string().contains("1h"), "{error}");
 }
+
+/// OKX's instrument lists by query: an option (and nothing else) only for
+/// `instType=OPTION&instFamily=BTC-USD`, empty lists for the other types.
+fn instruments_by_query(target: &str) -> Option<CannedResponse> {
+    let (path, query) = target.split_once('?')?;
+    if path != "/api/v5/public/instruments" {
+        return None;
+    }
+    Some(CannedResponse::ok(match query {
+        "instType=OPTION&instFamily=BTC-USD" => {
+            r#"{"code":"0","msg":"","data":[
+ {"instType":"OPTION","instId":"BTC-USD-261226-100000-C","instFamily":"BTC-USD","uly":"BTC-USD","settleCcy":"BTC","ctVal":"0.01","ctValCcy":"BTC","optType":"C","stk":"100000","expTime":"1798272000000","state":"live"}]}"#
+        }
+        "instType=SPOT" | "instType=SWAP" | "instType=FUTURES" => {
+            r#"{"code":"0","msg":"","data":[]}"#
+        }
+        _ => return None,
+    }))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_option_feed_requests_its_family_and_reads_trades_and_tickers() {
+    let option = "BTC-USD-261226-100000-C";
+    let pushes = vec![
+        trade_push(option, "7", "0.0215", "3", "buy", "1630048897897"),
+        ticker_push(option, "OPTION", "0.021", "0.022"),
+    ];
+    let standin = ScriptedExchange::start(script(pushes)).await.unwrap();
+    let lists = feed_testkit::start_dynamic_http_server(
+        std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+        Some(standin.cert.server_config()),
+        instruments_by_query,
+    )
+    .await
+    .unwrap();
+    let feed = CcxtFeed::new(
+        "okx",
+        symbols(&["BTC-USD-26DEC26-100000-C"]),
+        vec![Channel::Trades, Channel::Ticker],
+    )
+    .unwrap()
+    .with_rest_endpoint(format!("https://localhost:{}", lists.port()))
+    .with_websocket_endpoint(standin.websocket_url("/ws/v5/public"));
+    let (events, stats) = collect_events(
+        &standin,
+        feed,
+        &[EventKind::Trade, EventKind::Ticker],
+        |events| events.len() >= 2,
+    )
+    .await;
+    assert_eq!(stats.parse_errors, 0);
+    assert_eq!(
+        lists.connection_count(),
+        4,
+        "SPOT, SWAP, FUTURES and one family"
+    );
+    match &events[..] {
+        [Event::Trade(trade), Event::Ticker(ticker)] => {
+            assert_eq!(trade.symbol.as_str(), "BTC-USD-26DEC26-100000-C");
+            assert_eq!((trade.price, trade.amount), (number("0.0215"), number("3")));
+            assert_eq!(trade.side, Side::Buy);
+            assert_eq!((ticker.bid, ticker.ask), (number("0.021"), number("0.022")));
+        }
+        other => panic!("expected a trade and a ticker, got {other:?}"),
+    }
+    assert_eq!(
+        sorted_args(&standin.received()[0]),
+        vec![
+            format!(r#"{{"channel":"tickers","instId":"{option}"}}"#),
+            format!(r#"{{"channel":"trades","instId":"{option}"}}"#),
+        ]
+    );
+}

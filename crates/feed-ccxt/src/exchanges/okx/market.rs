@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::str::FromStr;
 
-use feed_core::{Expiry, OptionKind, Symbol};
+use feed_core::{Expiry, InstrumentKind, OptionKind, Symbol};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -14,10 +14,43 @@ use crate::error::AdapterError;
 use crate::markets::Market;
 use crate::parse::{scalar_text, utc_date_of_millis};
 
-/// The instrument types listed, each its own request ([`super::Okx::markets_urls`]).
-/// `OPTION` is not among them: OKX requires an `instFamily` (or `uly`) with it, so one
-/// request cannot list every option; option instruments in a body are mapped all the same.
+/// The instrument types listed whole, each its own request ([`super::Okx::markets_urls`]).
+/// `OPTION` is not among them: OKX requires an `instFamily` (or `uly`) with it, so options
+/// are requested per family a feed needs ([`option_families`]).
 pub(super) const LISTED_TYPES: &[&str] = &["SPOT", "SWAP", "FUTURES"];
+
+/// The quote of OKX's option families when a filter names none (every family OKX lists
+/// is `<coin>-USD`).
+const DEFAULT_OPTION_QUOTE: &str = "USD";
+
+/// The option families (`instFamily`, e.g. `BTC-USD`) whose lists a feed needs: those of
+/// its option symbols, or, for `symbols: ALL`, the family its filter names by `base` when
+/// it lets options through (`kind: option` or no kind). Sorted, each once.
+pub(super) fn option_families(
+    symbols: &[Symbol],
+    filter: Option<&crate::MarketFilter>,
+) -> Vec<String> {
+    let mut families: Vec<String> = if symbols.is_empty() {
+        filter
+            .filter(|filter| matches!(filter.kind, None | Some(InstrumentKind::Option)))
+            .and_then(|filter| {
+                let base = filter.base.as_deref()?;
+                let quote = filter.quote.as_deref().unwrap_or(DEFAULT_OPTION_QUOTE);
+                Some(format!("{base}-{quote}").to_ascii_uppercase())
+            })
+            .into_iter()
+            .collect()
+    } else {
+        symbols
+            .iter()
+            .filter(|symbol| symbol.kind() == InstrumentKind::Option)
+            .map(|symbol| format!("{}-{}", symbol.base(), symbol.quote()))
+            .collect()
+    };
+    families.sort();
+    families.dedup();
+    families
+}
 
 /// The documented response, trimmed to what the mapping needs (spot, perpetual, dated
 /// future and option entries):

@@ -66,9 +66,10 @@
 //!   the reason of those still unacknowledged when their time runs out.
 //! - **Market list.** `instType` is required and takes one value, so the list is one
 //!   request per type ([`ExchangeAdapter::markets_urls`]). `OPTION` also requires an
-//!   `instFamily` (or `uly`): no single request lists every option, so options are not
-//!   requested; option entries of any body are mapped all the same (a feed given such a
-//!   body, e.g. a replay, can use them). Derivatives' base and quote come from
+//!   `instFamily` (or `uly`): no single request lists every option, so a feed requests
+//!   the families it needs — those of its option symbols (`BTC-USD-26DEC26-100000-C` →
+//!   `instFamily=BTC-USD`), or with `symbols: ALL` the one its filter names by `base`
+//!   (`{kind: option, base: BTC}` → `BTC-USD`); an unfiltered `ALL` takes no options. Derivatives' base and quote come from
 //!   `instFamily` (else `uly`), their expiry is the UTC date of `expTime` (OKX delivers
 //!   at 08:00 UTC, so it is the date in `instId`).
 //! - **Units.** Trades', books', tickers' and candles' sizes, and open interest, are as
@@ -109,12 +110,13 @@ use std::time::Duration;
 
 use feed_core::book::{BookParams, BookRules};
 use feed_core::runtime::{FrameError, KeepAlive};
-use feed_core::Channel;
+use feed_core::{Channel, Symbol};
 
 use crate::adapter::{
     DefaultEndpoints, ExchangeAdapter, FrameContext, SubscribeRequest, Subscription,
 };
 use crate::error::AdapterError;
+use crate::filter::MarketFilter;
 use crate::markets::Market;
 use crate::parsed::ParsedFrame;
 
@@ -168,6 +170,25 @@ impl ExchangeAdapter for Okx {
             .iter()
             .map(|inst_type| format!("{rest_base}/api/v5/public/instruments?instType={inst_type}"))
             .collect()
+    }
+
+    fn markets_urls_for(
+        &self,
+        rest_base: &str,
+        symbols: &[Symbol],
+        filter: Option<&MarketFilter>,
+    ) -> Vec<String> {
+        let mut urls = self.markets_urls(rest_base);
+        urls.extend(
+            market::option_families(symbols, filter)
+                .into_iter()
+                .map(|family| {
+                    format!(
+                        "{rest_base}/api/v5/public/instruments?instType=OPTION&instFamily={family}"
+                    )
+                }),
+        );
+        urls
     }
 
     fn websocket_url(&self, websocket_base: &str, subscriptions: &[Subscription]) -> String {
@@ -279,6 +300,42 @@ mod tests {
         );
         assert_eq!(Okx.channels().len(), 7);
         assert!(Okx.candle_intervals().contains(&"1h"));
+    }
+
+    #[test]
+    fn options_are_requested_per_family_a_feed_needs() {
+        let base = "https://www.okx.com";
+        let option = |family: &str| {
+            format!("{base}/api/v5/public/instruments?instType=OPTION&instFamily={family}")
+        };
+        let symbols: Vec<Symbol> = [
+            "BTC-USD-26DEC26-100000-C",
+            "BTC-USD-26DEC26-90000-P",
+            "ETH-USD-26DEC26-3000-C",
+            "BTC-USDT",
+        ]
+        .iter()
+        .map(|name| Symbol::parse(name).unwrap())
+        .collect();
+        let urls = Okx.markets_urls_for(base, &symbols, None);
+        assert_eq!(urls[..3], Okx.markets_urls(base)[..]);
+        assert_eq!(urls[3..], [option("BTC-USD"), option("ETH-USD")]);
+        // No option symbol, or ALL unfiltered: no option request.
+        assert_eq!(Okx.markets_urls_for(base, &symbols[3..], None).len(), 3);
+        assert_eq!(
+            Okx.markets_urls_for(base, &[], Some(&MarketFilter::all()))
+                .len(),
+            3
+        );
+        // ALL narrowed to a base (options or any kind): that family.
+        let mut filter = MarketFilter::all();
+        filter.base = Some("ETH".into());
+        assert_eq!(
+            Okx.markets_urls_for(base, &[], Some(&filter))[3..],
+            [option("ETH-USD")]
+        );
+        filter.kind = Some(feed_core::InstrumentKind::Perpetual);
+        assert_eq!(Okx.markets_urls_for(base, &[], Some(&filter)).len(), 3);
     }
 
     #[test]
