@@ -37,6 +37,45 @@ pub fn run(path: &Path) -> i32 {
     }
 }
 
+/// One sink as `check` shows it: name, what and where (Kafka properties by key only: their
+/// values may be secrets), channels and overflow policy.
+fn describe_output(spec: &crate::config::OutputSpec) -> String {
+    use crate::config::OutputKind;
+    let what = match &spec.kind {
+        OutputKind::Stdout => "JSON lines to stdout".to_owned(),
+        OutputKind::File(path) => format!("appending JSON lines to {}", path.display()),
+        OutputKind::Kafka(kafka) => {
+            let mut text = format!(
+                "kafka {} topic {} compression {}",
+                kafka.bootstrap_servers,
+                kafka.topic.as_str(),
+                kafka.compression.name()
+            );
+            if !kafka.properties.is_empty() {
+                let keys: Vec<&str> = kafka.properties.keys().map(String::as_str).collect();
+                let _ = write!(text, " properties {} (values not shown)", keys.join(", "));
+            }
+            text
+        }
+    };
+    let channels = if spec.options.channels.is_empty() {
+        "every channel".to_owned()
+    } else {
+        spec.options
+            .channels
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "{} = {what}; {channels}; overflow {}, queue {} events",
+        spec.name,
+        spec.options.overflow.name(),
+        spec.options.queue_events
+    )
+}
+
 /// The report `check` prints for a valid config: a summary, then one line per connection
 /// of every feed with its route (redacted proxy and timeout, or `direct`).
 #[must_use]
@@ -51,8 +90,8 @@ pub fn describe_routes(config: &AppConfig) -> String {
     if let Some(ca_file) = &config.tls.ca_file {
         let _ = writeln!(out, "tls: extra root CAs from {}", ca_file.display());
     }
-    if let Some(file) = &config.output.file {
-        let _ = writeln!(out, "output: appending JSON lines to {}", file.display());
+    for spec in &config.output.sinks {
+        let _ = writeln!(out, "output: {}", describe_output(spec));
     }
     let _ = writeln!(out, "metrics: {}", metrics_summary(config));
     if config.feeds.is_empty() {

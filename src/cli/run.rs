@@ -2,17 +2,19 @@
 //! events (trades, books, gaps) as JSON lines, logs and a summary on stderr.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use feed_core::connect::{init_proxy_system, init_tls_roots};
 use feed_core::monitor::MetricsServer;
 use feed_core::runtime::{short_duration, Callbacks, FeedHandler, FeedReport};
+use feed_core::sink::{SinkReport, Sinks};
 use feed_core::{Event, EventKind};
 
 use crate::cli::exit;
 use crate::config::AppConfig;
 use crate::feeds::build_feed;
-use crate::output::{EventWriter, Written};
+use crate::output::{build_sinks, TradeGate, Written};
 
 /// When to stop besides ctrl-c.
 #[derive(Debug, Clone, Copy, Default)]
@@ -73,39 +75,44 @@ pub(crate) async fn run_feeds(
              is direct"
         );
     }
-    let writer = match &config.output.file {
-        Some(file) => EventWriter::append_to(file, rules.max_trades),
-        None => EventWriter::stdout(rules.max_trades),
-    };
-    let writer = match writer {
-        Ok(writer) => writer,
+    let sinks = match build_sinks(config) {
+        Ok(sinks) => sinks,
         Err(error) => {
-            let destination = config.output.file.as_ref().map_or_else(
-                || "stdout".to_owned(),
-                |file| format!("output.file {}", file.display()),
-            );
-            say!("error: {destination}: {error}");
+            say!("error: {error}");
             return exit::USAGE;
         }
     };
+    let gate = Arc::new(TradeGate::new(rules.max_trades));
     let mut handler =
         customize(FeedHandler::new().with_monitoring(config.metrics.monitoring.clone()));
     let stop = handler.shutdown_handle();
+    let sinks = if config.feeds.is_empty() || rules.max_trades == Some(0) {
+        Arc::new(
+            Sinks::start(Vec::new())
+                .await
+                .unwrap_or_else(|_| unreachable!()),
+        )
+    } else {
+        match Sinks::start(sinks).await {
+            Ok(sinks) => Arc::new(sinks),
+            Err(error) => {
+                say!("error: sink {error}");
+                return exit::FAILURE;
+            }
+        }
+    };
     let sink = {
-        let (writer, stop) = (writer.clone(), stop.clone());
+        let (gate, sinks, stop) = (Arc::clone(&gate), Arc::clone(&sinks), stop.clone());
         let data = EventKind::DATA;
         Callbacks::new().on_event_async(&data, move |event: Event| {
-            let (writer, stop) = (writer.clone(), stop.clone());
+            let (gate, sinks, stop) = (Arc::clone(&gate), Arc::clone(&sinks), stop.clone());
             async move {
-                match writer.write(&event).await {
-                    Ok(Written::Yes | Written::Skipped) => Ok(()),
-                    Ok(Written::Last) => {
+                match gate.admit(&event) {
+                    Written::Skipped => {}
+                    Written::Yes => sinks.deliver(event).await,
+                    Written::Last => {
+                        sinks.deliver(event).await;
                         stop.shutdown();
-                        Ok(())
-                    }
-                    Err(error) => {
-                        stop.shutdown();
-                        Err(format!("writing output failed: {error}"))
                     }
                 }
             }
@@ -153,22 +160,38 @@ pub(crate) async fn run_feeds(
             stop.shutdown();
         });
     }
-    let outcome = handler.run().await;
-    let (trades_written, lines_written) = (writer.trades(), writer.written());
-    let finished = tokio::task::spawn_blocking(move || writer.finish()).await;
-    if let Ok(Err(error)) = finished {
-        if error.kind() != std::io::ErrorKind::BrokenPipe {
-            say!("error: writing output failed: {error}");
-        }
+    {
+        let (sinks, stop) = (Arc::clone(&sinks), stop.clone());
+        tokio::spawn(async move {
+            let error = sinks.broken().await;
+            if !error.ends_with("Broken pipe (os error 32)") {
+                tracing::error!(%error, "a sink cannot take events: stopping");
+            }
+            stop.shutdown();
+        });
     }
+    let outcome = handler.run().await;
+    drop(sink);
+    let flush_timeout = config
+        .output
+        .sinks
+        .iter()
+        .map(|spec| spec.flush_timeout)
+        .max()
+        .unwrap_or_default();
+    let sink_reports = sinks.finish(flush_timeout).await;
+    let (trades_written, lines_written) = (gate.trades(), gate.events());
     match outcome {
         Ok(reports) => {
             print_summary(&reports);
+            print_sink_summary(&sink_reports);
             let destination = config
                 .output
-                .file
-                .as_ref()
-                .map_or_else(|| "stdout".to_owned(), |file| file.display().to_string());
+                .sinks
+                .iter()
+                .map(crate::config::OutputSpec::destination)
+                .collect::<Vec<_>>()
+                .join(", ");
             let stats = reports.iter().map(|report| &report.stats);
             let (books, gaps) = stats.fold((0, 0), |(books, gaps), stats| {
                 (books + stats.books, gaps + stats.gaps)
@@ -176,6 +199,9 @@ pub(crate) async fn run_feeds(
             say!(
                 "summary: {trades_written} trades written to {destination} ({lines_written} lines in all; books delivered: {books}, gaps: {gaps})"
             );
+            if sink_reports.iter().any(|report| report.lost() > 0) {
+                return exit::FAILURE;
+            }
             if reports.iter().all(|report| report.outcome.is_ok()) {
                 exit::OK
             } else {
@@ -185,6 +211,32 @@ pub(crate) async fn run_feeds(
         Err(error) => {
             say!("error: {error}");
             exit::FAILURE
+        }
+    }
+}
+
+/// One line per sink; a sink that lost events says how many and why.
+fn print_sink_summary(reports: &[SinkReport]) {
+    for report in reports {
+        say!(
+            "summary: sink={} events={} delivered={} dropped={} failed={} max_queued={}",
+            report.sink,
+            report.accepted,
+            report.delivered,
+            report.dropped,
+            report.failed,
+            report.max_queued,
+        );
+        if let Some(error) = &report.error {
+            if report.lost() > 0 || report.failed > 0 {
+                say!(
+                    "error: sink {} lost {} events: {error}",
+                    report.sink,
+                    report.lost()
+                );
+            } else {
+                say!("warning: sink {}: {error}", report.sink);
+            }
         }
     }
 }

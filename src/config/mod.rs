@@ -1,10 +1,11 @@
-//! The configuration file: `proxy`, `tls`, `exchanges`, `output` and `metrics` sections, loaded from
+//! The configuration file: `proxy`, `tls`, `exchanges`, `outputs` (or `output`) and `metrics` sections, loaded from
 //! YAML with `FEED_*` environment variables on top (see [`feed_proxy::ConfigSources`]).
 //!
 //! Loading checks everything and reports every problem at once, each with its key path and
 //! the file line or environment variable it came from.
 
 mod feeds;
+mod kafka;
 mod metrics;
 mod output;
 mod tls;
@@ -14,12 +15,13 @@ use std::path::{Path, PathBuf};
 use feed_proxy::{read_proxy_settings, ConfigProblems, ConfigReader, ConfigSources, ProxySettings};
 
 pub use feeds::{EndpointOverrides, FeedConfig, EXCHANGE_CLASSES, MAX_BOOK_DEPTH};
+pub use kafka::KafkaConfig;
 pub use metrics::MetricsConfig;
-pub use output::OutputConfig;
+pub use output::{OutputConfig, OutputKind, OutputSpec, OUTPUT_TYPES};
 pub use tls::TlsConfig;
 
 /// The top-level sections a config file may have.
-pub const SECTIONS: [&str; 5] = ["proxy", "tls", "exchanges", "output", "metrics"];
+pub const SECTIONS: [&str; 6] = ["proxy", "tls", "exchanges", "output", "outputs", "metrics"];
 
 /// A whole, validated configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +34,7 @@ pub struct AppConfig {
     pub tls: TlsConfig,
     /// The feeds, sorted by name.
     pub feeds: Vec<FeedConfig>,
-    /// Where trades go.
+    /// Where events go: the sinks.
     pub output: OutputConfig,
     /// Metrics, health and lag settings.
     pub metrics: MetricsConfig,
@@ -65,7 +67,7 @@ impl AppConfig {
         let proxy = read_proxy_settings(&mut reader, "proxy");
         let tls = tls::read_tls(&mut reader, &base_dir);
         let feeds = feeds::read_feeds(&mut reader);
-        let output = output::read_output(&mut reader, &base_dir);
+        let output = output::read_outputs(&mut reader, &base_dir);
         let mut metrics = metrics::read_metrics(&mut reader);
         for feed in &feeds {
             if let Some(stale_after) = feed.stale_after {

@@ -1,29 +1,274 @@
-//! The `output:` section: where trade JSON lines go.
+//! The `outputs:` section: the sinks every event goes to, each by name.
 //!
 //! ```yaml
-//! output:
-//!   file: trades.jsonl   # optional: append JSON lines here instead of stdout
+//! outputs:
+//!   stdout: {}                       # JSON lines (the default when `outputs` is absent)
+//!   archive:                         # any name; `type` says what it is
+//!     type: file
+//!     path: events.jsonl             # appended; relative to the config file
+//!     channels: [TRADES, L2_BOOK]    # optional: these channels only (and their gaps)
+//!   kafka:                           # a name that is a type needs no `type`
+//!     bootstrap_servers: 127.0.0.1:9092
+//!     topic: "feedhandler.{channel}" # {channel}, {exchange}
+//!     overflow: block                # or drop
 //! ```
+//!
+//! A mapping rather than a list, so that each sink has a name (in logs, the summary and
+//! `check`) and every key an environment variable (`FEED_OUTPUTS__KAFKA__BOOTSTRAP_SERVERS`).
+//! The older `output.file` still works alone: it is a `file` sink.
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
+use feed_core::sink::{OverflowPolicy, SinkOptions};
+use feed_core::Channel;
 use feed_proxy::{join_key, ConfigReader};
 
-/// Where trades are written.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct OutputConfig {
-    /// Append JSON lines to this file (relative to the config file); stdout when absent.
-    pub file: Option<PathBuf>,
+use super::kafka::{read_kafka, KafkaConfig, KAFKA_KEYS};
+
+/// The sink types.
+pub const OUTPUT_TYPES: [&str; 3] = ["stdout", "file", "kafka"];
+
+/// Keys every sink has.
+const COMMON_KEYS: [&str; 7] = [
+    "type",
+    "channels",
+    "overflow",
+    "queue_events",
+    "batch_events",
+    "flush_timeout_seconds",
+    "path",
+];
+
+/// The default time each sink has to flush at shutdown.
+pub const DEFAULT_FLUSH_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What one sink is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutputKind {
+    /// JSON lines on stdout.
+    Stdout,
+    /// JSON lines appended to a file.
+    File(PathBuf),
+    /// Records on a Kafka cluster.
+    Kafka(KafkaConfig),
 }
 
-/// Reads `output:`.
-pub fn read_output(reader: &mut ConfigReader<'_>, base_dir: &std::path::Path) -> OutputConfig {
-    if reader.section("output", &["file"]).is_none() {
-        return OutputConfig::default();
+/// One sink of `outputs:`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputSpec {
+    /// Its name (the key under `outputs:`).
+    pub name: String,
+    /// Its key path in the config, for errors (`outputs.kafka`, or `output.file`).
+    pub key: String,
+    /// What it is.
+    pub kind: OutputKind,
+    /// Channels, queue and overflow policy.
+    pub options: SinkOptions,
+    /// How long it has to flush at shutdown.
+    pub flush_timeout: Duration,
+}
+
+/// Every sink, in name order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputConfig {
+    /// The sinks (stdout alone by default).
+    pub sinks: Vec<OutputSpec>,
+}
+
+impl Default for OutputConfig {
+    fn default() -> Self {
+        OutputConfig {
+            sinks: vec![OutputSpec::stdout()],
+        }
     }
+}
+
+impl OutputSpec {
+    /// JSON lines on stdout, every channel, blocking.
+    #[must_use]
+    pub fn stdout() -> Self {
+        OutputSpec {
+            name: "stdout".into(),
+            key: "outputs.stdout".into(),
+            kind: OutputKind::Stdout,
+            options: SinkOptions::default(),
+            flush_timeout: DEFAULT_FLUSH_TIMEOUT,
+        }
+    }
+
+    /// Where it writes, for the summary and `check` (no secret: Kafka shows its servers).
+    #[must_use]
+    pub fn destination(&self) -> String {
+        match &self.kind {
+            OutputKind::Stdout => "stdout".into(),
+            OutputKind::File(path) => path.display().to_string(),
+            OutputKind::Kafka(kafka) => format!("kafka {}", kafka.bootstrap_servers),
+        }
+    }
+}
+
+/// Reads `outputs:` (or the older `output.file`).
+pub fn read_outputs(reader: &mut ConfigReader<'_>, base_dir: &Path) -> OutputConfig {
+    let legacy = read_legacy_file(reader, base_dir);
+    let names = reader.contains("outputs").then(|| reader.keys("outputs"));
+    let Some(names) = names else {
+        return match legacy {
+            Some(path) => OutputConfig {
+                sinks: vec![OutputSpec {
+                    name: "file".into(),
+                    key: "output.file".into(),
+                    kind: OutputKind::File(path),
+                    options: SinkOptions::default(),
+                    flush_timeout: DEFAULT_FLUSH_TIMEOUT,
+                }],
+            },
+            None => OutputConfig::default(),
+        };
+    };
+    if legacy.is_some() {
+        reader.problem(
+            "output.file",
+            "use either output.file or outputs (a `file` sink: outputs: {file: {path: ...}})",
+        );
+    }
+    if names.is_empty() {
+        reader.problem(
+            "outputs",
+            "no sink configured (remove `outputs` for stdout)",
+        );
+    }
+    let sinks: BTreeMap<String, OutputSpec> = names
+        .into_iter()
+        .filter_map(|name| {
+            let spec = read_output(reader, &name, base_dir)?;
+            Some((name, spec))
+        })
+        .collect();
     OutputConfig {
-        file: reader
-            .value::<String>(&join_key("output", "file"))
-            .map(|file| base_dir.join(file)),
+        sinks: sinks.into_values().collect(),
+    }
+}
+
+/// `output.file`, the single-file form of earlier versions.
+fn read_legacy_file(reader: &mut ConfigReader<'_>, base_dir: &Path) -> Option<PathBuf> {
+    reader.section("output", &["file"])?;
+    reader
+        .value::<String>(&join_key("output", "file"))
+        .map(|file| base_dir.join(file))
+}
+
+fn read_output(reader: &mut ConfigReader<'_>, name: &str, base_dir: &Path) -> Option<OutputSpec> {
+    let key = join_key("outputs", name);
+    let type_key = join_key(&key, "type");
+    let kind_name = match reader.value::<String>(&type_key) {
+        Some(kind) => kind,
+        None if reader.contains(&type_key) => return None,
+        None if OUTPUT_TYPES.contains(&name) => name.to_owned(),
+        None => {
+            reader.problem(
+                &type_key,
+                format!(
+                    "required (one of {}) when the name is not a type",
+                    OUTPUT_TYPES.join(", ")
+                ),
+            );
+            return None;
+        }
+    };
+    let mut allowed: Vec<&str> = COMMON_KEYS.to_vec();
+    if kind_name == "kafka" {
+        allowed.extend(KAFKA_KEYS);
+    }
+    reader.section(&key, &allowed)?;
+    let options = read_options(reader, &key);
+    let flush_timeout = read_number(reader, &join_key(&key, "flush_timeout_seconds"), 1..=3600)
+        .map_or(DEFAULT_FLUSH_TIMEOUT, Duration::from_secs);
+    let path_key = join_key(&key, "path");
+    let kind = match kind_name.as_str() {
+        "stdout" => OutputKind::Stdout,
+        "file" => OutputKind::File(base_dir.join(reader.required::<String>(&path_key)?)),
+        "kafka" => OutputKind::Kafka(read_kafka(reader, &key)?),
+        other => {
+            reader.problem(
+                &type_key,
+                format!(
+                    "unknown sink type '{other}'; the types: {}",
+                    OUTPUT_TYPES.join(", ")
+                ),
+            );
+            return None;
+        }
+    };
+    if kind_name != "file" && reader.contains(&path_key) {
+        reader.problem(&path_key, format!("a {kind_name} sink has no path"));
+    }
+    Some(OutputSpec {
+        name: name.to_owned(),
+        key,
+        kind,
+        options: options?,
+        flush_timeout,
+    })
+}
+
+fn read_options(reader: &mut ConfigReader<'_>, key: &str) -> Option<SinkOptions> {
+    let mut options = SinkOptions::default();
+    let channels_key = join_key(key, "channels");
+    if let Some(names) = reader.value::<Vec<String>>(&channels_key) {
+        for (index, name) in names.iter().enumerate() {
+            match name.parse::<Channel>() {
+                Ok(channel) => options.channels.push(channel),
+                Err(error) => reader.problem(
+                    &join_key(&channels_key, &index.to_string()),
+                    error.to_string(),
+                ),
+            }
+        }
+        if names.is_empty() {
+            reader.problem(
+                &channels_key,
+                "the list is empty (remove it for every channel)",
+            );
+        }
+    }
+    let overflow_key = join_key(key, "overflow");
+    if let Some(policy) = reader.value::<String>(&overflow_key) {
+        match policy.as_str() {
+            "block" => options.overflow = OverflowPolicy::Block,
+            "drop" => options.overflow = OverflowPolicy::Drop,
+            _ => reader.problem(&overflow_key, "expected block or drop"),
+        }
+    }
+    if let Some(events) = read_number(reader, &join_key(key, "queue_events"), 1..=10_000_000) {
+        options.queue_events = usize::try_from(events).ok()?;
+    }
+    if let Some(events) = read_number(reader, &join_key(key, "batch_events"), 1..=100_000) {
+        options.batch_events = usize::try_from(events).ok()?;
+    }
+    Some(options)
+}
+
+/// A whole number in `range`, or a problem.
+pub(super) fn read_number(
+    reader: &mut ConfigReader<'_>,
+    key: &str,
+    range: std::ops::RangeInclusive<u64>,
+) -> Option<u64> {
+    let value = reader.value::<i64>(key)?;
+    match u64::try_from(value) {
+        Ok(value) if range.contains(&value) => Some(value),
+        _ => {
+            reader.problem(
+                key,
+                format!(
+                    "expected a whole number from {} to {}",
+                    range.start(),
+                    range.end()
+                ),
+            );
+            None
+        }
     }
 }

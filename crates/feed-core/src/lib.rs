@@ -13,6 +13,8 @@
 //! - [`runtime`]: the [`Feed`] trait exchange implementations fulfil with a sans-IO
 //!   [`FeedSession`] per connection (frames in; events and actions out), [`Callbacks`] by
 //!   event kind, and the [`FeedHandler`] that runs feeds with reconnects.
+//! - [`sink`]: where events go — the [`sink::Sink`] trait and [`sink::Sinks`], several sinks
+//!   at once, each behind a bounded queue with its overflow policy, flushed at shutdown.
 //! - [`monitor`]: Prometheus metrics at `/metrics`, liveness at `/health`, lag figures and a
 //!   log line per feed per minute, all read from the feeds' counters.
 //!
@@ -38,6 +40,7 @@ pub mod book;
 pub mod connect;
 pub mod monitor;
 pub mod runtime;
+pub mod sink;
 pub mod types;
 
 pub use connect::{ConnectError, ConnectStage, ExchangeConnector, Route};

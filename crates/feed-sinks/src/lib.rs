@@ -1,0 +1,9 @@
+//! # feed-sinks: Kafka, Parquet and PostgreSQL sinks for feedhandler
+//!
+//! Each is a [`feed_core::sink::Sink`]: run them with [`feed_core::sink::Sinks`], beside
+//! the JSON-lines sink of `feed-core`, each behind its own bounded queue.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+#[cfg(feature = "kafka")]
+pub mod kafka;
