@@ -49,6 +49,10 @@ pub enum Command {
         /// Stop after this many seconds.
         #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
         duration: Option<f64>,
+        /// Run only this process's share K of N of every feed's symbols (a stable split:
+        /// N processes given 1/N .. N/N carry everything exactly once).
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
     },
     /// Run a recording (WebSocket frames one per line, plus `REST <url> <body>` lines for
     /// snapshots and `BINARY <base64>` lines) through an exchange's live session and print
@@ -107,6 +111,7 @@ fn stop_rules(max_trades: Option<u64>, duration: Option<f64>) -> Result<StopRule
     Ok(StopRules {
         max_trades,
         duration,
+        shard: feed_ccxt::Shard::whole(),
     })
 }
 
@@ -132,10 +137,17 @@ pub fn main() -> i32 {
             config,
             max_trades,
             duration,
-        } => match stop_rules(max_trades, duration) {
-            Ok(rules) => run::run(&config, rules),
-            Err(message) => usage_error(&message),
-        },
+            shard,
+        } => {
+            let shard = match shard.as_deref().map(feed_ccxt::Shard::parse).transpose() {
+                Ok(shard) => shard.unwrap_or_else(feed_ccxt::Shard::whole),
+                Err(message) => return usage_error(&format!("--shard: {message}")),
+            };
+            match stop_rules(max_trades, duration) {
+                Ok(rules) => run::run(&config, StopRules { shard, ..rules }),
+                Err(message) => usage_error(&message),
+            }
+        }
         Command::Replay {
             exchange,
             markets,

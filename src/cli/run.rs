@@ -11,18 +11,32 @@ use feed_core::runtime::{short_duration, Callbacks, FeedHandler, FeedReport};
 use feed_core::sink::{SinkReport, Sinks};
 use feed_core::{Event, EventKind};
 
+use feed_ccxt::Shard;
+
 use crate::cli::exit;
 use crate::config::AppConfig;
 use crate::feeds::build_feed;
 use crate::output::{build_sinks, TradeGate, Written};
 
-/// When to stop besides ctrl-c.
-#[derive(Debug, Clone, Copy, Default)]
+/// When to stop besides ctrl-c, and what share of the config to run.
+#[derive(Debug, Clone, Copy)]
 pub struct StopRules {
     /// Stop after exactly this many trades in total.
     pub max_trades: Option<u64>,
     /// Stop after this long.
     pub duration: Option<Duration>,
+    /// This process's share of every feed's symbols.
+    pub shard: Shard,
+}
+
+impl Default for StopRules {
+    fn default() -> Self {
+        StopRules {
+            max_trades: None,
+            duration: None,
+            shard: Shard::whole(),
+        }
+    }
 }
 
 /// Loads the config and runs it; returns the exit code.
@@ -68,6 +82,20 @@ pub(crate) async fn run_feeds(
     rules: StopRules,
     customize: impl FnOnce(FeedHandler) -> FeedHandler,
 ) -> i32 {
+    let sharded;
+    let config = if rules.shard == Shard::whole() {
+        config
+    } else {
+        sharded = shard_of(config, rules.shard);
+        if sharded.feeds.is_empty() && !config.feeds.is_empty() {
+            say!(
+                "warning: shard {} carries none of this config's symbols: nothing to run",
+                rules.shard
+            );
+            return exit::OK;
+        }
+        &sharded
+    };
     init_proxy_system(config.proxy.clone());
     if !config.proxy.is_enabled() && config.proxy.has_proxy_urls() {
         tracing::warn!(
@@ -119,7 +147,7 @@ pub(crate) async fn run_feeds(
         })
     };
     for feed in &config.feeds {
-        match build_feed(feed) {
+        match build_feed(feed).map(|built| built.with_shard(rules.shard)) {
             Ok(ccxt_feed) => {
                 handler.add_named_feed(feed.name.clone(), ccxt_feed, sink.clone());
             }
@@ -213,6 +241,25 @@ pub(crate) async fn run_feeds(
             exit::FAILURE
         }
     }
+}
+
+/// `config` with only `shard`'s symbols of each feed that lists them (a feed left with
+/// none is not run); `symbols: ALL` feeds keep their filter and take their share of the
+/// market list at start.
+fn shard_of(config: &AppConfig, shard: Shard) -> AppConfig {
+    let mut sharded = config.clone();
+    sharded.feeds.retain_mut(|feed| {
+        if feed.every_market.is_some() {
+            return true;
+        }
+        feed.symbols
+            .retain(|symbol| shard.owns(&feed.exchange_id, symbol));
+        if feed.symbols.is_empty() {
+            tracing::info!(feed = %feed.name, %shard, "no symbol of this feed in this shard");
+        }
+        !feed.symbols.is_empty()
+    });
+    sharded
 }
 
 /// One line per sink; a sink that lost events says how many and why.

@@ -5,6 +5,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
+pub mod kafka;
+pub mod paced;
+
 use feed_testkit::{CannedResponse, ExchangeScript, ScriptedExchange, ServerFrame};
 
 /// What a run of the binary printed.

@@ -12,6 +12,7 @@ use crate::filter::MarketFilter;
 use crate::markets::MarketMap;
 use crate::registry;
 use crate::session::{CcxtSession, FeedPlan};
+use crate::shard::Shard;
 use crate::DEFAULT_BOOK_DEPTH;
 
 /// The most pages one market list request may take (a cursor that never ends is an
@@ -39,6 +40,8 @@ pub struct CcxtFeed {
     candle_interval: Arc<str>,
     /// `symbols: ALL` (narrowed): every matching market of the list, instead of `symbols`.
     every_market: Option<MarketFilter>,
+    /// This process's share of the symbols (`--shard K/N`).
+    shard: Shard,
     plan: Option<Arc<FeedPlan>>,
 }
 
@@ -122,6 +125,7 @@ impl CcxtFeed {
             stream_depth: None,
             candle_interval: crate::DEFAULT_CANDLE_INTERVAL.into(),
             every_market: None,
+            shard: Shard::whole(),
             plan: None,
         }
     }
@@ -183,6 +187,15 @@ impl CcxtFeed {
     #[must_use]
     pub fn with_proxy_settings(mut self, settings: ProxySettings) -> Self {
         self.proxy_settings = Some(Arc::new(settings));
+        self
+    }
+
+    /// Subscribes only the symbols of `shard` (see [`Shard`]): with `symbols: ALL`, of the
+    /// market list as loaded at start.
+    #[must_use]
+    pub fn with_shard(mut self, shard: Shard) -> Self {
+        self.shard = shard;
+        self.replan();
         self
     }
 
@@ -367,6 +380,11 @@ impl CcxtFeed {
                 .collect()
         };
         symbols.dedup_by(|a, b| a.symbol == b.symbol);
+        let listed = symbols.len();
+        symbols.retain(|market| self.shard.owns(self.adapter.id(), &market.symbol));
+        if self.shard != Shard::whole() {
+            tracing::info!(shard = %self.shard, symbols = symbols.len(), of = listed, "this process's share");
+        }
         let mut subscriptions = Vec::with_capacity(symbols.len() * self.channels.len());
         for market in symbols {
             for channel in &self.channels {

@@ -32,6 +32,7 @@ pub mod parse;
 pub mod parsed;
 pub mod registry;
 pub mod session;
+pub mod shard;
 #[cfg(test)]
 mod testing;
 
@@ -46,6 +47,7 @@ pub use markets::{Market, MarketMap};
 pub use parsed::{Ack, ParsedFrame, TickerPatch};
 pub use registry::{adapter, register_adapter, supported_exchanges};
 pub use session::{CcxtSession, FeedPlan};
+pub use shard::Shard;
 
 /// Levels per side a book delivers unless `book_depth` says otherwise.
 pub const DEFAULT_BOOK_DEPTH: usize = 10;
