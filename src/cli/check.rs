@@ -57,6 +57,12 @@ fn describe_output(spec: &crate::config::OutputSpec) -> String {
             }
             text
         }
+        OutputKind::Postgres { table_prefix, .. } => {
+            format!(
+                "{} tables {table_prefix}trades, {table_prefix}l2_book, ...",
+                spec.destination()
+            )
+        }
     };
     let channels = if spec.options.channels.is_empty() {
         "every channel".to_owned()

@@ -28,7 +28,7 @@ use feed_proxy::{join_key, ConfigReader};
 use super::kafka::{read_kafka, KafkaConfig, KAFKA_KEYS};
 
 /// The sink types.
-pub const OUTPUT_TYPES: [&str; 3] = ["stdout", "file", "kafka"];
+pub const OUTPUT_TYPES: [&str; 4] = ["stdout", "file", "kafka", "postgres"];
 
 /// Keys every sink has.
 const COMMON_KEYS: [&str; 7] = [
@@ -53,6 +53,13 @@ pub enum OutputKind {
     File(PathBuf),
     /// Records on a Kafka cluster.
     Kafka(KafkaConfig),
+    /// Rows in PostgreSQL tables.
+    Postgres {
+        /// The connection string (may hold a password: never shown).
+        url: String,
+        /// Prefix of the table names.
+        table_prefix: String,
+    },
 }
 
 /// One sink of `outputs:`.
@@ -105,6 +112,9 @@ impl OutputSpec {
             OutputKind::Stdout => "stdout".into(),
             OutputKind::File(path) => path.display().to_string(),
             OutputKind::Kafka(kafka) => format!("kafka {}", kafka.bootstrap_servers),
+            OutputKind::Postgres { url, .. } => {
+                format!("postgres {}", feed_sinks::postgres::shown_target(url))
+            }
         }
     }
 }
@@ -178,8 +188,10 @@ fn read_output(reader: &mut ConfigReader<'_>, name: &str, base_dir: &Path) -> Op
         }
     };
     let mut allowed: Vec<&str> = COMMON_KEYS.to_vec();
-    if kind_name == "kafka" {
-        allowed.extend(KAFKA_KEYS);
+    match kind_name.as_str() {
+        "kafka" => allowed.extend(KAFKA_KEYS),
+        "postgres" => allowed.extend(["url", "table_prefix"]),
+        _ => {}
     }
     reader.section(&key, &allowed)?;
     let options = read_options(reader, &key);
@@ -190,6 +202,7 @@ fn read_output(reader: &mut ConfigReader<'_>, name: &str, base_dir: &Path) -> Op
         "stdout" => OutputKind::Stdout,
         "file" => OutputKind::File(base_dir.join(reader.required::<String>(&path_key)?)),
         "kafka" => OutputKind::Kafka(read_kafka(reader, &key)?),
+        "postgres" => read_postgres(reader, &key)?,
         other => {
             reader.problem(
                 &type_key,
@@ -211,6 +224,29 @@ fn read_output(reader: &mut ConfigReader<'_>, name: &str, base_dir: &Path) -> Op
         options: options?,
         flush_timeout,
     })
+}
+
+fn read_postgres(reader: &mut ConfigReader<'_>, key: &str) -> Option<OutputKind> {
+    let url_key = join_key(key, "url");
+    let url = reader.required::<String>(&url_key)?;
+    if !feed_sinks::postgres::is_connection_string(&url) {
+        // The parser's message may quote the string, password and all: not repeated.
+        reader.problem(
+            &url_key,
+            "not a PostgreSQL connection string (postgresql://user:password@host:port/db)",
+        );
+        return None;
+    }
+    let prefix_key = join_key(key, "table_prefix");
+    let table_prefix = reader.value::<String>(&prefix_key).unwrap_or_default();
+    if !table_prefix
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        reader.problem(&prefix_key, "letters, digits and '_' only");
+        return None;
+    }
+    Some(OutputKind::Postgres { url, table_prefix })
 }
 
 fn read_options(reader: &mut ConfigReader<'_>, key: &str) -> Option<SinkOptions> {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 pub mod kafka;
 pub mod paced;
+pub mod postgres;
 
 use feed_testkit::{CannedResponse, ExchangeScript, ScriptedExchange, ServerFrame};
 

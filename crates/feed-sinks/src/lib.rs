@@ -7,3 +7,6 @@
 
 #[cfg(feature = "kafka")]
 pub mod kafka;
+#[cfg(feature = "postgres")]
+pub mod postgres;
+pub mod rows;
