@@ -42,6 +42,7 @@ const EXCHANGES: &[&str] = &[
     "okx",
     "hyperliquid",
     "deribit",
+    "kucoin",
 ];
 
 fn corpus_dir(exchange: &str) -> PathBuf {
@@ -224,6 +225,9 @@ fn trade_template(exchange: &str) -> &'static str {
         "deribit" => {
             r#"{"jsonrpc":"2.0","method":"subscription","params":{"channel":"trades.BTC-PERPETUAL.100ms","data":[{"trade_seq":30289432,"trade_id":"48079254","timestamp":1590484156350,"tick_direction":0,"price":{P},"mark_price":8948.9,"instrument_name":"BTC-PERPETUAL","index_price":8955.88,"direction":"sell","amount":{Q}}]}}"#
         }
+        "kucoin" => {
+            r#"{"type":"message","topic":"/market/match:BTC-USDT","subject":"trade.l3match","data":{"makerOrderId":"a","price":"{P}","sequence":"1","side":"buy","size":"{Q}","symbol":"BTC-USDT","takerOrderId":"b","time":"1729843222921000000","tradeId":"11067996","type":"match"}}"#
+        }
         other => panic!("no trade template for {other}"),
     }
 }
@@ -321,5 +325,6 @@ targets!(
     bybit,
     okx,
     hyperliquid,
-    deribit
+    deribit,
+    kucoin
 );

@@ -9,6 +9,7 @@ pub mod coinbase;
 pub mod deribit;
 pub mod hyperliquid;
 pub mod kraken;
+pub mod kucoin;
 pub mod okx;
 // (module list: one `pub mod` line per exchange, above this line)
 
@@ -30,6 +31,7 @@ pub fn built_in() -> Vec<Arc<dyn ExchangeAdapter>> {
         Arc::new(kraken::Kraken),
         Arc::new(hyperliquid::Hyperliquid),
         Arc::new(deribit::Deribit),
+        Arc::new(kucoin::Kucoin),
         // (adapter list: one line per exchange, above this line)
     ]
 }
