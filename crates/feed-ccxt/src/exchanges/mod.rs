@@ -7,6 +7,7 @@ pub mod binance_futures;
 pub mod bybit;
 pub mod coinbase;
 pub mod deribit;
+pub mod htx;
 pub mod hyperliquid;
 pub mod kraken;
 pub mod kucoin;
@@ -32,6 +33,7 @@ pub fn built_in() -> Vec<Arc<dyn ExchangeAdapter>> {
         Arc::new(hyperliquid::Hyperliquid),
         Arc::new(deribit::Deribit),
         Arc::new(kucoin::Kucoin),
+        Arc::new(htx::Htx),
         // (adapter list: one line per exchange, above this line)
     ]
 }
