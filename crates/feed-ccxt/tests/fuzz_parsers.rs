@@ -44,6 +44,7 @@ const EXCHANGES: &[&str] = &[
     "deribit",
     "kucoin",
     "htx",
+    "bitstamp",
 ];
 
 fn corpus_dir(exchange: &str) -> PathBuf {
@@ -269,6 +270,9 @@ fn trade_template(exchange: &str) -> &'static str {
         "htx" => {
             r#"{"ch":"market.btcusdt.trade.detail","ts":1630994963175,"tick":{"id":137005445109,"ts":1630994963173,"data":[{"id":1,"ts":1630994963173,"tradeId":102523573486,"amount":{Q},"price":{P},"direction":"buy"}]}}"#
         }
+        "bitstamp" => {
+            r#"{"data":{"id":288014064,"timestamp":"1687962048","amount_str":"{Q}","price_str":"{P}","type":1,"microtimestamp":"1687962048178000","buy_order_id":1,"sell_order_id":2},"channel":"live_trades_btcusd","event":"trade"}"#
+        }
         other => panic!("no trade template for {other}"),
     }
 }
@@ -368,5 +372,6 @@ targets!(
     hyperliquid,
     deribit,
     kucoin,
-    htx
+    htx,
+    bitstamp
 );

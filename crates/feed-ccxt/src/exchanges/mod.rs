@@ -4,6 +4,7 @@ pub mod backpack;
 pub mod binance;
 pub mod binance_delivery;
 pub mod binance_futures;
+pub mod bitstamp;
 pub mod bybit;
 pub mod coinbase;
 pub mod deribit;
@@ -34,6 +35,7 @@ pub fn built_in() -> Vec<Arc<dyn ExchangeAdapter>> {
         Arc::new(deribit::Deribit),
         Arc::new(kucoin::Kucoin),
         Arc::new(htx::Htx),
+        Arc::new(bitstamp::Bitstamp),
         // (adapter list: one line per exchange, above this line)
     ]
 }
