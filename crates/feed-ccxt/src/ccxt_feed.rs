@@ -173,7 +173,9 @@ impl CcxtFeed {
         self
     }
 
-    /// Replaces the documented WebSocket URL.
+    /// Replaces the documented WebSocket URL. (Adapters with a
+    /// [`ExchangeAdapter::connect_request`], KuCoin, connect where its answer says; point
+    /// them elsewhere with [`CcxtFeed::with_rest_endpoint`].)
     #[must_use]
     pub fn with_websocket_endpoint(mut self, url: impl Into<String>) -> Self {
         self.websocket_base = url.into();
