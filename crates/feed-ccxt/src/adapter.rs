@@ -116,6 +116,26 @@ pub struct PollRequest {
     pub every: Decimal,
 }
 
+/// A REST request made before every WebSocket connection (see
+/// [`ExchangeAdapter::connect_request`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectRequest {
+    /// The full URL.
+    pub url: String,
+    /// `Some` for a POST with this body (may be empty), `None` for a GET.
+    pub post_body: Option<String>,
+}
+
+/// Where to connect, from the answer to a [`ConnectRequest`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectTarget {
+    /// The WebSocket URL of this connection (replaces [`ExchangeAdapter::websocket_url`]).
+    pub websocket_url: String,
+    /// The keep-alive interval the answer prescribes: replaces the interval of
+    /// [`ExchangeAdapter::keep_alive`] (its message stays); `None` keeps it.
+    pub ping_interval: Option<std::time::Duration>,
+}
+
 /// What a frame parser needs besides the frame.
 #[derive(Debug, Clone)]
 pub struct FrameContext<'a> {
@@ -219,6 +239,27 @@ pub trait ExchangeAdapter: Send + Sync + 'static {
     /// The WebSocket URL for these subscriptions, given the base (most exchanges: the base).
     fn websocket_url(&self, websocket_base: &str, _subscriptions: &[Subscription]) -> String {
         websocket_base.to_owned()
+    }
+
+    /// A REST request to make before every WebSocket connection (the first and each
+    /// reconnect), over the exchange's HTTP route, for exchanges that hand out the address
+    /// per connection (KuCoin's `bullet-public` token and server list). `None` (the
+    /// default): connect to [`ExchangeAdapter::websocket_url`] directly.
+    fn connect_request(&self, _rest_base: &str) -> Option<ConnectRequest> {
+        None
+    }
+
+    /// The answer (a 2xx body) to [`ExchangeAdapter::connect_request`]: where this
+    /// connection goes and the keep-alive interval it prescribes.
+    ///
+    /// # Errors
+    /// [`AdapterError::ConnectReply`] when the body is not the documented shape (or
+    /// reports an error); the connection attempt fails (with backoff on reconnects).
+    fn parse_connect_reply(&self, _body: &str) -> Result<ConnectTarget, AdapterError> {
+        Err(AdapterError::ConnectReply {
+            exchange: self.id().to_owned(),
+            detail: "this adapter makes no connect request".into(),
+        })
     }
 
     /// The messages that subscribe to these subscriptions, sent after every (re)connection,

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use feed_core::runtime::{Feed, FeedError, FeedSession, KeepAlive};
 use feed_core::{Channel, ExchangeConnector, ProxySettings, Symbol};
 
-use crate::adapter::{ExchangeAdapter, Subscription};
+use crate::adapter::{ConnectTarget, ExchangeAdapter, Subscription};
 use crate::error::AdapterError;
 use crate::filter::MarketFilter;
 use crate::markets::MarketMap;
@@ -43,6 +43,9 @@ pub struct CcxtFeed {
     /// This process's share of the symbols (`--shard K/N`).
     shard: Shard,
     plan: Option<Arc<FeedPlan>>,
+    /// Where the next connection goes, when the adapter asks for it before connecting
+    /// ([`ExchangeAdapter::connect_request`]); fetched anew before every connection.
+    connect_target: Option<ConnectTarget>,
 }
 
 impl std::fmt::Debug for CcxtFeed {
@@ -127,6 +130,7 @@ impl CcxtFeed {
             every_market: None,
             shard: Shard::whole(),
             plan: None,
+            connect_target: None,
         }
     }
 
@@ -176,7 +180,9 @@ impl CcxtFeed {
         self
     }
 
-    /// Replaces the documented WebSocket URL.
+    /// Replaces the documented WebSocket URL. (Adapters with a
+    /// [`ExchangeAdapter::connect_request`], KuCoin, connect where its answer says; point
+    /// them elsewhere with [`CcxtFeed::with_rest_endpoint`].)
     #[must_use]
     pub fn with_websocket_endpoint(mut self, url: impl Into<String>) -> Self {
         self.websocket_base = url.into();
@@ -482,7 +488,34 @@ impl Feed for CcxtFeed {
         Ok(())
     }
 
+    /// For adapters with a [`ExchangeAdapter::connect_request`] (KuCoin): makes it over
+    /// the exchange's HTTP route and keeps the answer's WebSocket URL and keep-alive
+    /// interval for this connection. Others: nothing.
+    async fn before_connect(&mut self, connector: &ExchangeConnector) -> Result<(), FeedError> {
+        let Some(request) = self.adapter.connect_request(&self.rest_base) else {
+            return Ok(());
+        };
+        self.connect_target = None;
+        tracing::debug!(url = %request.url, "asking where to connect");
+        let body = match request.post_body {
+            Some(body) => connector.post(&request.url, body).await?,
+            None => connector.get(&request.url).await?,
+        };
+        let target = self
+            .adapter
+            .parse_connect_reply(&String::from_utf8_lossy(&body))
+            .map_err(|error| FeedError::Setup {
+                exchange: self.adapter.id().to_owned(),
+                message: error.to_string(),
+            })?;
+        self.connect_target = Some(target);
+        Ok(())
+    }
+
     fn websocket_url(&self) -> String {
+        if let Some(target) = &self.connect_target {
+            return target.websocket_url.clone();
+        }
         let subscriptions = self
             .plan
             .as_ref()
@@ -492,7 +525,19 @@ impl Feed for CcxtFeed {
     }
 
     fn keep_alive(&self) -> Option<KeepAlive> {
-        self.adapter.keep_alive()
+        let keep_alive = self.adapter.keep_alive();
+        match (
+            keep_alive,
+            self.connect_target.as_ref().and_then(|t| t.ping_interval),
+        ) {
+            (Some(KeepAlive::Text { message, .. }), Some(interval)) => {
+                Some(KeepAlive::Text { interval, message })
+            }
+            (Some(KeepAlive::PingFrame { .. }), Some(interval)) => {
+                Some(KeepAlive::PingFrame { interval })
+            }
+            (keep_alive, _) => keep_alive,
+        }
     }
 
     fn session(&mut self) -> Box<dyn FeedSession> {

@@ -68,6 +68,15 @@ pub enum AdapterError {
         /// What did not fit.
         detail: String,
     },
+    /// The answer to the request made before connecting
+    /// ([`crate::ExchangeAdapter::connect_request`]) is not what the exchange documents.
+    #[error("{exchange}: unexpected answer to the connect request: {detail}")]
+    ConnectReply {
+        /// The exchange id.
+        exchange: String,
+        /// What did not fit.
+        detail: String,
+    },
     /// A symbol list or channel list is empty.
     #[error("{exchange}: {what} is empty")]
     Empty {

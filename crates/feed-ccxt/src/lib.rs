@@ -37,8 +37,8 @@ pub mod shard;
 mod testing;
 
 pub use adapter::{
-    AckBy, DefaultEndpoints, ExchangeAdapter, FrameContext, PollRequest, SubscribeRequest,
-    Subscription,
+    AckBy, ConnectRequest, ConnectTarget, DefaultEndpoints, ExchangeAdapter, FrameContext,
+    PollRequest, SubscribeRequest, Subscription,
 };
 pub use ccxt_feed::{check_candle_interval, CcxtFeed};
 pub use error::AdapterError;

@@ -48,6 +48,10 @@ pub struct ParsedFrame {
     /// of a connection (Coinbase `sequence_num`): a number skipped means a message was lost,
     /// and every subscription of the connection gets a gap and its books resync.
     pub sequence: Option<u64>,
+    /// The exchange asks the client to reconnect (Bitstamp's `bts:request_reconnect`
+    /// before a server's maintenance), with why: the session closes this connection and
+    /// the runtime opens a new one, with backoff, after the frame's events.
+    pub reconnect: Option<String>,
 }
 
 impl ParsedFrame {
@@ -59,6 +63,7 @@ impl ParsedFrame {
         self.acks.clear();
         self.replies.clear();
         self.sequence = None;
+        self.reconnect = None;
     }
 
     /// The trades among the events (for tests and simple consumers).

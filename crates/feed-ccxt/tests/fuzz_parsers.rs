@@ -42,6 +42,9 @@ const EXCHANGES: &[&str] = &[
     "okx",
     "hyperliquid",
     "deribit",
+    "kucoin",
+    "htx",
+    "bitstamp",
 ];
 
 fn corpus_dir(exchange: &str) -> PathBuf {
@@ -177,6 +180,43 @@ fn fuzz_frames(exchange: &'static str) {
     });
 }
 
+/// Adapters whose frames arrive gzip-compressed (binary): their seeds are the decompressed
+/// payloads, fuzzed as text above and, compressed, as binary frames here.
+const GZIP_EXCHANGES: &[&str] = &["htx"];
+
+/// Arbitrary bytes, and (four times as often) the gzip of the text cases: the binary path
+/// never panics, and a frame either parses whole or yields nothing.
+fn fuzz_gzip_frames(exchange: &'static str) {
+    use std::io::Write;
+    let session = replay_session(exchange);
+    let gzip = |text: String| {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(text.as_bytes()).expect("in memory");
+        encoder.finish().expect("in memory")
+    };
+    let bytes = prop_oneof![
+        1 => any::<Vec<u8>>(),
+        4 => frames(exchange).prop_map(gzip),
+    ];
+    fuzz(&format!("{exchange}_gzip_frames"), bytes, |frame| {
+        let mut out = SessionOutput::default();
+        let outcome = session
+            .borrow_mut()
+            .frame(Frame::Binary(&frame), receipt(), &mut out);
+        if outcome.is_err() {
+            prop_assert!(out.events.is_empty() && out.actions.is_empty());
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn gzip_frames_of_compressing_exchanges() {
+    for exchange in GZIP_EXCHANGES {
+        fuzz_gzip_frames(exchange);
+    }
+}
+
 /// Arbitrary text and mutations of the documented market list.
 fn fuzz_markets(exchange: &'static str) {
     let bodies = prop_oneof![
@@ -223,6 +263,15 @@ fn trade_template(exchange: &str) -> &'static str {
         }
         "deribit" => {
             r#"{"jsonrpc":"2.0","method":"subscription","params":{"channel":"trades.BTC-PERPETUAL.100ms","data":[{"trade_seq":30289432,"trade_id":"48079254","timestamp":1590484156350,"tick_direction":0,"price":{P},"mark_price":8948.9,"instrument_name":"BTC-PERPETUAL","index_price":8955.88,"direction":"sell","amount":{Q}}]}}"#
+        }
+        "kucoin" => {
+            r#"{"type":"message","topic":"/market/match:BTC-USDT","subject":"trade.l3match","data":{"makerOrderId":"a","price":"{P}","sequence":"1","side":"buy","size":"{Q}","symbol":"BTC-USDT","takerOrderId":"b","time":"1729843222921000000","tradeId":"11067996","type":"match"}}"#
+        }
+        "htx" => {
+            r#"{"ch":"market.btcusdt.trade.detail","ts":1630994963175,"tick":{"id":137005445109,"ts":1630994963173,"data":[{"id":1,"ts":1630994963173,"tradeId":102523573486,"amount":{Q},"price":{P},"direction":"buy"}]}}"#
+        }
+        "bitstamp" => {
+            r#"{"data":{"id":288014064,"timestamp":"1687962048","amount_str":"{Q}","price_str":"{P}","type":1,"microtimestamp":"1687962048178000","buy_order_id":1,"sell_order_id":2},"channel":"live_trades_btcusd","event":"trade"}"#
         }
         other => panic!("no trade template for {other}"),
     }
@@ -321,5 +370,8 @@ targets!(
     bybit,
     okx,
     hyperliquid,
-    deribit
+    deribit,
+    kucoin,
+    htx,
+    bitstamp
 );

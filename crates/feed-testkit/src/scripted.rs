@@ -19,6 +19,8 @@ use crate::ws_server::start_ws_server;
 pub enum ServerFrame {
     /// A text frame.
     Text(String),
+    /// A binary frame (venues that compress every frame: HTX's gzip).
+    Binary(Vec<u8>),
     /// A WebSocket ping (the client must answer with a pong).
     Ping,
     /// Close the connection (a close frame, then the socket).
@@ -158,6 +160,7 @@ impl ScriptedExchange {
 async fn send(socket: &mut crate::ws_server::ServerSocket, frame: &ServerFrame) -> Result<(), ()> {
     let message = match frame {
         ServerFrame::Text(text) => Message::text(text.clone()),
+        ServerFrame::Binary(bytes) => Message::binary(bytes.clone()),
         ServerFrame::Ping => Message::Ping(b"keepalive".to_vec().into()),
         ServerFrame::Close => {
             let _ = socket.close(None).await;

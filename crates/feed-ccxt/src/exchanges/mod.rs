@@ -4,11 +4,14 @@ pub mod backpack;
 pub mod binance;
 pub mod binance_delivery;
 pub mod binance_futures;
+pub mod bitstamp;
 pub mod bybit;
 pub mod coinbase;
 pub mod deribit;
+pub mod htx;
 pub mod hyperliquid;
 pub mod kraken;
+pub mod kucoin;
 pub mod okx;
 // (module list: one `pub mod` line per exchange, above this line)
 
@@ -30,6 +33,9 @@ pub fn built_in() -> Vec<Arc<dyn ExchangeAdapter>> {
         Arc::new(kraken::Kraken),
         Arc::new(hyperliquid::Hyperliquid),
         Arc::new(deribit::Deribit),
+        Arc::new(kucoin::Kucoin),
+        Arc::new(htx::Htx),
+        Arc::new(bitstamp::Bitstamp),
         // (adapter list: one line per exchange, above this line)
     ]
 }

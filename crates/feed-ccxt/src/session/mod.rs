@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 use feed_core::book::{BookBatch, BookOutcome, BookRules, SymbolBook};
 use feed_core::runtime::{
-    FeedSession, Frame, FrameError, HttpMethod, HttpRequest, HttpResult, SessionOutput,
+    Action, FeedSession, Frame, FrameError, HttpMethod, HttpRequest, HttpResult, SessionOutput,
     SubscriptionCounts,
 };
 use feed_core::types::{Gap, SubscriptionRejected};
@@ -526,6 +526,9 @@ impl FeedSession for CcxtSession {
         }
         if !self.parsed.books.is_empty() {
             self.apply_books(false, receipt, out);
+        }
+        if let Some(reason) = self.parsed.reconnect.take() {
+            out.actions.push(Action::Reconnect(reason));
         }
         Ok(())
     }

@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use feed_ccxt::{
-    AdapterError, CcxtFeed, DefaultEndpoints, ExchangeAdapter, FrameContext, Market, ParsedFrame,
-    PollRequest, SubscribeRequest, Subscription,
+    AdapterError, CcxtFeed, ConnectRequest, ConnectTarget, DefaultEndpoints, ExchangeAdapter,
+    FrameContext, Market, ParsedFrame, PollRequest, SubscribeRequest, Subscription,
 };
 use feed_core::book::{BookBatch, BookParams, BookRules};
 use feed_core::connect::{client_config, load_ca_file};
@@ -148,6 +148,12 @@ impl ExchangeAdapter for QuickKeepAlive {
     }
     fn websocket_url(&self, websocket_base: &str, subscriptions: &[Subscription]) -> String {
         self.0.websocket_url(websocket_base, subscriptions)
+    }
+    fn connect_request(&self, rest_base: &str) -> Option<ConnectRequest> {
+        self.0.connect_request(rest_base)
+    }
+    fn parse_connect_reply(&self, body: &str) -> Result<ConnectTarget, AdapterError> {
+        self.0.parse_connect_reply(body)
     }
     fn subscribe_messages(&self, subscriptions: &[Subscription]) -> Vec<SubscribeRequest> {
         self.0.subscribe_messages(subscriptions)

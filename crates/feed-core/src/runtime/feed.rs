@@ -220,6 +220,18 @@ pub trait Feed: Send + 'static {
     /// [`FeedError`] when the feed cannot start (this stops it before any connection).
     async fn prepare(&mut self, connector: &ExchangeConnector) -> Result<(), FeedError>;
 
+    /// Called before every connection attempt (the first and each reconnect), before
+    /// [`Feed::websocket_url`]: for exchanges that hand out the WebSocket address over REST
+    /// per connection (KuCoin's token and server list). Its REST calls take the exchange's
+    /// HTTP route like every other. The default does nothing.
+    ///
+    /// # Errors
+    /// [`FeedError`] when there is nowhere to connect: at start-up this stops the feed,
+    /// on a reconnect it counts as a failed attempt (with backoff).
+    async fn before_connect(&mut self, _connector: &ExchangeConnector) -> Result<(), FeedError> {
+        Ok(())
+    }
+
     /// The WebSocket URL to connect (and reconnect) to.
     fn websocket_url(&self) -> String;
 

@@ -206,8 +206,10 @@ impl FeedTask {
         Ok((connection, held))
     }
 
-    /// Opens a connection along the exchange's route and a fresh session on it.
+    /// Opens a connection along the exchange's route and a fresh session on it, after the
+    /// feed's [`Feed::before_connect`] (which may fetch where to connect).
     async fn connect(&mut self, context: &mut Context) -> Result<Connection, FeedError> {
+        self.feed.before_connect(&self.connector).await?;
         let url = self.feed.websocket_url();
         let (socket, route) = self.connector.websocket_with_route(&url).await?;
         context.connections += 1;

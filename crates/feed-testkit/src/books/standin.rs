@@ -89,6 +89,24 @@ pub trait BookWire: Send + Sync + 'static {
     }
     /// The REST market list: its path and body.
     fn markets(&self) -> (String, String);
+    /// The answer to any other REST request (KuCoin's connect token), asked before the
+    /// market list and the snapshots; `None` (the default) for none.
+    fn rest_answer(&self, _target: &str) -> Option<String> {
+        None
+    }
+    /// The bytes of a binary frame carrying `frame`, for venues that send every frame
+    /// binary (HTX: gzip); `None` (the default) sends it as text.
+    fn binary_frame(&self, _frame: &str) -> Option<Vec<u8>> {
+        None
+    }
+}
+
+/// `frame` as the wire sends it: text, or binary when the wire encodes frames.
+fn wire_message(wire: &dyn BookWire, frame: String) -> Message {
+    match wire.binary_frame(&frame) {
+        Some(bytes) => Message::binary(bytes),
+        None => Message::text(frame),
+    }
 }
 
 /// How the stand-in streams.
@@ -279,6 +297,9 @@ impl BookStandIn {
         let rest_shared = Arc::clone(&shared);
         let rest =
             start_dynamic_http_server(localhost, Some(cert.server_config()), move |target| {
+                if let Some(body) = rest_shared.wire.rest_answer(target) {
+                    return Some(CannedResponse::ok(body));
+                }
                 let (markets_path, markets_body) = rest_shared.wire.markets();
                 if target.split('?').next() == Some(markets_path.as_str()) {
                     return Some(CannedResponse::ok(markets_body));
@@ -370,11 +391,11 @@ async fn stream(
                     shared.received.lock().expect("received").push(text.to_string());
                     let reply = shared.wire.on_message(text.as_str());
                     for frame in reply.frames {
-                        socket.send(Message::text(frame)).await?;
+                        socket.send(wire_message(&*shared.wire, frame)).await?;
                     }
                     for symbol in reply.subscribe {
                         if let Some(frame) = shared.snapshot_frame(&symbol) {
-                            socket.send(Message::text(frame)).await?;
+                            socket.send(wire_message(&*shared.wire, frame)).await?;
                         }
                         if !streaming.contains(&symbol) {
                             streaming.push(symbol);
@@ -389,7 +410,7 @@ async fn stream(
                 next += 1;
                 if let Some(frames) = shared.next_frames(&symbol) {
                     for frame in frames {
-                        socket.send(Message::text(frame)).await?;
+                        socket.send(wire_message(&*shared.wire, frame)).await?;
                     }
                 }
             }
