@@ -42,6 +42,7 @@ const EXCHANGES: &[&str] = &[
     "okx",
     "hyperliquid",
     "deribit",
+    "gateio",
 ];
 
 fn corpus_dir(exchange: &str) -> PathBuf {
@@ -224,6 +225,9 @@ fn trade_template(exchange: &str) -> &'static str {
         "deribit" => {
             r#"{"jsonrpc":"2.0","method":"subscription","params":{"channel":"trades.BTC-PERPETUAL.100ms","data":[{"trade_seq":30289432,"trade_id":"48079254","timestamp":1590484156350,"tick_direction":0,"price":{P},"mark_price":8948.9,"instrument_name":"BTC-PERPETUAL","index_price":8955.88,"direction":"sell","amount":{Q}}]}}"#
         }
+        "gateio" => {
+            r#"{"time":1606292218,"time_ms":1606292218231,"channel":"spot.trades","event":"update","result":{"id":309143071,"create_time":1606292218,"create_time_ms":"1606292218213.4578","side":"sell","currency_pair":"GT_USDT","amount":"{Q}","price":"{P}","range":"2390902-2390902"}}"#
+        }
         other => panic!("no trade template for {other}"),
     }
 }
@@ -321,5 +325,6 @@ targets!(
     bybit,
     okx,
     hyperliquid,
-    deribit
+    deribit,
+    gateio
 );

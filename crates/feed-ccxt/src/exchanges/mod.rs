@@ -7,6 +7,7 @@ pub mod binance_futures;
 pub mod bybit;
 pub mod coinbase;
 pub mod deribit;
+pub mod gateio;
 pub mod hyperliquid;
 pub mod kraken;
 pub mod okx;
@@ -30,6 +31,7 @@ pub fn built_in() -> Vec<Arc<dyn ExchangeAdapter>> {
         Arc::new(kraken::Kraken),
         Arc::new(hyperliquid::Hyperliquid),
         Arc::new(deribit::Deribit),
+        Arc::new(gateio::Gateio),
         // (adapter list: one line per exchange, above this line)
     ]
 }
