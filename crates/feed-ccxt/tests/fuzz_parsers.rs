@@ -43,6 +43,7 @@ const EXCHANGES: &[&str] = &[
     "hyperliquid",
     "deribit",
     "gateio",
+    "bitget",
 ];
 
 fn corpus_dir(exchange: &str) -> PathBuf {
@@ -228,6 +229,9 @@ fn trade_template(exchange: &str) -> &'static str {
         "gateio" => {
             r#"{"time":1606292218,"time_ms":1606292218231,"channel":"spot.trades","event":"update","result":{"id":309143071,"create_time":1606292218,"create_time_ms":"1606292218213.4578","side":"sell","currency_pair":"GT_USDT","amount":"{Q}","price":"{P}","range":"2390902-2390902"}}"#
         }
+        "bitget" => {
+            r#"{"action":"update","arg":{"instType":"SPOT","channel":"trade","instId":"BTCUSDT"},"data":[{"ts":"1695716760565","price":"{P}","size":"{Q}","side":"buy","tradeId":"1111111111"}],"ts":1695716761589}"#
+        }
         other => panic!("no trade template for {other}"),
     }
 }
@@ -326,5 +330,6 @@ targets!(
     okx,
     hyperliquid,
     deribit,
-    gateio
+    gateio,
+    bitget
 );

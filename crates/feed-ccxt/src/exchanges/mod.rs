@@ -4,6 +4,7 @@ pub mod backpack;
 pub mod binance;
 pub mod binance_delivery;
 pub mod binance_futures;
+pub mod bitget;
 pub mod bybit;
 pub mod coinbase;
 pub mod deribit;
@@ -32,6 +33,7 @@ pub fn built_in() -> Vec<Arc<dyn ExchangeAdapter>> {
         Arc::new(hyperliquid::Hyperliquid),
         Arc::new(deribit::Deribit),
         Arc::new(gateio::Gateio),
+        Arc::new(bitget::Bitget),
         // (adapter list: one line per exchange, above this line)
     ]
 }
