@@ -4,6 +4,7 @@ pub mod backpack;
 pub mod binance;
 pub mod binance_delivery;
 pub mod binance_futures;
+pub mod bitfinex;
 pub mod bitget;
 pub mod bybit;
 pub mod coinbase;
@@ -34,6 +35,7 @@ pub fn built_in() -> Vec<Arc<dyn ExchangeAdapter>> {
         Arc::new(deribit::Deribit),
         Arc::new(gateio::Gateio),
         Arc::new(bitget::Bitget),
+        Arc::new(bitfinex::Bitfinex::default()),
         // (adapter list: one line per exchange, above this line)
     ]
 }
