@@ -45,6 +45,9 @@ const EXCHANGES: &[&str] = &[
     "kucoin",
     "htx",
     "bitstamp",
+    "gateio",
+    "bitget",
+    "bitfinex",
 ];
 
 fn corpus_dir(exchange: &str) -> PathBuf {
@@ -80,10 +83,33 @@ fn seed_markets(exchange: &str) -> String {
         .unwrap_or_else(|error| panic!("read {}: {error}", path.display()))
 }
 
+/// Frames a session of `exchange` needs before its documented frames mean anything
+/// (Bitfinex numbers its channels in `subscribed` events).
+fn prelude(exchange: &str) -> &'static [&'static str] {
+    match exchange {
+        "bitfinex" => &[
+            r#"{"event":"info","version":2,"serverId":"1dbc3b01","platform":{"status":1}}"#,
+            r#"{"event":"subscribed","channel":"trades","chanId":17470,"symbol":"tBTCUSD","pair":"BTCUSD"}"#,
+            r#"{"event":"subscribed","channel":"book","chanId":10092,"symbol":"tBTCUSD","prec":"P0","freq":"F0","len":"25","pair":"BTCUSD"}"#,
+            r#"{"event":"subscribed","channel":"ticker","chanId":2,"symbol":"tBTCUSD","pair":"BTCUSD"}"#,
+        ],
+        _ => &[],
+    }
+}
+
 fn replay_session(exchange: &str) -> RefCell<CcxtSession> {
     let feed = CcxtFeed::replay(exchange, &seed_markets(exchange))
         .unwrap_or_else(|error| panic!("{exchange}: the seed market list loads: {error}"));
-    RefCell::new(feed.new_session().expect("markets loaded"))
+    let mut session = feed.new_session().expect("markets loaded");
+    for frame in prelude(exchange) {
+        let mut out = SessionOutput::default();
+        let outcome = session.frame(Frame::Text(frame), receipt(), &mut out);
+        assert!(
+            outcome.is_ok(),
+            "{exchange}: the prelude parses: {outcome:?}"
+        );
+    }
+    RefCell::new(session)
 }
 
 /// A trade no parser makes: a frame must leave it where it is.
@@ -273,6 +299,13 @@ fn trade_template(exchange: &str) -> &'static str {
         "bitstamp" => {
             r#"{"data":{"id":288014064,"timestamp":"1687962048","amount_str":"{Q}","price_str":"{P}","type":1,"microtimestamp":"1687962048178000","buy_order_id":1,"sell_order_id":2},"channel":"live_trades_btcusd","event":"trade"}"#
         }
+        "gateio" => {
+            r#"{"time":1606292218,"time_ms":1606292218231,"channel":"spot.trades","event":"update","result":{"id":309143071,"create_time":1606292218,"create_time_ms":"1606292218213.4578","side":"sell","currency_pair":"GT_USDT","amount":"{Q}","price":"{P}","range":"2390902-2390902"}}"#
+        }
+        "bitget" => {
+            r#"{"action":"update","arg":{"instType":"SPOT","channel":"trade","instId":"BTCUSDT"},"data":[{"ts":"1695716760565","price":"{P}","size":"{Q}","side":"buy","tradeId":"1111111111"}],"ts":1695716761589}"#
+        }
+        "bitfinex" => r#"[17470,"te",[401597395,1574694478808,{Q},{P}],1574694478809]"#,
         other => panic!("no trade template for {other}"),
     }
 }
@@ -373,5 +406,8 @@ targets!(
     deribit,
     kucoin,
     htx,
-    bitstamp
+    bitstamp,
+    gateio,
+    bitget,
+    bitfinex
 );

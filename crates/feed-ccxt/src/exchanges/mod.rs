@@ -4,10 +4,13 @@ pub mod backpack;
 pub mod binance;
 pub mod binance_delivery;
 pub mod binance_futures;
+pub mod bitfinex;
+pub mod bitget;
 pub mod bitstamp;
 pub mod bybit;
 pub mod coinbase;
 pub mod deribit;
+pub mod gateio;
 pub mod htx;
 pub mod hyperliquid;
 pub mod kraken;
@@ -36,6 +39,9 @@ pub fn built_in() -> Vec<Arc<dyn ExchangeAdapter>> {
         Arc::new(kucoin::Kucoin),
         Arc::new(htx::Htx),
         Arc::new(bitstamp::Bitstamp),
+        Arc::new(gateio::Gateio),
+        Arc::new(bitget::Bitget),
+        Arc::new(bitfinex::Bitfinex::default()),
         // (adapter list: one line per exchange, above this line)
     ]
 }

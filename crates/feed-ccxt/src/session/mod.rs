@@ -188,6 +188,15 @@ impl CcxtSession {
                     let params = plan.adapter.book_params(subscription, market);
                     BookSlot::new(SymbolBook::new(subscription.symbol.clone(), params), now)
                 });
+            if !from_snapshot
+                && message.kind == feed_core::book::BookMessageKind::Snapshot
+                && rules.snapshot == feed_core::book::SnapshotSource::Rest
+                && slot.book.is_live()
+            {
+                // A whole book pushed on the stream of a REST-snapshot venue (Gate's `full`
+                // pushes) replaces even a live book; only a late REST answer is ignored.
+                slot.book.reset();
+            }
             let outcome = slot.book.apply(&rules, message, batch.levels_of(message));
             if slot.book.is_live() {
                 slot.waiting_since = None;

@@ -69,6 +69,12 @@ pub trait BookWire: Send + Sync + 'static {
     fn on_message(&self, message: &str) -> Reply;
     /// The frame of one update.
     fn update_frame(&self, symbol: &str, update: &Update, book: &TrueBook) -> String;
+    /// The frames of one update, for venues that send an update as several messages
+    /// (Bitfinex: one per level, then a checksum); by default the one
+    /// [`BookWire::update_frame`].
+    fn update_frames(&self, symbol: &str, update: &Update, book: &TrueBook) -> Vec<String> {
+        vec![self.update_frame(symbol, update, book)]
+    }
     /// A snapshot frame on the stream (venues whose snapshot comes from the stream).
     fn snapshot_frame(
         &self,
@@ -238,7 +244,7 @@ impl Shared {
             self.record(symbol, state, timestamp);
             let mut frames = Vec::new();
             if fault != Some(Fault::Skip) {
-                frames.push(self.wire.update_frame(symbol, &update, &state.book));
+                frames.extend(self.wire.update_frames(symbol, &update, &state.book));
             }
             if fault == Some(Fault::Resnapshot) {
                 state.last_id += 1;
