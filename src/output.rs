@@ -11,6 +11,7 @@ use std::sync::{Mutex, PoisonError};
 use feed_core::sink::{JsonLinesSink, Sink, SinkOptions};
 use feed_core::{Channel, Event, EventKind};
 use feed_sinks::kafka::{KafkaSettings, KafkaSink};
+use feed_sinks::parquet::ParquetSink;
 use feed_sinks::postgres::{PostgresSettings, PostgresSink};
 
 use crate::config::{AppConfig, KafkaConfig, OutputKind, OutputSpec};
@@ -107,6 +108,7 @@ fn build_sink(config: &AppConfig, spec: &OutputSpec) -> Result<Box<dyn Sink>, St
                 .map_err(|error| format!("{}: {}: {error}", spec.key, path.display()))?,
         ),
         OutputKind::Kafka(kafka) => Box::new(KafkaSink::new(kafka_settings(config, spec, kafka))),
+        OutputKind::Parquet(settings) => Box::new(ParquetSink::new(settings.clone())),
         OutputKind::Postgres { url, table_prefix } => {
             Box::new(PostgresSink::new(PostgresSettings {
                 url: url.clone(),

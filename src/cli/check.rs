@@ -57,6 +57,11 @@ fn describe_output(spec: &crate::config::OutputSpec) -> String {
             }
             text
         }
+        OutputKind::Parquet(parquet) => format!(
+            "parquet files under {} (a file per channel, exchange and {:?}, zstd)",
+            parquet.directory.display(),
+            parquet.rotation
+        ),
         OutputKind::Postgres { table_prefix, .. } => {
             format!(
                 "{} tables {table_prefix}trades, {table_prefix}l2_book, ...",

@@ -28,7 +28,7 @@ use feed_proxy::{join_key, ConfigReader};
 use super::kafka::{read_kafka, KafkaConfig, KAFKA_KEYS};
 
 /// The sink types.
-pub const OUTPUT_TYPES: [&str; 4] = ["stdout", "file", "kafka", "postgres"];
+pub const OUTPUT_TYPES: [&str; 5] = ["stdout", "file", "kafka", "parquet", "postgres"];
 
 /// Keys every sink has.
 const COMMON_KEYS: [&str; 7] = [
@@ -53,6 +53,8 @@ pub enum OutputKind {
     File(PathBuf),
     /// Records on a Kafka cluster.
     Kafka(KafkaConfig),
+    /// Parquet files.
+    Parquet(feed_sinks::parquet::ParquetSettings),
     /// Rows in PostgreSQL tables.
     Postgres {
         /// The connection string (may hold a password: never shown).
@@ -112,6 +114,7 @@ impl OutputSpec {
             OutputKind::Stdout => "stdout".into(),
             OutputKind::File(path) => path.display().to_string(),
             OutputKind::Kafka(kafka) => format!("kafka {}", kafka.bootstrap_servers),
+            OutputKind::Parquet(parquet) => format!("parquet {}", parquet.directory.display()),
             OutputKind::Postgres { url, .. } => {
                 format!("postgres {}", feed_sinks::postgres::shown_target(url))
             }
@@ -191,6 +194,7 @@ fn read_output(reader: &mut ConfigReader<'_>, name: &str, base_dir: &Path) -> Op
     match kind_name.as_str() {
         "kafka" => allowed.extend(KAFKA_KEYS),
         "postgres" => allowed.extend(["url", "table_prefix"]),
+        "parquet" => allowed.extend(["directory", "rotate", "row_group_rows", "zstd_level"]),
         _ => {}
     }
     reader.section(&key, &allowed)?;
@@ -203,6 +207,7 @@ fn read_output(reader: &mut ConfigReader<'_>, name: &str, base_dir: &Path) -> Op
         "file" => OutputKind::File(base_dir.join(reader.required::<String>(&path_key)?)),
         "kafka" => OutputKind::Kafka(read_kafka(reader, &key)?),
         "postgres" => read_postgres(reader, &key)?,
+        "parquet" => read_parquet(reader, &key, base_dir)?,
         other => {
             reader.problem(
                 &type_key,
@@ -224,6 +229,34 @@ fn read_output(reader: &mut ConfigReader<'_>, name: &str, base_dir: &Path) -> Op
         options: options?,
         flush_timeout,
     })
+}
+
+fn read_parquet(reader: &mut ConfigReader<'_>, key: &str, base_dir: &Path) -> Option<OutputKind> {
+    use feed_sinks::parquet::{ParquetSettings, Rotation};
+    let directory = reader.required::<String>(&join_key(key, "directory"));
+    let rotate_key = join_key(key, "rotate");
+    let rotation = match reader.value::<String>(&rotate_key) {
+        Some(name) => {
+            let rotation = Rotation::from_name(&name);
+            if rotation.is_none() {
+                reader.problem(
+                    &rotate_key,
+                    format!("expected one of {}", Rotation::NAMES.join(", ")),
+                );
+            }
+            rotation
+        }
+        None => Some(Rotation::default()),
+    };
+    let mut settings = ParquetSettings::new(base_dir.join(directory?));
+    settings.rotation = rotation?;
+    if let Some(rows) = read_number(reader, &join_key(key, "row_group_rows"), 1..=10_000_000) {
+        settings.row_group_rows = usize::try_from(rows).ok()?;
+    }
+    if let Some(level) = read_number(reader, &join_key(key, "zstd_level"), 1..=22) {
+        settings.zstd_level = i32::try_from(level).ok()?;
+    }
+    Some(OutputKind::Parquet(settings))
 }
 
 fn read_postgres(reader: &mut ConfigReader<'_>, key: &str) -> Option<OutputKind> {

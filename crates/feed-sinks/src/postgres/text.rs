@@ -2,7 +2,7 @@
 //! (<https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.2>): columns
 //! separated by tabs, rows by newlines, `\N` for null, backslash escapes in text.
 
-use crate::rows::{micros, Cell};
+use crate::rows::{micros, utc_parts, Cell};
 
 /// Appends `text` escaped for COPY's text format.
 fn push_escaped(out: &mut Vec<u8>, text: &str) {
@@ -17,32 +17,12 @@ fn push_escaped(out: &mut Vec<u8>, text: &str) {
     }
 }
 
-/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
-/// (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
-    let month = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
 /// Microseconds since the epoch as `YYYY-MM-DD HH:MM:SS.ffffff+00`.
 fn push_timestamp(out: &mut Vec<u8>, micros: i64) {
-    let seconds = micros.div_euclid(1_000_000);
-    let fraction = micros.rem_euclid(1_000_000);
-    let (year, month, day) = civil_from_days(seconds.div_euclid(86_400));
-    let of_day = seconds.rem_euclid(86_400);
+    let t = utc_parts(micros);
     let text = format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}.{fraction:06}+00",
-        of_day / 3600,
-        of_day % 3600 / 60,
-        of_day % 60
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06}+00",
+        t.year, t.month, t.day, t.hour, t.minute, t.second, t.micros
     );
     out.extend_from_slice(text.as_bytes());
 }

@@ -7,8 +7,10 @@
 //! microseconds (both formats' precision).
 
 mod schema;
+mod time;
 
 pub use schema::{table_of, Column, ColumnType, Table, TABLES};
+pub use time::{utc_parts, UtcParts};
 
 use feed_core::{Event, TradeId};
 use rust_decimal::Decimal;
@@ -157,6 +159,22 @@ pub fn row_of(event: &Event) -> Option<(&'static Table, Vec<Cell<'_>>)> {
     };
     debug_assert_eq!(row.len(), table.columns.len(), "{}", table.name);
     Some((table, row))
+}
+
+/// When the data of `event` arrived here; `None` for lifecycle events.
+#[must_use]
+pub fn receipt_of(event: &Event) -> Option<Decimal> {
+    Some(match event {
+        Event::Trade(e) => e.receipt_timestamp,
+        Event::Book(e) => e.receipt_timestamp,
+        Event::Gap(e) => e.receipt_timestamp,
+        Event::Ticker(e) => e.receipt_timestamp,
+        Event::Funding(e) => e.receipt_timestamp,
+        Event::OpenInterest(e) => e.receipt_timestamp,
+        Event::Liquidation(e) => e.receipt_timestamp,
+        Event::Candle(e) => e.receipt_timestamp,
+        _ => return None,
+    })
 }
 
 /// Seconds since the epoch as whole microseconds (truncated toward the past: what both
