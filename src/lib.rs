@@ -6,7 +6,8 @@
 //! (SOCKS4/4a/5/5h or HTTP CONNECT), configured once, never silently bypassed.
 //!
 //! This crate is the facade: it re-exports [`feed_proxy`] (settings), [`feed_core`] (types,
-//! connections, runtime) and [`feed_ccxt`] (exchange adapters), and holds the config file
+//! connections, runtime, the sink layer), [`feed_ccxt`] (exchange adapters) and
+//! [`feed_sinks`] (Kafka, Parquet, PostgreSQL), and holds the config file
 //! model ([`config`]) and the command line ([`cli`]).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -24,4 +25,5 @@ pub use feed_core;
 pub use feed_core::connect::{init_proxy_system, init_tls_roots};
 pub use feed_core::{Channel, ConnectionKind, Side, Symbol, Trade};
 pub use feed_proxy;
+pub use feed_sinks;
 pub use feed_proxy::{ConnectionProxies, ProxyConfig, ProxySettings};

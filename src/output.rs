@@ -8,7 +8,7 @@
 
 use std::sync::{Mutex, PoisonError};
 
-use feed_core::sink::{JsonLinesSink, Sink, SinkOptions};
+use feed_core::sink::{JsonLinesSink, Sink, SinkSpec};
 use feed_core::{Channel, Event, EventKind};
 use feed_sinks::kafka::{KafkaSettings, KafkaSink};
 use feed_sinks::parquet::ParquetSink;
@@ -91,7 +91,7 @@ impl TradeGate {
 ///
 /// # Errors
 /// A file that cannot be opened for appending, naming the sink.
-pub fn build_sinks(config: &AppConfig) -> Result<Vec<(Box<dyn Sink>, SinkOptions)>, String> {
+pub fn build_sinks(config: &AppConfig) -> Result<Vec<SinkSpec>, String> {
     config
         .output
         .sinks

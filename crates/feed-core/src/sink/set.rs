@@ -17,6 +17,9 @@ pub const DEFAULT_QUEUE_EVENTS: usize = 100_000;
 /// Events handed to a sink per [`Sink::write`] at most by default.
 pub const DEFAULT_BATCH_EVENTS: usize = 1_000;
 
+/// A sink and how it is fed: what [`Sinks::start`] takes.
+pub type SinkSpec = (Box<dyn Sink>, SinkOptions);
+
 /// How one sink is fed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SinkOptions {
@@ -89,7 +92,7 @@ impl Sinks {
     ///
     /// # Errors
     /// The first sink's [`Sink::open`] error.
-    pub async fn start(sinks: Vec<(Box<dyn Sink>, SinkOptions)>) -> Result<Self, SinkError> {
+    pub async fn start(sinks: Vec<SinkSpec>) -> Result<Self, SinkError> {
         let mut opened = Vec::with_capacity(sinks.len());
         for (mut sink, options) in sinks {
             sink.open().await?;
