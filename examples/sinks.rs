@@ -17,8 +17,8 @@ use feedhandler::feed_core::sink::{
     DeliveryReport, JsonLinesSink, OverflowPolicy, Sink, SinkError, SinkOptions, Sinks,
 };
 use feedhandler::feed_core::{Event, EventKind};
-use feedhandler::{Channel, Symbol};
 use feedhandler::feed_sinks::parquet::{ParquetSettings, ParquetSink};
+use feedhandler::{Channel, Symbol};
 
 /// A sink of your own: counts trades per symbol and prints the counts when flushed.
 #[derive(Default)]

@@ -25,5 +25,5 @@ pub use feed_core;
 pub use feed_core::connect::{init_proxy_system, init_tls_roots};
 pub use feed_core::{Channel, ConnectionKind, Side, Symbol, Trade};
 pub use feed_proxy;
-pub use feed_sinks;
 pub use feed_proxy::{ConnectionProxies, ProxyConfig, ProxySettings};
+pub use feed_sinks;

@@ -113,11 +113,17 @@ impl EventQueue {
                     }
                 }
                 if state.events.len() < self.capacity {
+                    let was_empty = state.events.is_empty();
                     state.events.push_back(event);
                     state.accepted += 1;
                     state.max_queued = state.max_queued.max(state.events.len());
                     drop(state);
-                    self.items.notify_one();
+                    // A consumer finding events takes them without being woken: only the
+                    // first event after it emptied the queue wakes it (a permit is kept
+                    // when it is not waiting yet).
+                    if was_empty {
+                        self.items.notify_one();
+                    }
                     return;
                 }
             }
