@@ -48,6 +48,28 @@ pub struct PostgresSink {
     client: Option<Client>,
 }
 
+/// True when a failed batch may succeed when retried: the connection is gone, or the
+/// server's error is of a class about the connection or the server rather than the data
+/// (08 connection exception, 40 transaction rollback, 53 insufficient resources, 57
+/// operator intervention — `pg_terminate_backend`, a shutdown —, 58 system error).
+fn is_transient(error: &tokio_postgres::Error, client: &Client) -> bool {
+    if client.is_closed() {
+        return true;
+    }
+    error.as_db_error().is_none_or(|db| {
+        let class = &db.code().code()[..2];
+        matches!(class, "08" | "40" | "53" | "57" | "58")
+    })
+}
+
+/// An error in words, with the server's SQLSTATE and message when it sent one.
+fn describe_error(error: &tokio_postgres::Error) -> String {
+    match error.as_db_error() {
+        Some(db) => format!("{} ({}): {}", db.severity(), db.code().code(), db.message()),
+        None => error.to_string(),
+    }
+}
+
 /// True when `url` is a connection string tokio-postgres reads.
 #[must_use]
 pub fn is_connection_string(url: &str) -> bool {
@@ -186,12 +208,13 @@ impl Sink for PostgresSink {
                     report.delivered(rows);
                     return Ok(());
                 }
-                Err(error) if error.as_db_error().is_some() => {
+                Err(error) if !is_transient(&error, client) => {
                     // The server refused the data: retrying gives the same answer.
-                    report.failed(rows, &error.to_string());
+                    report.failed(rows, &describe_error(&error));
                     return Ok(());
                 }
                 Err(error) => {
+                    let error = describe_error(&error);
                     tracing::warn!(sink = %self.shown, %error, "batch not written: retrying");
                     self.client = None;
                     tokio::time::sleep(backoff).await;
