@@ -129,6 +129,7 @@ pub(crate) async fn run_feeds(
             }
         }
     };
+    handler = handler.with_sinks(Arc::clone(&sinks));
     let sink = {
         let (gate, sinks, stop) = (Arc::clone(&gate), Arc::clone(&sinks), stop.clone());
         let data = EventKind::DATA;

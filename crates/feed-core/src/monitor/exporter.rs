@@ -97,6 +97,54 @@ fn feed_counter<'r>(
     )
 }
 
+/// The sinks' families: events by outcome, queue depth and capacity.
+fn sink_families(
+    encoder: &mut DescriptorEncoder<'_>,
+    sinks: &[crate::sink::SinkFigures],
+) -> fmt::Result {
+    if sinks.is_empty() {
+        return Ok(());
+    }
+    let mut events = encoder.encode_descriptor(
+        "feedhandler_sink_events",
+        "Events of each sink by outcome: accepted into its queue, delivered, dropped (overflow drop), failed.",
+        None,
+        MetricType::Counter,
+    )?;
+    for sink in sinks {
+        for (outcome, value) in [
+            ("accepted", sink.accepted),
+            ("delivered", sink.delivered),
+            ("dropped", sink.dropped),
+            ("failed", sink.failed),
+        ] {
+            let labels = [("sink", sink.sink.as_str()), ("outcome", outcome)];
+            counter(&mut events.encode_family(&labels)?, value)?;
+        }
+    }
+    for (name, help, value) in [
+        (
+            "feedhandler_sink_queued",
+            "Events waiting in each sink's queue now.",
+            (|sink: &crate::sink::SinkFigures| sink.queued)
+                as fn(&crate::sink::SinkFigures) -> usize,
+        ),
+        (
+            "feedhandler_sink_queue_capacity",
+            "Each sink's queue capacity (queue_events).",
+            |sink: &crate::sink::SinkFigures| sink.capacity,
+        ),
+    ] {
+        let mut family = encoder.encode_descriptor(name, help, None, MetricType::Gauge)?;
+        for sink in sinks {
+            let labels = [("sink", sink.sink.as_str())];
+            let gauge = i64::try_from(value(sink)).unwrap_or(i64::MAX);
+            family.encode_family(&labels)?.encode_gauge(&gauge)?;
+        }
+    }
+    Ok(())
+}
+
 impl Collector for FeedCollector {
     fn encode(&self, mut encoder: DescriptorEncoder<'_>) -> fmt::Result {
         let reads: Vec<Read<'_>> = self
@@ -111,6 +159,7 @@ impl Collector for FeedCollector {
         let encoder = &mut encoder;
         let reads = reads.as_slice();
         let health = self.0.health();
+        sink_families(encoder, &self.0.sinks())?;
 
         feed_counter(
             encoder,
@@ -333,6 +382,7 @@ fn connection_family(
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
     use std::time::Duration;
 
     use super::*;
@@ -378,5 +428,48 @@ mod tests {
         }
         assert!(text.contains("# TYPE feedhandler_lag_seconds histogram"));
         assert!(!text.contains("pw"), "{text}");
+    }
+
+    /// A sink's figures: events by outcome, the queue depth and capacity.
+    #[tokio::test]
+    async fn sinks_have_their_families() {
+        use crate::sink::{JsonLinesSink, SinkOptions, Sinks};
+        let sink = JsonLinesSink::to_writer("json lines", Box::new(std::io::sink()), false);
+        let options = SinkOptions {
+            queue_events: 500,
+            ..SinkOptions::default()
+        };
+        let sinks = Arc::new(Sinks::start(vec![(Box::new(sink), options)]).await.unwrap());
+        for lag in [1, 2, 3] {
+            sinks.deliver(trade(lag)).await;
+        }
+        let _ = sinks.finish(Duration::from_secs(5)).await;
+        let text = render_metrics(&FeedMonitor::new(Vec::new()).with_sinks(Arc::clone(&sinks)));
+        assert!(
+            text.contains("# TYPE feedhandler_sink_events_total counter"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                r#"feedhandler_sink_events_total{sink="json lines",outcome="accepted"} 3"#
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                r#"feedhandler_sink_events_total{sink="json lines",outcome="delivered"} 3"#
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"feedhandler_sink_queued{sink="json lines"} 0"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"feedhandler_sink_queue_capacity{sink="json lines"} 500"#),
+            "{text}"
+        );
+        // Without sinks, no sink family.
+        assert!(!render_metrics(&FeedMonitor::new(Vec::new())).contains("feedhandler_sink"));
     }
 }

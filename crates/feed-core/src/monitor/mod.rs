@@ -83,21 +83,53 @@ pub struct MonitoredFeed {
     pub stale_after: Duration,
 }
 
-/// The feeds of a handler, as monitoring sees them. Cheap to clone.
-#[derive(Debug, Clone, Default)]
-pub struct FeedMonitor(Arc<Vec<MonitoredFeed>>);
+/// The feeds of a handler (and the sinks they feed, if any), as monitoring sees them.
+/// Cheap to clone.
+#[derive(Clone, Default)]
+pub struct FeedMonitor {
+    feeds: Arc<Vec<MonitoredFeed>>,
+    sinks: Option<Arc<crate::sink::Sinks>>,
+}
+
+impl std::fmt::Debug for FeedMonitor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FeedMonitor")
+            .field("feeds", &self.feeds)
+            .field("sinks", &self.sinks.as_ref().map(|sinks| sinks.len()))
+            .finish()
+    }
+}
 
 impl FeedMonitor {
     /// A monitor of these feeds.
     #[must_use]
     pub fn new(feeds: Vec<MonitoredFeed>) -> Self {
-        FeedMonitor(Arc::new(feeds))
+        FeedMonitor {
+            feeds: Arc::new(feeds),
+            sinks: None,
+        }
+    }
+
+    /// The same, with the sinks' figures in `/metrics` too.
+    #[must_use]
+    pub fn with_sinks(mut self, sinks: Arc<crate::sink::Sinks>) -> Self {
+        self.sinks = Some(sinks);
+        self
     }
 
     /// The feeds, in the order they were added.
     #[must_use]
     pub fn feeds(&self) -> &[MonitoredFeed] {
-        &self.0
+        &self.feeds
+    }
+
+    /// The sinks' live figures (none without sinks).
+    #[must_use]
+    pub fn sinks(&self) -> Vec<crate::sink::SinkFigures> {
+        self.sinks
+            .as_ref()
+            .map(|sinks| sinks.figures())
+            .unwrap_or_default()
     }
 
     /// Which feeds are live now.

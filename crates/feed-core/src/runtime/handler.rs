@@ -114,6 +114,7 @@ pub struct FeedHandler {
     connector_setup: Option<Arc<dyn Fn(ExchangeConnector) -> ExchangeConnector + Send + Sync>>,
     monitoring: MonitorSettings,
     metrics: Option<MetricsServer>,
+    sinks: Option<Arc<crate::sink::Sinks>>,
 }
 
 impl Default for FeedHandler {
@@ -135,6 +136,7 @@ impl FeedHandler {
             connector_setup: None,
             monitoring: MonitorSettings::default(),
             metrics: None,
+            sinks: None,
         }
     }
 
@@ -154,11 +156,18 @@ impl FeedHandler {
         self
     }
 
+    /// Shows `sinks`' figures in `/metrics` too (`feedhandler run` does this).
+    #[must_use]
+    pub fn with_sinks(mut self, sinks: Arc<crate::sink::Sinks>) -> Self {
+        self.sinks = Some(sinks);
+        self
+    }
+
     /// The feeds added so far, as monitoring sees them (for `/metrics`-like exports of your
     /// own; the handler's server uses the same).
     #[must_use]
     pub fn monitor(&self) -> FeedMonitor {
-        FeedMonitor::new(
+        let monitor = FeedMonitor::new(
             self.feeds
                 .iter()
                 .map(|slot| MonitoredFeed {
@@ -168,7 +177,11 @@ impl FeedHandler {
                     stale_after: self.monitoring.stale_after_for(&slot.name),
                 })
                 .collect(),
-        )
+        );
+        match &self.sinks {
+            Some(sinks) => monitor.with_sinks(Arc::clone(sinks)),
+            None => monitor,
+        }
     }
 
     /// Uses this reconnect policy for every feed.

@@ -32,7 +32,9 @@ pub use channel::data_channel;
 pub use json_lines::JsonLinesSink;
 pub use queue::OverflowPolicy;
 pub use report::{DeliveryReport, SinkReport};
-pub use set::{SinkOptions, SinkSpec, Sinks, DEFAULT_BATCH_EVENTS, DEFAULT_QUEUE_EVENTS};
+pub use set::{
+    SinkFigures, SinkOptions, SinkSpec, Sinks, DEFAULT_BATCH_EVENTS, DEFAULT_QUEUE_EVENTS,
+};
 
 /// A sink failed: it could not start, or a batch could not be handed over.
 #[derive(Debug, thiserror::Error)]

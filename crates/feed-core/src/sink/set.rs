@@ -20,6 +20,25 @@ pub const DEFAULT_BATCH_EVENTS: usize = 1_000;
 /// A sink and how it is fed: what [`Sinks::start`] takes.
 pub type SinkSpec = (Box<dyn Sink>, SinkOptions);
 
+/// One sink's figures at a moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SinkFigures {
+    /// The sink ([`Sink::describe`]).
+    pub sink: String,
+    /// Events accepted into its queue so far.
+    pub accepted: u64,
+    /// Events delivered so far.
+    pub delivered: u64,
+    /// Events dropped by the `drop` policy so far.
+    pub dropped: u64,
+    /// Events failed so far.
+    pub failed: u64,
+    /// Events in its queue now.
+    pub queued: usize,
+    /// Its queue's capacity.
+    pub capacity: usize,
+}
+
 /// How one sink is fed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SinkOptions {
@@ -144,6 +163,26 @@ impl Sinks {
             }
             notified.await;
         }
+    }
+
+    /// Every sink's figures now (for `/metrics`).
+    #[must_use]
+    pub fn figures(&self) -> Vec<SinkFigures> {
+        self.entries
+            .iter()
+            .map(|entry| {
+                let counts = entry.queue.counts();
+                SinkFigures {
+                    sink: entry.name.clone(),
+                    accepted: counts.accepted,
+                    delivered: entry.report.delivered_count(),
+                    dropped: counts.dropped,
+                    failed: entry.report.failed_count(),
+                    queued: counts.queued,
+                    capacity: entry.options.queue_events,
+                }
+            })
+            .collect()
     }
 
     /// How many sinks run.
