@@ -48,6 +48,7 @@ const EXCHANGES: &[&str] = &[
     "gateio",
     "bitget",
     "bitfinex",
+    "gemini",
 ];
 
 fn corpus_dir(exchange: &str) -> PathBuf {
@@ -306,6 +307,9 @@ fn trade_template(exchange: &str) -> &'static str {
             r#"{"action":"update","arg":{"instType":"SPOT","channel":"trade","instId":"BTCUSDT"},"data":[{"ts":"1695716760565","price":"{P}","size":"{Q}","side":"buy","tradeId":"1111111111"}],"ts":1695716761589}"#
         }
         "bitfinex" => r#"[17470,"te",[401597395,1574694478808,{Q},{P}],1574694478809]"#,
+        "gemini" => {
+            r#"{"type":"trade","symbol":"BTCUSD","event_id":3575573053,"timestamp":151231241,"price":"{P}","quantity":"{Q}","side":"buy","tid":2840140800042677}"#
+        }
         other => panic!("no trade template for {other}"),
     }
 }
@@ -409,5 +413,6 @@ targets!(
     bitstamp,
     gateio,
     bitget,
-    bitfinex
+    bitfinex,
+    gemini
 );

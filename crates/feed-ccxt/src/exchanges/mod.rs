@@ -11,6 +11,7 @@ pub mod bybit;
 pub mod coinbase;
 pub mod deribit;
 pub mod gateio;
+pub mod gemini;
 pub mod htx;
 pub mod hyperliquid;
 pub mod kraken;
@@ -42,6 +43,7 @@ pub fn built_in() -> Vec<Arc<dyn ExchangeAdapter>> {
         Arc::new(gateio::Gateio),
         Arc::new(bitget::Bitget),
         Arc::new(bitfinex::Bitfinex::default()),
+        Arc::new(gemini::Gemini),
         // (adapter list: one line per exchange, above this line)
     ]
 }
