@@ -49,6 +49,7 @@ const EXCHANGES: &[&str] = &[
     "bitget",
     "bitfinex",
     "gemini",
+    "upbit",
 ];
 
 fn corpus_dir(exchange: &str) -> PathBuf {
@@ -244,6 +245,37 @@ fn gzip_frames_of_compressing_exchanges() {
     }
 }
 
+/// Adapters whose frames arrive as UTF-8 JSON in binary frames (Upbit): their seeds are
+/// the payloads, fuzzed as text above and, as bytes, as binary frames here.
+const UTF8_BINARY_EXCHANGES: &[&str] = &["upbit"];
+
+/// Arbitrary bytes, and (four times as often) the bytes of the text cases: the binary path
+/// never panics, and a frame either parses whole or yields nothing.
+fn fuzz_utf8_binary_frames(exchange: &'static str) {
+    let session = replay_session(exchange);
+    let bytes = prop_oneof![
+        1 => any::<Vec<u8>>(),
+        4 => frames(exchange).prop_map(String::into_bytes),
+    ];
+    fuzz(&format!("{exchange}_binary_frames"), bytes, |frame| {
+        let mut out = SessionOutput::default();
+        let outcome = session
+            .borrow_mut()
+            .frame(Frame::Binary(&frame), receipt(), &mut out);
+        if outcome.is_err() {
+            prop_assert!(out.events.is_empty() && out.actions.is_empty());
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn binary_frames_of_utf8_binary_exchanges() {
+    for exchange in UTF8_BINARY_EXCHANGES {
+        fuzz_utf8_binary_frames(exchange);
+    }
+}
+
 /// Arbitrary text and mutations of the documented market list.
 fn fuzz_markets(exchange: &'static str) {
     let bodies = prop_oneof![
@@ -307,6 +339,9 @@ fn trade_template(exchange: &str) -> &'static str {
             r#"{"action":"update","arg":{"instType":"SPOT","channel":"trade","instId":"BTCUSDT"},"data":[{"ts":"1695716760565","price":"{P}","size":"{Q}","side":"buy","tradeId":"1111111111"}],"ts":1695716761589}"#
         }
         "bitfinex" => r#"[17470,"te",[401597395,1574694478808,{Q},{P}],1574694478809]"#,
+        "upbit" => {
+            r#"{"type":"trade","code":"KRW-BTC","timestamp":1676965220452,"trade_timestamp":1676965220395,"trade_price":{P},"trade_volume":{Q},"ask_bid":"BID","sequential_id":1676965220395000,"stream_type":"REALTIME"}"#
+        }
         "gemini" => {
             r#"{"type":"trade","symbol":"BTCUSD","event_id":3575573053,"timestamp":151231241,"price":"{P}","quantity":"{Q}","side":"buy","tid":2840140800042677}"#
         }
@@ -414,5 +449,6 @@ targets!(
     gateio,
     bitget,
     bitfinex,
-    gemini
+    gemini,
+    upbit
 );

@@ -17,6 +17,7 @@ pub mod hyperliquid;
 pub mod kraken;
 pub mod kucoin;
 pub mod okx;
+pub mod upbit;
 // (module list: one `pub mod` line per exchange, above this line)
 
 use std::sync::Arc;
@@ -44,6 +45,7 @@ pub fn built_in() -> Vec<Arc<dyn ExchangeAdapter>> {
         Arc::new(bitget::Bitget),
         Arc::new(bitfinex::Bitfinex::default()),
         Arc::new(gemini::Gemini),
+        Arc::new(upbit::Upbit),
         // (adapter list: one line per exchange, above this line)
     ]
 }
