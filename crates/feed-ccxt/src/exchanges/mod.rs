@@ -16,6 +16,7 @@ pub mod htx;
 pub mod hyperliquid;
 pub mod kraken;
 pub mod kucoin;
+pub mod mexc;
 pub mod okx;
 pub mod upbit;
 // (module list: one `pub mod` line per exchange, above this line)
@@ -46,6 +47,7 @@ pub fn built_in() -> Vec<Arc<dyn ExchangeAdapter>> {
         Arc::new(bitfinex::Bitfinex::default()),
         Arc::new(gemini::Gemini),
         Arc::new(upbit::Upbit),
+        Arc::new(mexc::Mexc),
         // (adapter list: one line per exchange, above this line)
     ]
 }
