@@ -129,3 +129,58 @@ fn ticker_is_refused_naming_the_channels_upbit_has() {
         "upbit does not support channel TICKER (supported: TRADES, L2_BOOK)"
     );
 }
+
+/// A crossed `orderbook` message is not handed to the book (whose resync would be a second
+/// request, which Upbit may read as replacing the first): it asks for a reconnect, and the
+/// new connection sends the one whole request again.
+#[tokio::test]
+async fn a_crossed_orderbook_reconnects_and_resends_the_one_request() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&requests);
+    let standin = ScriptedExchange::start(ExchangeScript {
+        on_message: Arc::new(move |_message: &str| {
+            let book = |bid: &str| {
+                ServerFrame::Binary(
+                    format!(r#"{{"type":"orderbook","code":"KRW-BTC","timestamp":1676965220400,"total_ask_size":1,"total_bid_size":1,"orderbook_units":[{{"ask_price":32293000,"bid_price":{bid},"ask_size":0.5,"bid_size":0.25}}],"stream_type":"REALTIME","level":0}}"#)
+                        .into_bytes(),
+                )
+            };
+            if counted.fetch_add(1, Ordering::SeqCst) == 0 {
+                vec![book("32293000")]
+            } else {
+                vec![
+                    book("32292000"),
+                    trade("KRW-BTC", 9, "BID", "0.5", "32293000", 1676965221000, "REALTIME"),
+                ]
+            }
+        }),
+        ..script()
+    })
+    .await
+    .unwrap();
+    let feed = CcxtFeed::new(
+        "upbit",
+        vec![Symbol::parse("BTC-KRW").unwrap()],
+        vec![Channel::Trades, Channel::L2Book],
+    )
+    .unwrap()
+    .with_rest_endpoint(standin.rest_base())
+    .with_websocket_endpoint(standin.websocket_url("/websocket/v1"));
+    let (trades, stats) = collect_trades(&standin, feed, 1).await;
+
+    assert_eq!(trades.len(), 1, "the trade after the reconnect");
+    let received = standin.received();
+    assert_eq!(
+        received.len(),
+        2,
+        "one request per connection: {received:?}"
+    );
+    assert_eq!(json(&received[0]), json(&received[1]));
+    assert_eq!(standin.websocket.connection_count(), 2);
+    assert_eq!(
+        stats.book_resyncs, 1,
+        "the reconnect is the book's one gap (no request of its own)"
+    );
+    assert_eq!(stats.parse_errors, 0);
+}
