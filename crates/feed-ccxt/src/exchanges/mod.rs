@@ -11,11 +11,14 @@ pub mod bybit;
 pub mod coinbase;
 pub mod deribit;
 pub mod gateio;
+pub mod gemini;
 pub mod htx;
 pub mod hyperliquid;
 pub mod kraken;
 pub mod kucoin;
+pub mod mexc;
 pub mod okx;
+pub mod upbit;
 // (module list: one `pub mod` line per exchange, above this line)
 
 use std::sync::Arc;
@@ -42,6 +45,9 @@ pub fn built_in() -> Vec<Arc<dyn ExchangeAdapter>> {
         Arc::new(gateio::Gateio),
         Arc::new(bitget::Bitget),
         Arc::new(bitfinex::Bitfinex::default()),
+        Arc::new(gemini::Gemini),
+        Arc::new(upbit::Upbit),
+        Arc::new(mexc::Mexc),
         // (adapter list: one line per exchange, above this line)
     ]
 }
