@@ -33,6 +33,24 @@ fn bench_replay(c: &mut Criterion) {
             black_box(&output);
         });
     });
+    // The combined-stream wrapper most recorders capture (`/stream?streams=`).
+    let mut wrapped = Vec::new();
+    for i in 0..FRAMES {
+        let frame = fixtures::binance_frame(i);
+        wrapped.extend_from_slice(
+            format!(r#"{{"stream":"btcusdt@aggTrade","data":{frame}}}"#).as_bytes(),
+        );
+        wrapped.push(b'\n');
+    }
+    group.bench_function("binance_100k_combined_stream_frames_to_json_lines", |b| {
+        b.iter(|| {
+            output.clear();
+            let mut session = ReplaySession::new(feed.new_session().expect("markets loaded"));
+            let counts = replay(&mut session, Cursor::new(&wrapped), &mut output).expect("replay");
+            assert_eq!(counts.trades, FRAMES);
+            black_box(&output);
+        });
+    });
     group.finish();
 }
 

@@ -85,6 +85,21 @@ fn spot_event(
     }
 }
 
+/// The event of a combined-stream frame in the documented layout,
+/// `{"stream":"btcusdt@aggTrade","data":{...}}` (no whitespace, no escape in the stream
+/// name), for the hot path; `None` for any other text, which the serde path reads (the
+/// stream name is not used: the event names its symbol).
+fn combined_stream_data(frame: &str) -> Option<&str> {
+    let rest = frame.strip_prefix(r#"{"stream":""#)?;
+    let name_end = rest.find('"')?;
+    if rest[..name_end].contains('\\') {
+        return None;
+    }
+    rest[name_end..]
+        .strip_prefix(r#"","data":"#)?
+        .strip_suffix('}')
+}
+
 /// Every documented shape recognised (see the module docs); events go to `events`.
 pub(crate) fn parse_frame_with(
     frame: &str,
@@ -93,6 +108,11 @@ pub(crate) fn parse_frame_with(
     events: EventParser,
 ) -> Result<(), FrameError> {
     if let Some(outcome) = trade::fast_agg_trade(frame, context, out) {
+        return outcome;
+    }
+    if let Some(outcome) =
+        combined_stream_data(frame).and_then(|data| trade::fast_agg_trade(data, context, out))
+    {
         return outcome;
     }
     if frame.trim_start().starts_with('[') {
@@ -161,6 +181,25 @@ mod tests {
     fn parse(frame: &str) -> Result<ParsedFrame, FrameError> {
         let markets = [Market::new("BNB", "BTC", "BNBBTC")];
         parse_frame_with(parse_frame, &markets, "BINANCE", "1672515782.5", frame)
+    }
+
+    #[test]
+    fn the_combined_stream_wrapper_is_cut_exactly_or_left_to_serde() {
+        let inner = r#"{"e":"aggTrade","E":1,"s":"BTCUSDT"}"#;
+        assert_eq!(
+            combined_stream_data(&format!(
+                r#"{{"stream":"btcusdt@aggTrade","data":{inner}}}"#
+            )),
+            Some(inner)
+        );
+        for other in [
+            format!(r#"{{"stream": "btcusdt@aggTrade","data":{inner}}}"#),
+            format!(r#"{{"stream":"btc\"usdt","data":{inner}}}"#),
+            format!(r#"{{"data":{inner},"stream":"btcusdt@aggTrade"}}"#),
+            inner.to_owned(),
+        ] {
+            assert_eq!(combined_stream_data(&other), None, "{other}");
+        }
     }
 
     #[test]
