@@ -390,3 +390,58 @@ fn bad_arguments_are_usage_errors() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("Usage"), "{stderr}");
 }
+
+const FEED: &str = "exchanges:\n  binance:\n    exchange_id: binance\n    symbols: [BTC-USDT]\n    channels: [TRADES]\n";
+
+/// Every sink is shown with its channels and policy; no password nor Kafka property value.
+#[test]
+fn sinks_are_shown_without_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(
+        &dir,
+        &format!(
+            "{FEED}outputs:\n  stdout: {{}}\n  kafka:\n    bootstrap_servers: \"127.0.0.1:9092\"\n    properties:\n      sasl.password: hunter2\n  db:\n    type: postgres\n    url: \"postgresql://md:s3cret@127.0.0.1:5432/market\"\n  files:\n    type: parquet\n    directory: pq\n    channels: [TRADES]\n    overflow: drop\n"
+        ),
+    );
+    let run = check(&config, &[("FEED_OUTPUTS__DB__TABLE_PREFIX", "md_")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for expected in [
+        "output: stdout = JSON lines to stdout; every channel; overflow block",
+        "output: kafka = kafka 127.0.0.1:9092 topic feedhandler.{channel} compression lz4 properties sasl.password (values not shown)",
+        "output: db = postgres 127.0.0.1:5432/market tables md_trades",
+        "(a file per channel, exchange and hour, zstd); TRADES; overflow drop",
+    ] {
+        assert!(run.stdout.contains(expected), "{expected}\n{}", run.stdout);
+    }
+    assert!(
+        !run.stdout.contains("hunter2") && !run.stdout.contains("s3cret"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// Bad sink keys are named with their lines; none echoes a value.
+#[test]
+fn bad_sinks_are_each_a_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(
+        &dir,
+        &format!(
+            "{FEED}outputs:\n  k:\n    type: kafka\n    bootstrap_servers: x\n    properties:\n      acks: \"1\"\n  f:\n    type: parquet\n    rotate: week\n  z:\n    tipe: file\n  pg:\n    type: postgres\n    url: \"postgresql://md:s3cret@[::1:5432/x\"\n"
+        ),
+    );
+    let run = check(&config, &[]);
+    assert_no_panic(&run);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    for expected in [
+        "error: outputs.f.directory: this key is required",
+        "error: outputs.f.rotate: expected one of minute, hour, day",
+        "error: outputs.k.properties.acks: fixed by the sink",
+        "error: outputs.z.type: required",
+        "error: outputs.z.tipe: unknown key 'tipe' (did you mean 'type'?)",
+        "error: outputs.pg.url: not a PostgreSQL connection string",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}\n{}", run.stderr);
+    }
+    assert!(!run.stderr.contains("s3cret"), "{}", run.stderr);
+}

@@ -58,9 +58,9 @@ fn describe_output(spec: &crate::config::OutputSpec) -> String {
             text
         }
         OutputKind::Parquet(parquet) => format!(
-            "parquet files under {} (a file per channel, exchange and {:?}, zstd)",
+            "parquet files under {} (a file per channel, exchange and {}, zstd)",
             parquet.directory.display(),
-            parquet.rotation
+            parquet.rotation.name()
         ),
         OutputKind::Postgres { table_prefix, .. } => {
             format!(

@@ -187,6 +187,8 @@ fn read_output(reader: &mut ConfigReader<'_>, name: &str, base_dir: &Path) -> Op
                     OUTPUT_TYPES.join(", ")
                 ),
             );
+            // Unknown keys are still named (a misspelt `type` among them).
+            reader.section(&key, &COMMON_KEYS);
             return None;
         }
     };

@@ -56,6 +56,16 @@ impl Rotation {
         }
     }
 
+    /// Its config spelling.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Rotation::Minute => "minute",
+            Rotation::Hour => "hour",
+            Rotation::Day => "day",
+        }
+    }
+
     /// Its length in microseconds.
     #[must_use]
     pub fn micros(self) -> i64 {
