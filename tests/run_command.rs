@@ -375,3 +375,50 @@ async fn symbols_all_subscribes_every_listed_market_and_a_filter_narrows_it() {
         run.stderr
     );
 }
+
+/// `on_start_failure: continue`: a feed whose exchange is unreachable is reported and
+/// retried while the other one runs; the summary names it and the exit code says not
+/// everything ran.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_continue_a_feed_that_cannot_start_is_retried_while_the_others_run() {
+    let standin = binance_standin(3).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = binance_config(dir.path(), &standin, "on_start_failure: continue\n");
+    let dead = support::kafka::free_port();
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(&format!(
+        "  okx:\n    exchange_id: okx\n    symbols: [BTC-USDT]\n    channels: [TRADES]\n    endpoints:\n      rest: \"https://localhost:{dead}\"\n      websocket: \"wss://localhost:{dead}/ws\"\n"
+    ));
+    std::fs::write(&config, text).unwrap();
+    let run = feedhandler_async(args(&config, &["--duration", "4"]), vec![]).await;
+    assert_eq!(trades(&run.stdout).len(), 3, "binance ran: {}", run.stderr);
+    // Tried again with backoff meanwhile: each failed start counts as a reconnect.
+    let okx_summary = run
+        .stderr
+        .lines()
+        .find(|line| line.starts_with("summary: feed=okx"))
+        .unwrap_or_else(|| panic!("{}", run.stderr));
+    let attempts: u64 = okx_summary
+        .split_whitespace()
+        .find_map(|field| field.strip_prefix("reconnects="))
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(attempts >= 2, "{okx_summary}");
+    assert_eq!(run.code, 1, "okx never started: {}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("feed could not start; retried while the others run"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("error: feed okx stopped"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("summary: 3 trades written to stdout"),
+        "{}",
+        run.stderr
+    );
+}

@@ -111,8 +111,11 @@ pub(crate) async fn run_feeds(
         }
     };
     let gate = Arc::new(TradeGate::new(rules.max_trades));
-    let mut handler =
-        customize(FeedHandler::new().with_monitoring(config.metrics.monitoring.clone()));
+    let mut handler = customize(
+        FeedHandler::new()
+            .with_monitoring(config.metrics.monitoring.clone())
+            .on_start_failure(config.start_failure),
+    );
     let stop = handler.shutdown_handle();
     let sinks = if config.feeds.is_empty() || rules.max_trades == Some(0) {
         Arc::new(

@@ -21,7 +21,15 @@ pub use output::{OutputConfig, OutputKind, OutputSpec, OUTPUT_TYPES};
 pub use tls::TlsConfig;
 
 /// The top-level sections a config file may have.
-pub const SECTIONS: [&str; 6] = ["proxy", "tls", "exchanges", "output", "outputs", "metrics"];
+pub const SECTIONS: [&str; 7] = [
+    "proxy",
+    "tls",
+    "exchanges",
+    "output",
+    "outputs",
+    "metrics",
+    "on_start_failure",
+];
 
 /// A whole, validated configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +46,8 @@ pub struct AppConfig {
     pub output: OutputConfig,
     /// Metrics, health and lag settings.
     pub metrics: MetricsConfig,
+    /// What a feed that cannot start does (`on_start_failure`).
+    pub start_failure: feed_core::runtime::StartFailure,
 }
 
 impl AppConfig {
@@ -77,6 +87,7 @@ impl AppConfig {
                     .insert(feed.name.clone(), stale_after);
             }
         }
+        let start_failure = read_start_failure(&mut reader);
         reader.finish()?;
         Ok(AppConfig {
             path: path.map(Path::to_owned),
@@ -85,6 +96,20 @@ impl AppConfig {
             feeds,
             output,
             metrics,
+            start_failure,
         })
+    }
+}
+
+/// `on_start_failure: stop | continue`.
+fn read_start_failure(reader: &mut ConfigReader<'_>) -> feed_core::runtime::StartFailure {
+    use feed_core::runtime::StartFailure;
+    match reader.value::<String>("on_start_failure").as_deref() {
+        None | Some("stop") => StartFailure::Stop,
+        Some("continue") => StartFailure::Continue,
+        Some(_) => {
+            reader.problem("on_start_failure", "expected stop or continue");
+            StartFailure::Stop
+        }
     }
 }

@@ -91,6 +91,7 @@ pub async fn run(options: DemoOptions) -> i32 {
             listen: options.metrics,
             ..MetricsConfig::default()
         },
+        start_failure: feed_core::runtime::StartFailure::Stop,
     };
     let client_tls = Arc::clone(&tls.client);
     run_feeds(&config, options.rules, move |handler| {

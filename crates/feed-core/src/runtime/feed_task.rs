@@ -71,6 +71,9 @@ pub(crate) struct FeedTask {
     pub ready: Option<oneshot::Sender<Result<(), FeedError>>>,
     /// Flips to true when every feed is ready and events may flow.
     pub go: watch::Receiver<bool>,
+    /// A start that fails is reported and retried with backoff (`on_start_failure:
+    /// continue`) instead of ending the feed.
+    pub retry_start: bool,
 }
 
 /// The parts of a task the read loop uses besides the connection.
@@ -113,17 +116,35 @@ impl FeedTask {
         };
         // Shutdown (another feed failed to start, or the user stopped) ends a slow start too.
         let mut shutdown = self.shutdown.clone();
-        let started = tokio::select! {
-            started = self.start(&mut context) => started,
-            () = shutdown.requested() => return Ok(()),
-        };
-        let (mut connection, held) = match started {
-            Ok(started) => started,
-            Err(error) => {
-                if let Some(ready) = self.ready.take() {
-                    let _ = ready.send(Err(error.clone()));
-                }
+        let mut start_backoff = Backoff::new(self.policy.clone());
+        let (mut connection, held) = loop {
+            let started = tokio::select! {
+                started = self.start(&mut context) => started,
+                () = shutdown.requested() => return Ok(()),
+            };
+            let error = match started {
+                Ok(started) => break started,
+                Err(error) => error,
+            };
+            if let Some(ready) = self.ready.take() {
+                let _ = ready.send(Err(error.clone()));
+            }
+            if !self.retry_start {
                 return Err(error);
+            }
+            let Some(delay) = start_backoff.next_delay() else {
+                return Err(self.setup_error(format!(
+                    "could not start after {} attempts: {error}",
+                    start_backoff.attempts()
+                )));
+            };
+            tracing::warn!(%error, delay_ms = delay.as_millis() as u64, "the feed could not start; retrying");
+            self.stats.add_reconnect();
+            tokio::select! {
+                () = tokio::time::sleep(delay) => {}
+                () = shutdown.requested() => {
+                    return Err(self.setup_error(format!("never started: {error}")));
+                }
             }
         };
         if let Some(ready) = self.ready.take() {

@@ -115,6 +115,19 @@ pub struct FeedHandler {
     monitoring: MonitorSettings,
     metrics: Option<MetricsServer>,
     sinks: Option<Arc<crate::sink::Sinks>>,
+    start_failure: StartFailure,
+}
+
+/// What a feed that cannot start does to the run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StartFailure {
+    /// Stops the start of every feed: [`FeedHandler::run`] returns the [`StartError`]
+    /// before any event reached a callback (the default).
+    #[default]
+    Stop,
+    /// The feed is reported (a warning, its outcome in the run's reports) and retried with
+    /// the reconnect policy's backoff while the others run.
+    Continue,
 }
 
 impl Default for FeedHandler {
@@ -137,6 +150,7 @@ impl FeedHandler {
             monitoring: MonitorSettings::default(),
             metrics: None,
             sinks: None,
+            start_failure: StartFailure::Stop,
         }
     }
 
@@ -153,6 +167,13 @@ impl FeedHandler {
     #[must_use]
     pub fn serve_metrics(mut self, server: MetricsServer) -> Self {
         self.metrics = Some(server);
+        self
+    }
+
+    /// What a feed that cannot start does (default [`StartFailure::Stop`]).
+    #[must_use]
+    pub fn on_start_failure(mut self, policy: StartFailure) -> Self {
+        self.start_failure = policy;
         self
     }
 
@@ -285,6 +306,7 @@ impl FeedHandler {
                 shutdown: self.shutdown.signal(),
                 ready: Some(ready),
                 go: go.clone(),
+                retry_start: self.start_failure == StartFailure::Continue,
             };
             tasks.feeds.push(tokio::spawn(task.run()));
             readiness.push(ready_receiver);
@@ -308,6 +330,10 @@ impl FeedHandler {
             let name = identities[index].0.clone();
             match outcome {
                 Ok(Ok(())) => continue,
+                Ok(Err(error)) if self.start_failure == StartFailure::Continue => {
+                    tracing::error!(feed = %name, %error, "feed could not start; retried while the others run");
+                    continue;
+                }
                 Ok(Err(error)) => failure = Some((name, error)),
                 Err(_) => {
                     failure = Some((

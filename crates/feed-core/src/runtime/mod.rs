@@ -19,7 +19,7 @@ pub use feed::{
     Action, Feed, FeedError, FeedSession, Frame, FrameError, HttpMethod, HttpRequest, HttpResult,
     KeepAlive, SessionOutput,
 };
-pub use handler::{FeedHandler, FeedReport, StartError};
+pub use handler::{FeedHandler, FeedReport, StartError, StartFailure};
 pub use lag::{short_duration, LagBuckets, LagSummary, PROMETHEUS_BUCKETS};
 pub use shutdown::ShutdownHandle;
 pub use stats::{ConnectionSnapshot, FeedStats, StatsSnapshot, SubscriptionCounts};
