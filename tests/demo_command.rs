@@ -126,3 +126,43 @@ fn demo_with_a_dead_proxy_fails_closed() {
     );
     assert!(!run.stderr.contains("demo-secret"), "{}", run.stderr);
 }
+
+/// `feedhandler demo | head -2`: when the reader closes stdout the run stops by itself,
+/// cleanly (exit 0, no error line), as it did before outputs became sinks.
+#[test]
+fn a_closed_stdout_stops_the_run_cleanly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_feedhandler"))
+        .args(["demo", "--rate", "500", "--duration", "30"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start feedhandler");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for _ in 0..2 {
+        assert!(lines.next().is_some_and(|line| line.is_ok()));
+    }
+    drop(lines); // the pipe closes
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "still running 10 s after stdout closed"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(
+        !stderr.lines().any(|line| line.starts_with("error")),
+        "{stderr}"
+    );
+}

@@ -231,7 +231,10 @@ pub(crate) async fn run_feeds(
             say!(
                 "summary: {trades_written} trades written to {destination} ({lines_written} lines in all; books delivered: {books}, gaps: {gaps})"
             );
-            if sink_reports.iter().any(|report| report.lost() > 0) {
+            if sink_reports
+                .iter()
+                .any(|report| report.lost() > 0 && !reader_went_away(report))
+            {
                 return exit::FAILURE;
             }
             if reports.iter().all(|report| report.outcome.is_ok()) {
@@ -266,6 +269,16 @@ fn shard_of(config: &AppConfig, shard: Shard) -> AppConfig {
     sharded
 }
 
+/// stdout's reader closed the pipe (`| head`): a stop the user asked for, as before the
+/// sinks, not a loss to report.
+fn reader_went_away(report: &SinkReport) -> bool {
+    report.sink == "stdout"
+        && report
+            .error
+            .as_deref()
+            .is_some_and(|error| error.contains("Broken pipe"))
+}
+
 /// One line per sink; a sink that lost events says how many and why.
 fn print_sink_summary(reports: &[SinkReport]) {
     for report in reports {
@@ -278,6 +291,9 @@ fn print_sink_summary(reports: &[SinkReport]) {
             report.failed,
             report.max_queued,
         );
+        if reader_went_away(report) {
+            continue; // `feedhandler run ... | head`: the reader had enough
+        }
         if let Some(error) = &report.error {
             if report.lost() > 0 || report.failed > 0 {
                 say!(
