@@ -145,7 +145,16 @@ pub struct FrameContext<'a> {
     pub exchange: &'a Arc<str>,
     /// When the frame arrived.
     pub receipt: Decimal,
+    /// This connection's parse state, when the adapter keeps one
+    /// ([`ExchangeAdapter::connection_state`]); `None` outside a session.
+    pub connection: Option<&'a ConnectionState>,
 }
+
+/// Parse state an adapter keeps per connection (Bitfinex's channel ids, named only in its
+/// `subscribed` events): made by [`ExchangeAdapter::connection_state`] for every new
+/// session, owned by it, dropped with it. Adapters downcast it to their own type (which
+/// locks what it mutates).
+pub type ConnectionState = dyn std::any::Any + Send + Sync;
 
 /// An exchange, as feedhandler speaks to it. See the module docs.
 pub trait ExchangeAdapter: Send + Sync + 'static {
@@ -204,6 +213,12 @@ pub trait ExchangeAdapter: Send + Sync + 'static {
         _filter: Option<&crate::MarketFilter>,
     ) -> Vec<String> {
         self.markets_urls(rest_base)
+    }
+
+    /// A fresh per-connection parse state for each session (see [`ConnectionState`]);
+    /// `None` (the default) for adapters whose frames carry everything they need.
+    fn connection_state(&self) -> Option<Box<ConnectionState>> {
+        None
     }
 
     /// The full URL of the market list request, given the REST base URL.

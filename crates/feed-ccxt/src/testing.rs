@@ -39,6 +39,7 @@ pub(crate) fn parse_frame_with(
     let markets = MarketMap::new(markets.iter().cloned());
     let exchange: Arc<str> = exchange.into();
     let context = FrameContext {
+        connection: None,
         markets: &markets,
         exchange: &exchange,
         receipt: Decimal::from_str(receipt).expect("a decimal receipt time"),

@@ -200,3 +200,43 @@ async fn a_pair_not_listed_is_not_a_market() {
     assert!(error.contains("bitfinex has no market SOL-USD"), "{error}");
     assert_eq!(standin.websocket.connection_count(), 0);
 }
+
+/// Channel ids are per connection: two sessions of one feed (a reconnect overlapping the
+/// old connection, two connections of a plan) each read their own `chanId` 17.
+#[test]
+fn two_connections_of_one_feed_keep_their_own_channel_ids() {
+    use feed_core::runtime::{FeedSession, Frame, SessionOutput};
+    let feed = CcxtFeed::replay("bitfinex", r#"[["BTCUSD","ETHUSD"]]"#).unwrap();
+    let (mut first, mut second) = (feed.new_session().unwrap(), feed.new_session().unwrap());
+    let receipt = Decimal::from_str("1574694479.5").unwrap();
+    let feed_frames = |session: &mut feed_ccxt::CcxtSession, frames: &[String]| {
+        let mut out = SessionOutput::default();
+        for frame in frames {
+            session
+                .frame(Frame::Text(frame), receipt, &mut out)
+                .unwrap();
+        }
+        out.events
+    };
+    let subscribed = |symbol: &str| {
+        json!({"event": "subscribed", "channel": "trades", "chanId": 17, "symbol": symbol, "pair": &symbol[1..]})
+            .to_string()
+    };
+    let trade = r#"[17,"te",[401597395,1574694478808,0.005,7245.3]]"#.to_owned();
+    feed_frames(&mut first, &[INFO.to_owned(), subscribed("tBTCUSD")]);
+    feed_frames(&mut second, &[INFO.to_owned(), subscribed("tETHUSD")]);
+    let symbols = |events: Vec<Event>| -> Vec<String> {
+        events
+            .iter()
+            .filter_map(|event| match event {
+                Event::Trade(trade) => Some(trade.symbol.to_string()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(
+        symbols(feed_frames(&mut first, std::slice::from_ref(&trade))),
+        ["BTC-USD"]
+    );
+    assert_eq!(symbols(feed_frames(&mut second, &[trade])), ["ETH-USD"]);
+}

@@ -54,6 +54,8 @@ pub struct CcxtSession {
     last_sequence: Option<u64>,
     polls: Polls,
     tickers: Tickers,
+    /// The adapter's parse state of this connection, if it keeps one.
+    connection_state: Option<Box<crate::adapter::ConnectionState>>,
 }
 
 impl CcxtSession {
@@ -64,6 +66,7 @@ impl CcxtSession {
             rules: plan.adapter.book_rules(),
             acks: AckTracker::new(plan.ack_timeout),
             rejected: vec![false; plan.subscriptions.len()],
+            connection_state: plan.adapter.connection_state(),
             plan,
             parsed: ParsedFrame::default(),
             snapshot: BookBatch::default(),
@@ -338,6 +341,7 @@ impl CcxtSession {
         let subscription = &self.plan.subscriptions[index];
         self.parsed.clear();
         let context = FrameContext {
+            connection: self.connection_state.as_deref(),
             markets: &self.plan.markets,
             exchange: &self.plan.exchange,
             receipt,
@@ -460,6 +464,7 @@ impl FeedSession for CcxtSession {
     ) -> Result<(), FrameError> {
         self.parsed.clear();
         let context = FrameContext {
+            connection: self.connection_state.as_deref(),
             markets: &self.plan.markets,
             exchange: &self.plan.exchange,
             receipt,

@@ -258,6 +258,7 @@ mod tests {
         let markets = MarketMap::new([Market::new("BNB", "BTC", "BNBBTC")]);
         let exchange: Arc<str> = "BINANCE".into();
         let context = FrameContext {
+            connection: None,
             markets: &markets,
             exchange: &exchange,
             receipt: rust_decimal::Decimal::ONE,
@@ -305,6 +306,7 @@ mod tests {
         let markets = MarketMap::new([Market::new("BNB", "BTC", "BNBBTC")]);
         let exchange: Arc<str> = "BINANCE".into();
         let context = FrameContext {
+            connection: None,
             markets: &markets,
             exchange: &exchange,
             receipt: rust_decimal::Decimal::ONE,

@@ -236,6 +236,7 @@ mod tests {
         let markets = MarketMap::new([Market::new("BNB", "BTC", "BNBBTC")]);
         let exchange: Arc<str> = "BINANCE".into();
         let context = FrameContext {
+            connection: None,
             markets: &markets,
             exchange: &exchange,
             receipt: Decimal::from_str("1672515782.5").unwrap(),

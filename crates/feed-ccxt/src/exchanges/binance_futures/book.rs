@@ -96,6 +96,7 @@ mod tests {
         )]);
         let exchange: Arc<str> = "BINANCE_FUTURES".into();
         let context = FrameContext {
+            connection: None,
             markets: &markets,
             exchange: &exchange,
             receipt: rust_decimal::Decimal::ONE,
@@ -180,6 +181,7 @@ mod tests {
         )]);
         let exchange: Arc<str> = "BINANCE_DELIVERY".into();
         let context = FrameContext {
+            connection: None,
             markets: &markets,
             exchange: &exchange,
             receipt: rust_decimal::Decimal::ONE,

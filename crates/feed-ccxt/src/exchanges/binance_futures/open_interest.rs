@@ -157,6 +157,7 @@ mod tests {
         )]);
         let exchange: Arc<str> = exchange.into();
         let context = FrameContext {
+            connection: None,
             markets: &markets,
             exchange: &exchange,
             receipt: Decimal::from_str("1589437530.5").unwrap(),

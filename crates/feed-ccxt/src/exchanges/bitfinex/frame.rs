@@ -327,6 +327,7 @@ mod tests {
 
         fn parse(&self, frame: &str) -> Result<ParsedFrame, FrameError> {
             let context = FrameContext {
+                connection: None,
                 markets: &self.markets,
                 exchange: &self.exchange,
                 receipt: Decimal::from_str("1574694479.5").unwrap(),

@@ -12,7 +12,7 @@
 //!   <https://docs.bitfinex.com/reference/ws-public-books>,
 //!   <https://docs.bitfinex.com/reference/ws-public-ticker>.
 //! - Channel ids are per connection and only the `subscribed` event names them, so this
-//!   adapter keeps them per feed ([`state`]).
+//!   adapter keeps them in each connection's state ([`state`]).
 //! - Keep-alive: the server sends `[CHAN_ID, "hb"]` heartbeats on quiet channels every
 //!   15 s; the client has nothing to send (`{"event":"ping"}` is optional), so no keep-alive.
 //! - Errors: `{"event":"error","msg":..,"code":..}`, naming the channel and symbol when it
@@ -66,7 +66,9 @@ pub const REST_BASE: &str = "https://api-pub.bitfinex.com";
 /// The documented public WebSocket URL.
 pub const WEBSOCKET_URL: &str = "wss://api-pub.bitfinex.com/ws/2";
 
-/// The Bitfinex adapter (its channel ids per feed inside).
+/// The Bitfinex adapter. Channel ids live in each session's connection state
+/// ([`ExchangeAdapter::connection_state`]); the adapter's own is used only by parsing
+/// outside a session (unit tests, the fuzzer's direct calls).
 #[derive(Debug, Default)]
 pub struct Bitfinex {
     state: state::State,
@@ -75,6 +77,10 @@ pub struct Bitfinex {
 impl ExchangeAdapter for Bitfinex {
     fn id(&self) -> &'static str {
         "bitfinex"
+    }
+
+    fn connection_state(&self) -> Option<Box<crate::adapter::ConnectionState>> {
+        Some(Box::new(state::State::default()))
     }
 
     fn default_endpoints(&self) -> DefaultEndpoints {
@@ -114,6 +120,11 @@ impl ExchangeAdapter for Bitfinex {
         context: &FrameContext<'_>,
         out: &mut ParsedFrame,
     ) -> Result<(), FrameError> {
-        frame::parse_frame(&self.state, frame, context, out)
+        // The session's state of this connection; the adapter's own outside a session.
+        let state = context
+            .connection
+            .and_then(|connection| connection.downcast_ref::<state::State>())
+            .unwrap_or(&self.state);
+        frame::parse_frame(state, frame, context, out)
     }
 }

@@ -2,10 +2,11 @@
 //! (`chanId`) per connection and names them only in the `subscribed` event, so data frames
 //! can only be read with this map; book levels wait here for their iteration's checksum.
 //!
-//! The adapter trait is stateless and one adapter serves every Bitfinex feed, so entries
-//! are keyed by the feed (the address of its market map, shared by its connections and
-//! unique while the feed lives) and the `chanId`. A feed's entries are dropped at the
-//! `info` event that opens each connection, so nothing outlives the connection it came from.
+//! Each session owns one (the adapter's `connection_state`), so a connection's channels
+//! die with it and two connections never share ids. Entries are still keyed by the feed
+//! (the address of its market map) and the `chanId`, and a feed's entries are dropped at
+//! the `info` event that opens a connection: that keeps the adapter's fallback state, used
+//! only when parsing outside a session, right as well.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};

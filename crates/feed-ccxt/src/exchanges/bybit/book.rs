@@ -253,6 +253,7 @@ mod tests {
         let markets = MarketMap::new([Market::new("BTC", "USDT", "BTCUSDT")]);
         let exchange: Arc<str> = "BYBIT".into();
         let context = FrameContext {
+            connection: None,
             markets: &markets,
             exchange: &exchange,
             receipt: Decimal::ONE,

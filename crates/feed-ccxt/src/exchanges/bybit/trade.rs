@@ -136,6 +136,7 @@ mod tests {
         ]);
         let exchange: Arc<str> = "BYBIT".into();
         let context = FrameContext {
+            connection: None,
             markets: &markets,
             exchange: &exchange,
             receipt: Decimal::from_str("1672304487.25").unwrap(),
@@ -285,6 +286,7 @@ mod tests {
         let markets = MarketMap::new([Market::new("BTC", "USDT", "BTCUSDT")]);
         let exchange: Arc<str> = "BYBIT".into();
         let context = FrameContext {
+            connection: None,
             markets: &markets,
             exchange: &exchange,
             receipt: Decimal::ZERO,

@@ -200,6 +200,7 @@ mod tests {
         let markets = MarketMap::new([Market::new("BTC", "USDT", "btcusdt")]);
         let exchange: std::sync::Arc<str> = "HTX".into();
         let context = FrameContext {
+            connection: None,
             markets: &markets,
             exchange: &exchange,
             receipt: rust_decimal::Decimal::ONE,

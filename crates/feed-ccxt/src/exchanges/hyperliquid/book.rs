@@ -210,6 +210,7 @@ pub(super) mod tests {
             )]);
             let exchange: std::sync::Arc<str> = "HYPERLIQUID".into();
             let context = FrameContext {
+                connection: None,
                 markets: &markets,
                 exchange: &exchange,
                 receipt: Decimal::ONE,

@@ -294,6 +294,7 @@ mod tests {
         let markets = MarketMap::new(markets.iter().cloned());
         let exchange: Arc<str> = "KRAKEN".into();
         let context = FrameContext {
+            connection: None,
             markets: &markets,
             exchange: &exchange,
             receipt: Decimal::ONE,

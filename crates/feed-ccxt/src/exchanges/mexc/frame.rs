@@ -137,6 +137,7 @@ pub(super) mod tests {
         let markets = MarketMap::new([Market::new("BTC", "USDT", "BTCUSDT")]);
         let exchange: std::sync::Arc<str> = "MEXC".into();
         let context = FrameContext {
+            connection: None,
             markets: &markets,
             exchange: &exchange,
             receipt: rust_decimal::Decimal::ONE,

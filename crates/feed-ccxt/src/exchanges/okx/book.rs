@@ -299,6 +299,7 @@ mod tests {
         let markets = MarketMap::new([Market::new("BTC", "USDT", "BTC-USDT")]);
         let exchange: Arc<str> = "OKX".into();
         let context = FrameContext {
+            connection: None,
             markets: &markets,
             exchange: &exchange,
             receipt: rust_decimal::Decimal::ONE,

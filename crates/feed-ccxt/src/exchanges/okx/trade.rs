@@ -241,6 +241,7 @@ mod tests {
         let markets = MarketMap::new([Market::new("ETH", "USDT", "ETH-USDT")]);
         let exchange: Arc<str> = "OKX".into();
         let context = FrameContext {
+            connection: None,
             markets: &markets,
             exchange: &exchange,
             receipt: Decimal::ONE,
