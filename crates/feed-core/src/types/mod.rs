@@ -31,5 +31,8 @@ pub use open_interest::OpenInterest;
 pub use side::Side;
 pub use symbol::{InvalidSymbol, Symbol};
 pub use ticker::Ticker;
-pub use time::{micros_to_seconds, millis_to_seconds, nanos_to_seconds, now_micros, now_seconds};
+pub use time::{
+    civil_from_days, micros_to_seconds, millis_to_seconds, nanos_to_seconds, now_micros,
+    now_seconds,
+};
 pub use trade::{Trade, TradeId};

@@ -59,3 +59,25 @@ mod tests {
         );
     }
 }
+
+/// The proleptic Gregorian date `(year, month, day)` of a count of days since 1970-01-01
+/// (Howard Hinnant's `civil_from_days`): expiry dates, file names, SQL timestamps.
+#[must_use]
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    // Both are small by construction: 1..=12 and 1..=31.
+    (year, month as u32, day as u32)
+}

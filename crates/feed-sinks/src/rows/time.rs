@@ -1,5 +1,7 @@
 //! Calendar parts of a UTC time, for file names and SQL text.
 
+use feed_core::types::civil_from_days;
+
 /// A UTC time's parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UtcParts {
@@ -17,21 +19,6 @@ pub struct UtcParts {
     pub second: i64,
     /// Microseconds of the second.
     pub micros: i64,
-}
-
-/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
-/// (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
-    let month = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 /// The parts of `micros` microseconds since the epoch.
