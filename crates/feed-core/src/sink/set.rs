@@ -106,6 +106,15 @@ impl Broken {
 }
 
 impl Sinks {
+    /// No sink at all (a run with nothing to deliver).
+    #[must_use]
+    pub fn none() -> Self {
+        Sinks {
+            entries: Vec::new(),
+            broken: Arc::new(Broken::default()),
+        }
+    }
+
     /// Opens every sink (in order; the first that cannot start stops it all) and starts
     /// its task. Call it inside a tokio runtime.
     ///

@@ -23,8 +23,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use feed_core::sink::data_channel;
 use feed_core::sink::{DeliveryReport, Sink, SinkError};
-use feed_core::Event;
+use feed_core::{Channel, Event};
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::config::ClientConfig;
@@ -53,6 +54,8 @@ pub struct KafkaSink {
     settings: KafkaSettings,
     producer: Option<FutureProducer>,
     topics: HashSet<String>,
+    /// Topics ready on the broker, by exchange and channel.
+    routes: Vec<(String, Channel, String)>,
     parts: RecordParts,
     deliveries: Option<mpsc::UnboundedSender<DeliveryFuture>>,
     counter: Option<JoinHandle<()>>,
@@ -66,6 +69,7 @@ impl KafkaSink {
             settings,
             producer: None,
             topics: HashSet::new(),
+            routes: Vec::new(),
             parts: RecordParts::default(),
             deliveries: None,
             counter: None,
@@ -175,6 +179,31 @@ impl KafkaSink {
         Ok(())
     }
 
+    /// The index in `routes` of the topic of `exchange`'s `channel`, checked (or created)
+    /// on the broker the first time; `None`, counted as a failure, when it cannot be.
+    /// Kept per sink so that an event costs no topic name to build or look up.
+    async fn route_of(
+        &mut self,
+        exchange: &str,
+        channel: Channel,
+        report: &DeliveryReport,
+    ) -> Option<usize> {
+        if let Some(index) = self
+            .routes
+            .iter()
+            .position(|(known, of, _)| *of == channel && known == exchange)
+        {
+            return Some(index);
+        }
+        let topic = self.settings.topic.topic(exchange, channel);
+        if let Err(error) = self.ensure_topics(vec![topic.clone()]).await {
+            report.failed(1, &error.message);
+            return None;
+        }
+        self.routes.push((exchange.to_owned(), channel, topic));
+        Some(self.routes.len() - 1)
+    }
+
     /// Starts the task counting delivery reports.
     fn start_counter(&mut self, report: &DeliveryReport) {
         let (deliveries, mut pending) = mpsc::unbounded_channel::<DeliveryFuture>();
@@ -226,18 +255,16 @@ impl Sink for KafkaSink {
             self.start_counter(report);
         }
         for event in batch {
-            let Some(topic) = self.settings.topic.topic_of(event) else {
+            let Some(channel) = data_channel(event) else {
                 continue; // lifecycle events are not published
             };
-            if !self.topics.contains(&topic) {
-                if let Err(error) = self.ensure_topics(vec![topic.clone()]).await {
-                    report.failed(1, &error.message);
-                    continue;
-                }
-            }
+            let Some(route) = self.route_of(event.exchange(), channel, report).await else {
+                continue;
+            };
             if !self.parts.fill(event) {
                 continue;
             }
+            let topic = &self.routes[route].2;
             let (Some(producer), Some(deliveries)) = (&self.producer, &self.deliveries) else {
                 return Err(self.error("not open"));
             };
@@ -250,7 +277,7 @@ impl Sink for KafkaSink {
                     key: "exchange",
                     value: Some(event.exchange()),
                 });
-            let mut record = FutureRecord::to(&topic)
+            let mut record = FutureRecord::to(topic)
                 .key(self.parts.key.as_str())
                 .payload(self.parts.value.as_slice())
                 .headers(headers);
