@@ -118,11 +118,7 @@ pub(crate) async fn run_feeds(
     );
     let stop = handler.shutdown_handle();
     let sinks = if config.feeds.is_empty() || rules.max_trades == Some(0) {
-        Arc::new(
-            Sinks::start(Vec::new())
-                .await
-                .unwrap_or_else(|_| unreachable!()),
-        )
+        Arc::new(Sinks::none())
     } else {
         match Sinks::start(sinks).await {
             Ok(sinks) => Arc::new(sinks),

@@ -39,27 +39,6 @@ pub fn now_micros() -> i64 {
         })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn timestamps_keep_their_precision() {
-        assert_eq!(
-            nanos_to_seconds(1_700_000_000_123_456_789).to_string(),
-            "1700000000.123456789"
-        );
-        assert_eq!(
-            micros_to_seconds(1_700_000_000_000_001).to_string(),
-            "1700000000.000001"
-        );
-        assert_eq!(
-            millis_to_seconds(1_700_000_000_123).to_string(),
-            "1700000000.123"
-        );
-    }
-}
-
 /// The proleptic Gregorian date `(year, month, day)` of a count of days since 1970-01-01
 /// (Howard Hinnant's `civil_from_days`): expiry dates, file names, SQL timestamps.
 #[must_use]
@@ -80,4 +59,25 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     // Both are small by construction: 1..=12 and 1..=31.
     (year, month as u32, day as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_keep_their_precision() {
+        assert_eq!(
+            nanos_to_seconds(1_700_000_000_123_456_789).to_string(),
+            "1700000000.123456789"
+        );
+        assert_eq!(
+            micros_to_seconds(1_700_000_000_000_001).to_string(),
+            "1700000000.000001"
+        );
+        assert_eq!(
+            millis_to_seconds(1_700_000_000_123).to_string(),
+            "1700000000.123"
+        );
+    }
 }
