@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use feed_core::book::{BookBatch, BookParams, BookRules};
-use feed_core::runtime::{FrameError, KeepAlive};
+use feed_core::runtime::{FrameError, KeepAlive, VenueLimits};
 use feed_core::{Channel, Symbol};
 use rust_decimal::Decimal;
 
@@ -301,6 +301,19 @@ pub trait ExchangeAdapter: Send + Sync + 'static {
     /// its `book_depth`, precisions for checksums.
     fn book_params(&self, subscription: &Subscription, _market: Option<&Market>) -> BookParams {
         BookParams::with_depth(subscription.book_depth)
+    }
+
+    /// The venue's documented limits ([`VenueLimits`], sources cited): the runtime plans a
+    /// feed's connections and paces its messages, connections and REST requests by them.
+    /// The default: none documented.
+    fn limits(&self) -> VenueLimits {
+        VenueLimits::none()
+    }
+
+    /// The REST weight of a subscription's book snapshot request (Binance: 50 for 1000
+    /// levels), counted against [`VenueLimits::rest_weight_per_egress`]; 1 by default.
+    fn book_snapshot_weight(&self, _subscription: &Subscription) -> u32 {
+        1
     }
 
     /// The URL of the REST snapshot of a subscription's book (for REST snapshot sources).

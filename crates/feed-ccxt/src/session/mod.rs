@@ -326,6 +326,7 @@ impl CcxtSession {
                 method: HttpMethod::Get,
                 url,
                 body: None,
+                weight: 1,
             });
         }
     }
@@ -416,6 +417,7 @@ impl CcxtSession {
                         method: HttpMethod::Get,
                         url,
                         body: None,
+                        weight: self.plan.adapter.book_snapshot_weight(subscription),
                     });
                 }
             }

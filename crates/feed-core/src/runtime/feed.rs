@@ -97,6 +97,9 @@ pub struct HttpRequest {
     pub url: String,
     /// A JSON body for POST.
     pub body: Option<String>,
+    /// What the venue counts the request as against its REST budget per address
+    /// ([`super::VenueLimits::rest_weight_per_egress`]); 1 for unweighted venues.
+    pub weight: u32,
 }
 
 /// What a session asks the runtime to do.

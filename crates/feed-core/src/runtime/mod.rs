@@ -9,6 +9,7 @@ mod feed;
 mod feed_task;
 mod handler;
 mod lag;
+mod limits;
 mod shutdown;
 mod stats;
 
@@ -21,5 +22,6 @@ pub use feed::{
 };
 pub use handler::{FeedHandler, FeedReport, StartError, StartFailure};
 pub use lag::{short_duration, LagBuckets, LagSummary, PROMETHEUS_BUCKETS};
+pub use limits::{Rate, VenueLimits};
 pub use shutdown::ShutdownHandle;
 pub use stats::{ConnectionSnapshot, FeedStats, StatsSnapshot, SubscriptionCounts};
