@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use feed_core::runtime::{Feed, FeedError, FeedSession, KeepAlive};
+use feed_core::runtime::{Feed, FeedError, FeedSession, KeepAlive, VenueLimits};
 use feed_core::{Channel, ExchangeConnector, ProxySettings, Symbol};
 
 use crate::adapter::{ConnectTarget, ExchangeAdapter, Subscription};
@@ -43,6 +43,8 @@ pub struct CcxtFeed {
     /// This process's share of the symbols (`--shard K/N`).
     shard: Shard,
     plan: Option<Arc<FeedPlan>>,
+    /// Limits that replace the adapter's documented ones ([`CcxtFeed::with_limits`]).
+    limits: Option<VenueLimits>,
     /// Where the next connection goes, when the adapter asks for it before connecting
     /// ([`ExchangeAdapter::connect_request`]); fetched anew before every connection.
     connect_target: Option<ConnectTarget>,
@@ -130,6 +132,7 @@ impl CcxtFeed {
             every_market: None,
             shard: Shard::whole(),
             plan: None,
+            limits: None,
             connect_target: None,
         }
     }
@@ -186,6 +189,14 @@ impl CcxtFeed {
     #[must_use]
     pub fn with_websocket_endpoint(mut self, url: impl Into<String>) -> Self {
         self.websocket_base = url.into();
+        self
+    }
+
+    /// Keeps this feed under `limits` instead of the adapter's documented ones (an account
+    /// with higher limits, a stand-in with lower ones).
+    #[must_use]
+    pub fn with_limits(mut self, limits: VenueLimits) -> Self {
+        self.limits = Some(limits);
         self
     }
 
@@ -441,6 +452,10 @@ impl Feed for CcxtFeed {
 
     fn proxy_settings(&self) -> Option<Arc<ProxySettings>> {
         self.proxy_settings.clone()
+    }
+
+    fn limits(&self) -> VenueLimits {
+        self.limits.clone().unwrap_or_else(|| self.adapter.limits())
     }
 
     async fn prepare(&mut self, connector: &ExchangeConnector) -> Result<(), FeedError> {

@@ -17,6 +17,7 @@ use super::target::Target;
 use super::tls::process_tls_config;
 use super::tunnel::{open_stream, StageTimeouts};
 use super::websocket::{upgrade, ExchangeWebSocket, WebSocketLimits};
+use crate::runtime::VenueLimits;
 
 /// Opens an exchange's connections along the routes its settings give.
 ///
@@ -43,6 +44,8 @@ pub struct ExchangeConnector {
     limits: WebSocketLimits,
     http_timeout: Duration,
     max_body: usize,
+    /// The venue's limits per egress address (connections and REST weight per window).
+    venue_limits: Arc<VenueLimits>,
 }
 
 impl ExchangeConnector {
@@ -57,6 +60,7 @@ impl ExchangeConnector {
             limits: WebSocketLimits::default(),
             http_timeout: Duration::from_secs(30),
             max_body: 64 << 20,
+            venue_limits: Arc::new(VenueLimits::none()),
         }
     }
 
@@ -86,6 +90,21 @@ impl ExchangeConnector {
     pub fn with_limits(mut self, limits: WebSocketLimits) -> Self {
         self.limits = limits;
         self
+    }
+
+    /// Keeps every egress address (each proxy, or the direct route) under these limits:
+    /// new connections and REST weight per window ([`VenueLimits::connections_per_egress`],
+    /// [`VenueLimits::rest_weight_per_egress`]).
+    #[must_use]
+    pub fn with_venue_limits(mut self, limits: VenueLimits) -> Self {
+        self.venue_limits = Arc::new(limits);
+        self
+    }
+
+    /// The venue's limits this connector keeps.
+    #[must_use]
+    pub fn venue_limits(&self) -> &VenueLimits {
+        &self.venue_limits
     }
 
     /// The exchange id.

@@ -212,6 +212,13 @@ pub trait Feed: Send + 'static {
         self.exchange_id().to_ascii_uppercase().into()
     }
 
+    /// The venue's documented limits the runtime keeps this feed under (pacing per
+    /// connection and per egress address, renewal before a forced disconnect); none by
+    /// default.
+    fn limits(&self) -> super::VenueLimits {
+        super::VenueLimits::none()
+    }
+
     /// Proxy settings of this feed alone; `None` (the default) uses the process-wide ones.
     fn proxy_settings(&self) -> Option<Arc<ProxySettings>> {
         None

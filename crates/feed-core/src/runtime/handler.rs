@@ -291,7 +291,8 @@ impl FeedHandler {
         for slot in self.feeds {
             let (ready, ready_receiver) = oneshot::channel();
             let mut connector = ExchangeConnector::new(&slot.exchange)
-                .with_proxy_settings(slot.feed.proxy_settings());
+                .with_proxy_settings(slot.feed.proxy_settings())
+                .with_venue_limits(slot.feed.limits());
             if let Some(setup) = &self.connector_setup {
                 connector = setup(connector);
             }
