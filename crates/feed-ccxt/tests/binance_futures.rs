@@ -204,10 +204,13 @@ fn a_feed_connects_to_its_route_and_one_mixing_routes_is_refused() {
         Channel::Ticker,
         Channel::OpenInterest,
     ]);
-    assert_eq!(books.websocket_url(), "wss://fstream.binance.com/public/ws");
+    assert_eq!(
+        books.websocket_url(0),
+        "wss://fstream.binance.com/public/ws"
+    );
     let market = feed_of(vec![Channel::Trades, Channel::Candles]);
     assert_eq!(
-        market.websocket_url(),
+        market.websocket_url(0),
         "wss://fstream.binance.com/market/ws"
     );
 

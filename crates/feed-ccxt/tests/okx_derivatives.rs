@@ -367,7 +367,10 @@ fn a_feed_mixing_candles_with_public_channels_is_refused_and_names_the_split() {
         .with_candle_interval("4h")
         .unwrap();
     feed.load_markets(INSTRUMENTS, false).unwrap();
-    assert_eq!(feed.websocket_url(), "wss://ws.okx.com:8443/ws/v5/business");
+    assert_eq!(
+        feed.websocket_url(0),
+        "wss://ws.okx.com:8443/ws/v5/business"
+    );
     let error = CcxtFeed::new("okx", symbols(&["BTC-USDT-PERP"]), vec![Channel::Candles])
         .unwrap()
         .with_candle_interval("1M")

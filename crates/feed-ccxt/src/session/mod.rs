@@ -37,7 +37,7 @@ use crate::adapter::FrameContext;
 use crate::parsed::ParsedFrame;
 use acks::AckTracker;
 use books::{BookSlot, Books, Resync};
-pub use plan::{FeedPlan, DEFAULT_ACK_TIMEOUT_SECONDS};
+pub use plan::{split_plan, FeedPlan, DEFAULT_ACK_TIMEOUT_SECONDS};
 use polls::Polls;
 use tickers::Tickers;
 

@@ -93,3 +93,125 @@ impl FeedPlan {
         self.channels.contains(&channel)
     }
 }
+
+/// `plan` over connections of at most `per_connection` subscriptions each (one connection
+/// when `None` or when it fits): whole symbols stay together (every channel of a symbol on
+/// one connection) unless one symbol alone exceeds the limit, and each connection's plan
+/// knows only its own markets. Subscription ids stay those of the whole feed.
+#[must_use]
+pub fn split_plan(plan: &Arc<FeedPlan>, per_connection: Option<usize>) -> Vec<Arc<FeedPlan>> {
+    let Some(limit) = per_connection.filter(|limit| *limit > 0) else {
+        return vec![Arc::clone(plan)];
+    };
+    if plan.subscriptions.len() <= limit {
+        return vec![Arc::clone(plan)];
+    }
+    let mut groups: Vec<Vec<Subscription>> = vec![Vec::new()];
+    let mut rest = &plan.subscriptions[..];
+    while let Some(first) = rest.first() {
+        let same_symbol = rest
+            .iter()
+            .take_while(|subscription| subscription.symbol == first.symbol)
+            .count();
+        let (symbol, after) = rest.split_at(same_symbol);
+        rest = after;
+        let current = groups.last().map_or(0, Vec::len);
+        if current > 0 && current + symbol.len() > limit && symbol.len() <= limit {
+            groups.push(Vec::new());
+        }
+        for subscription in symbol {
+            if groups.last().is_some_and(|group| group.len() >= limit) {
+                groups.push(Vec::new());
+            }
+            if let Some(group) = groups.last_mut() {
+                group.push(subscription.clone());
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .filter(|group| !group.is_empty())
+        .map(|group| {
+            let mut symbols: Vec<Symbol> = group.iter().map(|s| s.symbol.clone()).collect();
+            symbols.dedup();
+            let mut part = FeedPlan::new(
+                Arc::clone(&plan.adapter),
+                plan.markets.restricted_to(&symbols),
+                group,
+                plan.rest_base.clone(),
+            );
+            part.ack_timeout = plan.ack_timeout;
+            Arc::new(part)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markets::Market;
+
+    fn plan(symbols: usize, channels: &[Channel]) -> Arc<FeedPlan> {
+        let adapter = crate::registry::adapter("binance").unwrap();
+        let mut markets = Vec::new();
+        let mut subscriptions = Vec::new();
+        for n in 0..symbols {
+            let symbol = Symbol::parse(&format!("C{n}-USDT")).unwrap();
+            markets.push(Market::for_symbol(symbol.clone(), format!("C{n}USDT")));
+            for channel in channels {
+                subscriptions.push(Subscription {
+                    id: subscriptions.len() as u64 + 1,
+                    ..Subscription::new(*channel, symbol.clone(), format!("C{n}USDT"))
+                });
+            }
+        }
+        Arc::new(FeedPlan::new(
+            adapter,
+            MarketMap::new(markets),
+            subscriptions,
+            "http://127.0.0.1:1".into(),
+        ))
+    }
+
+    #[test]
+    fn a_plan_within_the_limit_is_one_connection() {
+        let whole = plan(10, &[Channel::Trades]);
+        assert_eq!(split_plan(&whole, Some(1024)).len(), 1);
+        assert_eq!(split_plan(&whole, None).len(), 1);
+    }
+
+    #[test]
+    fn every_subscription_lands_on_exactly_one_connection_within_the_limit() {
+        let whole = plan(1_500, &[Channel::Trades, Channel::L2Book]);
+        let parts = split_plan(&whole, Some(1024));
+        assert_eq!(parts.len(), 3);
+        let mut ids: Vec<u64> = parts
+            .iter()
+            .flat_map(|part| part.subscriptions.iter().map(|s| s.id))
+            .collect();
+        ids.sort_unstable();
+        assert_eq!(ids, (1..=3_000).collect::<Vec<u64>>());
+        for part in &parts {
+            assert!(part.subscriptions.len() <= 1024);
+            // A symbol's trades and book share a connection, and its markets are its own.
+            for subscription in &part.subscriptions {
+                assert!(part
+                    .index_of(Channel::Trades, &subscription.symbol)
+                    .is_some());
+                assert!(part
+                    .index_of(Channel::L2Book, &subscription.symbol)
+                    .is_some());
+                assert!(part.markets.market(&subscription.symbol).is_some());
+            }
+            assert_eq!(part.markets.len() * 2, part.subscriptions.len());
+        }
+    }
+
+    #[test]
+    fn a_symbol_larger_than_the_limit_is_split() {
+        let whole = plan(2, &[Channel::Trades, Channel::L2Book, Channel::Ticker]);
+        let parts = split_plan(&whole, Some(2));
+        assert_eq!(parts.len(), 3);
+        assert!(parts.iter().all(|part| part.subscriptions.len() <= 2));
+    }
+}

@@ -5,9 +5,11 @@
 mod backoff;
 mod callbacks;
 mod connection;
+mod connection_loop;
 mod feed;
 mod feed_task;
 mod handler;
+mod handover;
 mod lag;
 mod limits;
 mod shutdown;
