@@ -94,20 +94,50 @@ impl FeedPlan {
     }
 }
 
-/// `plan` over connections of at most `per_connection` subscriptions each (one connection
-/// when `None` or when it fits): whole symbols stay together (every channel of a symbol on
-/// one connection) unless one symbol alone exceeds the limit, and each connection's plan
-/// knows only its own markets. Subscription ids stay those of the whole feed.
+/// `plan` over connections: first by the adapter's connection group
+/// ([`ExchangeAdapter::connection_group`]: subscriptions of different groups never share
+/// one), then into connections of at most `per_connection` subscriptions each (no limit
+/// when `None`). Whole symbols stay together (every channel of a symbol of a group on one
+/// connection) unless one symbol alone exceeds the limit, and each connection's plan knows
+/// only its own markets. Subscription ids stay those of the whole feed.
 #[must_use]
 pub fn split_plan(plan: &Arc<FeedPlan>, per_connection: Option<usize>) -> Vec<Arc<FeedPlan>> {
-    let Some(limit) = per_connection.filter(|limit| *limit > 0) else {
-        return vec![Arc::clone(plan)];
-    };
-    if plan.subscriptions.len() <= limit {
+    let limit = per_connection
+        .filter(|limit| *limit > 0)
+        .unwrap_or(usize::MAX);
+    let mut by_group: Vec<(u8, Vec<Subscription>)> = Vec::new();
+    for subscription in &plan.subscriptions {
+        let group = plan.adapter.connection_group(subscription);
+        match by_group.iter_mut().find(|(known, _)| *known == group) {
+            Some((_, members)) => members.push(subscription.clone()),
+            None => by_group.push((group, vec![subscription.clone()])),
+        }
+    }
+    if by_group.len() == 1 && plan.subscriptions.len() <= limit {
         return vec![Arc::clone(plan)];
     }
+    by_group
+        .into_iter()
+        .flat_map(|(_, members)| chunk_by_symbol(&members, limit))
+        .map(|group| {
+            let mut symbols: Vec<Symbol> = group.iter().map(|s| s.symbol.clone()).collect();
+            symbols.dedup();
+            let mut part = FeedPlan::new(
+                Arc::clone(&plan.adapter),
+                plan.markets.restricted_to(&symbols),
+                group,
+                plan.rest_base.clone(),
+            );
+            part.ack_timeout = plan.ack_timeout;
+            Arc::new(part)
+        })
+        .collect()
+}
+
+/// `subscriptions` in chunks of at most `limit`, a symbol's run kept whole where it fits.
+fn chunk_by_symbol(subscriptions: &[Subscription], limit: usize) -> Vec<Vec<Subscription>> {
     let mut groups: Vec<Vec<Subscription>> = vec![Vec::new()];
-    let mut rest = &plan.subscriptions[..];
+    let mut rest = subscriptions;
     while let Some(first) = rest.first() {
         let same_symbol = rest
             .iter()
@@ -128,22 +158,8 @@ pub fn split_plan(plan: &Arc<FeedPlan>, per_connection: Option<usize>) -> Vec<Ar
             }
         }
     }
+    groups.retain(|group| !group.is_empty());
     groups
-        .into_iter()
-        .filter(|group| !group.is_empty())
-        .map(|group| {
-            let mut symbols: Vec<Symbol> = group.iter().map(|s| s.symbol.clone()).collect();
-            symbols.dedup();
-            let mut part = FeedPlan::new(
-                Arc::clone(&plan.adapter),
-                plan.markets.restricted_to(&symbols),
-                group,
-                plan.rest_base.clone(),
-            );
-            part.ack_timeout = plan.ack_timeout;
-            Arc::new(part)
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -205,6 +221,54 @@ mod tests {
             }
             assert_eq!(part.markets.len() * 2, part.subscriptions.len());
         }
+    }
+
+    #[test]
+    fn connection_groups_never_share_a_connection() {
+        let adapter = crate::registry::adapter("binance_futures").unwrap();
+        let symbol = Symbol::perpetual("BTC", "USDT");
+        let subscriptions: Vec<Subscription> = [
+            Channel::Trades,
+            Channel::L2Book,
+            Channel::Ticker,
+            Channel::Funding,
+        ]
+        .iter()
+        .enumerate()
+        .map(|(n, channel)| Subscription {
+            id: n as u64 + 1,
+            ..Subscription::new(*channel, symbol.clone(), "BTCUSDT")
+        })
+        .collect();
+        let whole = Arc::new(FeedPlan::new(
+            Arc::clone(&adapter),
+            MarketMap::new([Market::for_symbol(symbol.clone(), "BTCUSDT")]),
+            subscriptions,
+            String::new(),
+        ));
+        let parts = split_plan(&whole, None);
+        let channels: Vec<Vec<Channel>> = parts
+            .iter()
+            .map(|part| part.subscriptions.iter().map(|s| s.channel).collect())
+            .collect();
+        assert_eq!(
+            channels,
+            [
+                vec![Channel::Trades, Channel::Funding],
+                vec![Channel::L2Book, Channel::Ticker]
+            ]
+        );
+        let urls: Vec<String> = parts
+            .iter()
+            .map(|part| adapter.websocket_url("wss://fstream.binance.com", &part.subscriptions))
+            .collect();
+        assert_eq!(
+            urls,
+            [
+                "wss://fstream.binance.com/market/ws",
+                "wss://fstream.binance.com/public/ws"
+            ]
+        );
     }
 
     #[test]
