@@ -43,6 +43,8 @@ pub(super) async fn serve(shared: Arc<Shared>, io: BoxedIo, peer: SocketAddr) {
             ),
         );
     }
+    // The callback's type is tungstenite's (`ErrorResponse` is an HTTP response).
+    #[allow(clippy::result_large_err)]
     let check = move |request: &Request, response: Response| -> Result<Response, ErrorResponse> {
         if !allowed {
             return Err(refusal(
