@@ -67,6 +67,8 @@ pub(super) async fn serve(shared: Arc<Shared>, io: BoxedIo, peer: SocketAddr) {
             opened: Instant::now(),
             closed: None,
             max_streams: 0,
+            streams: BTreeSet::new(),
+            last_subscribed: None,
             expired: false,
         });
         record.connections.len() - 1
@@ -238,12 +240,17 @@ impl Connection {
                 let streams = self.streams.len();
                 if let Some(connection) = self.shared.record().connections.get_mut(self.index) {
                     connection.max_streams = connection.max_streams.max(streams);
+                    connection.streams.clone_from(&self.streams);
+                    connection.last_subscribed = Some(Instant::now());
                 }
                 Ok(json!({"result": null, "id": id}))
             }
             Some("UNSUBSCRIBE") => {
                 for stream in params.unwrap_or_default() {
                     self.streams.remove(&stream);
+                }
+                if let Some(connection) = self.shared.record().connections.get_mut(self.index) {
+                    connection.streams.clone_from(&self.streams);
                 }
                 Ok(json!({"result": null, "id": id}))
             }

@@ -18,8 +18,10 @@
 //!   "Too many requests", as Binance does).
 //! - **300 new connections per 5 minutes per IP** (every attempt counts, by the peer's
 //!   address): beyond it the WebSocket handshake is refused with HTTP 429.
-//! - **24 h per connection**: after `lifetime` the server closes the connection (a short
-//!   lifetime in tests exercises make-before-break).
+//! - **24 h per connection**: after `lifetime` the server closes the connection (close
+//!   code 1001); with a short lifetime a test checks make-before-break
+//!   ([`LimitedBinance::expiries_covered`]: was every stream of an expired connection
+//!   already subscribed on another one before it ended?).
 //!
 //! Every violation is recorded ([`Violation`]: kind, peer, when), and every accepted
 //! connection's peer, streams and end ([`ConnectionRecord`]).
@@ -31,7 +33,7 @@ mod window;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -113,6 +115,10 @@ pub struct ConnectionRecord {
     pub closed: Option<Instant>,
     /// The most streams it carried at once.
     pub max_streams: usize,
+    /// Every stream it carried when it ended (or carries now).
+    pub streams: BTreeSet<String>,
+    /// When its last `SUBSCRIBE` was acknowledged.
+    pub last_subscribed: Option<Instant>,
     /// Whether the server ended it for its lifetime (the forced disconnect).
     pub expired: bool,
 }
@@ -261,6 +267,31 @@ impl LimitedBinance {
             })
             .max()
             .unwrap_or(0)
+    }
+
+    /// For every connection the server ended for its lifetime (the forced disconnect):
+    /// whether another connection, opened before it ended, had subscribed every one of its
+    /// streams before it ended — make-before-break. `(index into connections(), covered)`.
+    #[must_use]
+    pub fn expiries_covered(&self) -> Vec<(usize, bool)> {
+        let connections = self.connections();
+        connections
+            .iter()
+            .enumerate()
+            .filter(|(_, old)| old.expired)
+            .map(|(index, old)| {
+                let ended = old.closed.unwrap_or_else(Instant::now);
+                let covered = old.streams.iter().all(|stream| {
+                    connections.iter().enumerate().any(|(other, new)| {
+                        other != index
+                            && new.opened < ended
+                            && new.streams.contains(stream)
+                            && new.last_subscribed.is_some_and(|at| at < ended)
+                    })
+                });
+                (index, covered)
+            })
+            .collect()
     }
 
     /// Trades sent per upper-case symbol (`BTCUSDT` → 12).

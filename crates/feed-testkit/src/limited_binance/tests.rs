@@ -185,3 +185,31 @@ async fn the_server_closes_a_connection_at_the_end_of_its_lifetime() {
     assert!(connections[0].expired, "{connections:?}");
     assert!(standin.violations().is_empty());
 }
+
+#[tokio::test]
+async fn a_replacement_subscribed_before_the_forced_disconnect_covers_it() {
+    let standin = standin(LimitedBinanceConfig {
+        lifetime: Duration::from_millis(600),
+        ..LimitedBinanceConfig::default()
+    })
+    .await;
+    let streams = ["btcusdt@aggTrade".to_owned()];
+    let mut old = connect(&standin).await.unwrap();
+    old.send(subscribe(&streams, 1)).await.unwrap();
+    assert_eq!(next(&mut old).await.unwrap()["id"], 1);
+    // Not renewed: the first expiry is not covered.
+    let mut lone = connect(&standin).await.unwrap();
+    lone.send(subscribe(&["ethusdt@aggTrade".to_owned()], 2))
+        .await
+        .unwrap();
+    assert_eq!(next(&mut lone).await.unwrap()["id"], 2);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Make before break: the replacement of `old` opens and subscribes before it expires.
+    let mut new = connect(&standin).await.unwrap();
+    new.send(subscribe(&streams, 3)).await.unwrap();
+    assert_eq!(next(&mut new).await.unwrap()["id"], 3);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let covered = standin.expiries_covered();
+    assert!(covered.contains(&(0, true)), "{covered:?}");
+    assert!(covered.contains(&(1, false)), "{covered:?}");
+}
