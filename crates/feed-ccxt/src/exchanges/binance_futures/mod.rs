@@ -74,6 +74,7 @@ mod book;
 mod candle;
 mod frame;
 mod funding;
+mod limits;
 mod liquidation;
 mod market;
 mod open_interest;
@@ -84,7 +85,7 @@ mod ticker;
 pub use product::{BinanceDerivatives, Product, Routing, StatusField, USD_M};
 
 use feed_core::book::{BookBatch, BookParams, BookRules};
-use feed_core::runtime::FrameError;
+use feed_core::runtime::{FrameError, VenueLimits};
 use feed_core::Channel;
 
 use super::binance;
@@ -120,6 +121,15 @@ impl BinanceDerivatives for BinanceFutures {
 impl<T: BinanceDerivatives> ExchangeAdapter for T {
     fn id(&self) -> &'static str {
         self.product().id
+    }
+
+    fn limits(&self) -> VenueLimits {
+        limits::limits(self.product())
+    }
+
+    /// The weight of the snapshot's `limit` ([`book::snapshot_limit`] of the depth).
+    fn book_snapshot_weight(&self, subscription: &Subscription) -> u32 {
+        limits::snapshot_weight(book::snapshot_limit(subscription.book_depth))
     }
 
     fn default_endpoints(&self) -> DefaultEndpoints {

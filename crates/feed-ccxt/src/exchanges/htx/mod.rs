@@ -32,6 +32,8 @@
 //! - `direction` is documented as the taker's (aggressive) side.
 //! - Numbers are JSON numbers (`"price":52648.62`): every one is read from its exact text.
 
+mod limits;
+pub use limits::LIMITS;
 mod book;
 mod frame;
 mod market;
@@ -60,6 +62,10 @@ pub const WEBSOCKET_BASE: &str = "wss://api.huobi.pro";
 pub struct Htx;
 
 impl ExchangeAdapter for Htx {
+    fn limits(&self) -> feed_core::runtime::VenueLimits {
+        LIMITS
+    }
+
     fn id(&self) -> &'static str {
         "htx"
     }

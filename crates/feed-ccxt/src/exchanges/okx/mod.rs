@@ -94,6 +94,8 @@
 //! - OKX warns that the best ask may be below the best bid during pre-open; instruments in
 //!   `preopen` are not markets here, and a crossed book of a live market is a resync.
 
+mod limits;
+pub use limits::LIMITS;
 mod book;
 mod candle;
 mod field;
@@ -138,6 +140,10 @@ pub const PING: &str = "ping";
 pub struct Okx;
 
 impl ExchangeAdapter for Okx {
+    fn limits(&self) -> feed_core::runtime::VenueLimits {
+        LIMITS
+    }
+
     fn id(&self) -> &'static str {
         "okx"
     }
