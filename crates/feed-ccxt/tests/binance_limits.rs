@@ -81,10 +81,9 @@ fn feed_symbols(standin: &LimitedBinance) -> Vec<String> {
         .collect()
 }
 
-/// Needs the runtime to spread one feed over as many connections as
-/// `VenueLimits::subscriptions_per_connection` requires (1,500 streams: two connections);
-/// until the planner lands, the feed puts every stream on one connection and the stand-in
-/// cuts it (`TooManyStreams`), which this test reports.
+/// The runtime spreads the feed over as many connections as
+/// `VenueLimits::subscriptions_per_connection` requires (1,500 streams: two connections),
+/// paces each connection's messages, and every market gets its trades.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_market_of_binance_gets_trades_within_every_limit() {
     let standin = Arc::new(
@@ -256,4 +255,108 @@ async fn a_client_over_the_connection_window_is_caught() {
         !received.is_empty(),
         "trades flowed before the window was used up"
     );
+}
+
+/// What a renewal test saw: trade ids per symbol, gaps, and why connections closed.
+#[derive(Default)]
+struct Seen {
+    ids: HashMap<String, Vec<u64>>,
+    gaps: Vec<String>,
+    disconnects: Vec<Option<String>>,
+}
+
+/// Make before break across the venue's forced disconnect: the stand-in closes every
+/// connection after 10 s; the feed, told so, renews each one before that (a new connection
+/// subscribed, an overlap, the old one closed) — over 22 s every connection is renewed at
+/// least twice, the stand-in never has to close one, and every symbol's trades arrive
+/// exactly once, without a gap (the stand-in's ids are one tape, the same trade on every
+/// connection that carries it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_are_renewed_before_the_forced_disconnect_without_gap_or_duplicate() {
+    let lifetime = Duration::from_secs(10);
+    let standin = Arc::new(
+        LimitedBinance::start(LimitedBinanceConfig {
+            markets: 30,
+            trade_interval: Duration::from_millis(20),
+            lifetime,
+            ..LimitedBinanceConfig::default()
+        })
+        .await
+        .unwrap(),
+    );
+    // Two connections of 20 and 10 streams, each renewed on its own.
+    let limits = VenueLimits {
+        subscriptions_per_connection: Some(20),
+        forced_disconnect: Some(lifetime),
+        ..feed_ccxt::adapter("binance").unwrap().limits()
+    };
+    let feed = every_market(&standin).with_limits(limits);
+    let tls = client_config(&load_ca_file(&standin.cert.ca_file()).unwrap()).unwrap();
+    let mut handler = FeedHandler::new()
+        .stop_on_ctrl_c(false)
+        .with_connector_setup(move |connector| connector.with_tls_config(Arc::clone(&tls)));
+    let seen: Arc<Mutex<Seen>> = Arc::default();
+    let sink = Arc::clone(&seen);
+    handler.add_feed(
+        feed,
+        Callbacks::new().on_event(
+            &[EventKind::Trade, EventKind::Gap, EventKind::Disconnected],
+            move |event: &Event| {
+                let mut seen = sink.lock().unwrap();
+                match event {
+                    Event::Trade(trade) => {
+                        let Some(feed_core::TradeId::Number(id)) = trade.id else {
+                            panic!("aggTrade ids are numbers: {trade:?}");
+                        };
+                        seen.ids
+                            .entry(trade.symbol.as_str().to_owned())
+                            .or_default()
+                            .push(id);
+                    }
+                    Event::Gap(gap) => seen.gaps.push(format!("{} {}: {}", gap.symbol, gap.channel, gap.reason)),
+                    Event::Disconnected(closed) => seen.disconnects.push(closed.reason.clone()),
+                    _ => {}
+                }
+            },
+        ),
+    );
+    let stop = handler.shutdown_handle();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(22)).await;
+        stop.shutdown();
+    });
+    let reports = handler.run().await.unwrap();
+    let seen = seen.lock().unwrap();
+
+    assert!(seen.gaps.is_empty(), "no gap: {:#?}", seen.gaps);
+    let renewed = seen
+        .disconnects
+        .iter()
+        .filter(|reason| {
+            reason
+                .as_deref()
+                .is_some_and(|reason| reason.contains("renewed"))
+        })
+        .count();
+    assert!(renewed >= 4, "two connections renewed twice: {:?}", seen.disconnects);
+    let connections = standin.connections();
+    assert!(
+        connections.iter().all(|connection| !connection.expired),
+        "the stand-in never had to force a disconnect"
+    );
+    assert!(connections.len() >= 6, "{} connections", connections.len());
+    assert!(standin.violations().is_empty(), "{:#?}", standin.violations());
+    assert_eq!(seen.ids.len(), 30, "every market traded");
+    for (symbol, ids) in &seen.ids {
+        let contiguous = ids.windows(2).all(|pair| pair[1] == pair[0] + 1);
+        assert!(
+            contiguous,
+            "{symbol}: every trade once and in order across renewals: {:?}",
+            ids.windows(2)
+                .find(|pair| pair[1] != pair[0] + 1)
+                .unwrap()
+        );
+        assert!(ids.len() > 500, "{symbol}: {} trades", ids.len());
+    }
+    assert_eq!(reports[0].stats.gaps, 0);
 }

@@ -61,6 +61,10 @@ const RENEWAL_RETRY: Duration = Duration::from_secs(30);
 /// The longest margin kept before a forced disconnect.
 const RENEWAL_MARGIN: Duration = Duration::from_secs(600);
 
+/// The shortest margin (room for connecting, settling and the overlap), at most half the
+/// lifetime.
+const RENEWAL_MIN_MARGIN: Duration = Duration::from_secs(5);
+
 /// How a stretch of reading ended.
 pub(crate) enum SessionEnd {
     /// Shutdown was requested.
@@ -702,10 +706,13 @@ impl ConnectionLoop {
 }
 
 /// When to renew a connection the venue drops after `lifetime`: a margin of a tenth of
-/// it (at most [`RENEWAL_MARGIN`]) before, less up to half the margin of jitter so that
-/// connections opened together are not renewed together.
+/// it (between [`RENEWAL_MIN_MARGIN`] and [`RENEWAL_MARGIN`], at most half the lifetime)
+/// before, plus up to half the margin of jitter so that connections opened together are
+/// not renewed together.
 fn renewal_after(lifetime: Duration) -> Duration {
-    let margin = (lifetime / 10).min(RENEWAL_MARGIN);
+    let margin = (lifetime / 10)
+        .clamp(RENEWAL_MIN_MARGIN, RENEWAL_MARGIN)
+        .min(lifetime / 2);
     lifetime.saturating_sub(margin) + margin.mul_f64(fastrand::f64() * 0.5)
 }
 
@@ -743,8 +750,11 @@ mod tests {
             let after = renewal_after(day);
             assert!(after >= day - RENEWAL_MARGIN, "{after:?}");
             assert!(after <= day - RENEWAL_MARGIN / 2, "{after:?}");
+            // Room for connecting, settling and the overlap even on a short lifetime.
             let short = renewal_after(Duration::from_secs(10));
-            assert!(short >= Duration::from_secs(9) && short <= Duration::from_millis(9_500));
+            assert!(short >= Duration::from_secs(5) && short <= Duration::from_millis(7_500));
+            let tiny = renewal_after(Duration::from_secs(4));
+            assert!(tiny >= Duration::from_secs(2) && tiny <= Duration::from_secs(3));
         }
     }
 

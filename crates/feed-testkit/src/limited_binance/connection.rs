@@ -119,8 +119,8 @@ impl Connection {
     /// Serves until the client leaves, a limit is broken or the lifetime ends; true when the
     /// lifetime ended it.
     async fn run(mut self, mut socket: Socket) -> bool {
-        let mut trades = tokio::time::interval(self.shared.config.trade_interval);
-        trades.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut tape = self.shared.tape.clone();
+        let mut sent_up_to = *tape.borrow_and_update();
         let lifetime = tokio::time::sleep(self.shared.config.lifetime);
         tokio::pin!(lifetime);
         loop {
@@ -132,7 +132,14 @@ impl Connection {
                     })).await;
                     return true;
                 }
-                _ = trades.tick() => self.send_trades(&mut socket).await,
+                changed = tape.changed() => match changed {
+                    Ok(()) => {
+                        let latest = *tape.borrow_and_update();
+                        let from = std::mem::replace(&mut sent_up_to, latest) + 1;
+                        self.send_trades(&mut socket, from..=latest).await
+                    }
+                    Err(_) => Err(End::Gone),
+                },
                 message = socket.next() => match message {
                     Some(Ok(message)) => self.receive(&mut socket, message).await,
                     _ => Err(End::Gone),
@@ -261,14 +268,18 @@ impl Connection {
         }
     }
 
-    /// One trade of every subscribed `<symbol>@aggTrade` stream of a listed symbol, as
-    /// documented, `a` increasing per symbol across connections:
+    /// Trades `ids` of the tape for every subscribed `<symbol>@aggTrade` stream of a listed
+    /// symbol, as documented; every connection gets the same ids for the same trades:
     ///
     /// ```json
     /// {"e":"aggTrade","E":1672515782136,"s":"BNBBTC","a":12345,"p":"0.001","q":"100",
     ///  "f":100,"l":105,"T":1672515782136,"m":true,"M":true}
     /// ```
-    async fn send_trades(&mut self, socket: &mut Socket) -> Result<(), End> {
+    async fn send_trades(
+        &mut self,
+        socket: &mut Socket,
+        ids: std::ops::RangeInclusive<u64>,
+    ) -> Result<(), End> {
         let symbols: Vec<&String> = self
             .streams
             .iter()
@@ -285,14 +296,15 @@ impl Connection {
             });
         let frames: Vec<String> = {
             let mut record = self.shared.record();
-            symbols
-                .into_iter()
-                .map(|symbol| {
-                    let id = record.last_trade_id.entry(symbol.clone()).or_insert(0);
-                    *id += 1;
-                    agg_trade(symbol, *id, now)
-                })
-                .collect()
+            let mut frames = Vec::new();
+            for id in ids {
+                for symbol in &symbols {
+                    let last = record.last_trade_id.entry((*symbol).clone()).or_insert(0);
+                    *last = (*last).max(id);
+                    frames.push(agg_trade(symbol, id, now));
+                }
+            }
+            frames
         };
         for frame in frames {
             socket

@@ -4,7 +4,9 @@
 //! - `GET /api/v3/exchangeInfo` lists `markets` `TRADING` spot symbols ([`markets`]);
 //! - `/ws` speaks Binance's raw-stream protocol: `SUBSCRIBE`/`UNSUBSCRIBE`/
 //!   `LIST_SUBSCRIPTIONS` answered `{"result":null,"id":N}`, and an `aggTrade` for every
-//!   subscribed `<symbol>@aggTrade` stream every `trade_interval` ([`connection`]).
+//!   subscribed `<symbol>@aggTrade` stream every `trade_interval` ([`connection`]) from one
+//!   tape: trade `a` of a symbol is the same trade on every connection that carries it, so
+//!   two connections overlapping (a renewal) get the same trades, as on the venue.
 //!
 //! What it enforces, as <https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams>
 //! documents it (the figures are [`LimitedBinanceConfig`]'s, Binance's by default):
@@ -129,6 +131,10 @@ struct Shared {
     /// Lower-case symbol → upper-case symbol, for `<symbol>@aggTrade` streams.
     symbols: HashMap<String, String>,
     record: Mutex<Record>,
+    /// The market's trade tape: the number of the latest trade of every symbol, advanced
+    /// every `trade_interval` by one clock for all connections, so that two connections
+    /// subscribed to a symbol get the same trades with the same ids (as on the venue).
+    tape: tokio::sync::watch::Receiver<u64>,
 }
 
 #[derive(Default)]
@@ -136,7 +142,7 @@ struct Record {
     violations: Vec<Violation>,
     connections: Vec<ConnectionRecord>,
     attempts: HashMap<IpAddr, SlidingWindow>,
-    /// Per upper-case symbol: the last aggregate trade id sent (`a`), also the count.
+    /// Per upper-case symbol: the last aggregate trade id sent (`a`, the tape's number).
     last_trade_id: HashMap<String, u64>,
 }
 
@@ -167,6 +173,18 @@ pub struct LimitedBinance {
     pub websocket: LoopbackServer,
     markets: Vec<(String, String, String)>,
     shared: Arc<Shared>,
+    /// Advances the tape; stopped with the stand-in.
+    #[allow(dead_code)]
+    tape_clock: AbortOnDrop,
+}
+
+/// A task aborted when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 impl LimitedBinance {
@@ -186,6 +204,17 @@ impl LimitedBinance {
             CannedResponse::ok(markets::exchange_info(&markets)),
         )]);
         let rest = start_http_server(localhost, tls.clone(), routes).await?;
+        let (tape_clock, tape) = tokio::sync::watch::channel(0_u64);
+        let interval = config.trade_interval;
+        let ticking = tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(interval);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            ticks.tick().await;
+            loop {
+                ticks.tick().await;
+                tape_clock.send_modify(|trade| *trade += 1);
+            }
+        });
         let shared = Arc::new(Shared {
             symbols: markets
                 .iter()
@@ -193,6 +222,7 @@ impl LimitedBinance {
                 .collect(),
             config,
             record: Mutex::new(Record::default()),
+            tape,
         });
         let serving = Arc::clone(&shared);
         let websocket = LoopbackServer::start(localhost, tls, move |io, peer| {
@@ -205,6 +235,7 @@ impl LimitedBinance {
             websocket,
             markets,
             shared,
+            tape_clock: AbortOnDrop(ticking),
         })
     }
 
@@ -294,7 +325,7 @@ impl LimitedBinance {
             .collect()
     }
 
-    /// Trades sent per upper-case symbol (`BTCUSDT` → 12).
+    /// The last trade id (`a`, the tape's number) sent per upper-case symbol (`BTCUSDT` → 12).
     #[must_use]
     pub fn trades_sent(&self) -> HashMap<String, u64> {
         self.shared.record().last_trade_id.clone()
