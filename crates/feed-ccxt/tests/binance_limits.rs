@@ -313,7 +313,9 @@ async fn connections_are_renewed_before_the_forced_disconnect_without_gap_or_dup
                             .or_default()
                             .push(id);
                     }
-                    Event::Gap(gap) => seen.gaps.push(format!("{} {}: {}", gap.symbol, gap.channel, gap.reason)),
+                    Event::Gap(gap) => seen
+                        .gaps
+                        .push(format!("{} {}: {}", gap.symbol, gap.channel, gap.reason)),
                     Event::Disconnected(closed) => seen.disconnects.push(closed.reason.clone()),
                     _ => {}
                 }
@@ -338,23 +340,29 @@ async fn connections_are_renewed_before_the_forced_disconnect_without_gap_or_dup
                 .is_some_and(|reason| reason.contains("renewed"))
         })
         .count();
-    assert!(renewed >= 4, "two connections renewed twice: {:?}", seen.disconnects);
+    assert!(
+        renewed >= 4,
+        "two connections renewed twice: {:?}",
+        seen.disconnects
+    );
     let connections = standin.connections();
     assert!(
         connections.iter().all(|connection| !connection.expired),
         "the stand-in never had to force a disconnect"
     );
     assert!(connections.len() >= 6, "{} connections", connections.len());
-    assert!(standin.violations().is_empty(), "{:#?}", standin.violations());
+    assert!(
+        standin.violations().is_empty(),
+        "{:#?}",
+        standin.violations()
+    );
     assert_eq!(seen.ids.len(), 30, "every market traded");
     for (symbol, ids) in &seen.ids {
         let contiguous = ids.windows(2).all(|pair| pair[1] == pair[0] + 1);
         assert!(
             contiguous,
             "{symbol}: every trade once and in order across renewals: {:?}",
-            ids.windows(2)
-                .find(|pair| pair[1] != pair[0] + 1)
-                .unwrap()
+            ids.windows(2).find(|pair| pair[1] != pair[0] + 1).unwrap()
         );
         assert!(ids.len() > 500, "{symbol}: {} trades", ids.len());
     }
