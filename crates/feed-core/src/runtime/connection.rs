@@ -13,6 +13,7 @@ use tokio::time::Instant;
 
 use super::feed::{Action, FeedSession, HttpMethod, HttpRequest, HttpResult, KeepAlive};
 use super::stats::FeedStats;
+use super::window::SendWindow;
 use crate::connect::{ExchangeConnector, ExchangeWebSocket};
 
 /// REST requests one feed runs at once (book snapshots after a mass resync queue up).
@@ -42,10 +43,8 @@ pub(crate) struct Connection {
     pub frames: u64,
     /// How long one send may take.
     send_timeout: Duration,
-    /// The spacing that keeps the client's messages under the venue's per-connection rate.
-    send_spacing: Option<Duration>,
-    /// The earliest the next message may go.
-    next_send: Instant,
+    /// Keeps the client's messages under the venue's per-connection rate.
+    send_window: Option<SendWindow>,
 }
 
 /// How a new [`Connection`] is set up.
@@ -56,7 +55,7 @@ pub(crate) struct ConnectionSetup {
     pub keep_alive: Option<KeepAlive>,
     pub renew_at: Option<Instant>,
     pub send_timeout: Duration,
-    pub send_spacing: Option<Duration>,
+    pub send_window: Option<SendWindow>,
 }
 
 impl Connection {
@@ -80,8 +79,7 @@ impl Connection {
             delivered_data: false,
             frames: 0,
             send_timeout: setup.send_timeout,
-            send_spacing: setup.send_spacing,
-            next_send: Instant::now(),
+            send_window: setup.send_window,
         }
     }
 
@@ -91,12 +89,12 @@ impl Connection {
     /// # Errors
     /// Why the send failed or timed out.
     pub(crate) async fn send(&mut self, message: Message) -> Result<(), String> {
-        if let Some(spacing) = self.send_spacing {
-            let now = Instant::now();
-            if self.next_send > now {
-                tokio::time::sleep_until(self.next_send).await;
+        if let Some(window) = &mut self.send_window {
+            let at = window.next_at(Instant::now());
+            if at > Instant::now() {
+                tokio::time::sleep_until(at).await;
             }
-            self.next_send = self.next_send.max(now) + spacing;
+            window.record(Instant::now());
         }
         match tokio::time::timeout(self.send_timeout, self.socket.send(message)).await {
             Ok(Ok(())) => Ok(()),

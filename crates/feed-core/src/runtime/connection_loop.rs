@@ -34,6 +34,7 @@ use super::handover::Handover;
 use super::limits::VenueLimits;
 use super::shutdown::ShutdownSignal;
 use super::stats::FeedStats;
+use super::window::SendWindow;
 use crate::connect::ExchangeConnector;
 use crate::types::{micros_to_seconds, now_micros, now_seconds, ConnectionEvent, Event};
 
@@ -253,9 +254,9 @@ impl ConnectionLoop {
                     .forced_disconnect
                     .map(|lifetime| Instant::now() + renewal_after(lifetime)),
                 send_timeout: self.shared.policy.send_timeout,
-                send_spacing: limits
+                send_window: limits
                     .messages_per_connection
-                    .map(|rate| rate.spacing(MESSAGE_HEADROOM)),
+                    .map(|rate| SendWindow::new(rate, MESSAGE_HEADROOM)),
             },
         );
         let now = now_seconds();

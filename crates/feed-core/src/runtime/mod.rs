@@ -14,6 +14,7 @@ mod lag;
 mod limits;
 mod shutdown;
 mod stats;
+mod window;
 
 pub use backoff::{Backoff, ReconnectPolicy};
 pub use callbacks::{CallbackError, CallbackFailure, CallbackOutput, Callbacks};
