@@ -57,6 +57,11 @@ pub async fn run_until_finished(
             ..ReconnectPolicy::default()
         })
         .with_connector_setup(move |connector| connector.with_tls_config(Arc::clone(&tls)));
+    // A resubscribe the venue's message rate holds back goes out within one window of it.
+    let paced = feed
+        .venue_limits()
+        .messages_per_connection
+        .map_or(Duration::ZERO, |rate| rate.per.min(Duration::from_secs(10)));
     let stats = handler.add_feed(
         feed,
         Callbacks::new()
@@ -82,8 +87,8 @@ pub async fn run_until_finished(
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        // Let the last frames and any snapshot in flight arrive.
-        tokio::time::sleep(Duration::from_millis(400)).await;
+        // Let the last frames, any paced resubscribe and any snapshot in flight arrive.
+        tokio::time::sleep(Duration::from_millis(400) + paced).await;
         stop.shutdown();
     };
     let (outcome, ()) = tokio::join!(handler.run(), done);

@@ -1,6 +1,7 @@
 //! One open connection of a feed: its WebSocket, its session, and the REST requests the
 //! session asked for (in flight on the exchange's HTTP route).
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -45,6 +46,9 @@ pub(crate) struct Connection {
     send_timeout: Duration,
     /// Keeps the client's messages under the venue's per-connection rate.
     send_window: Option<SendWindow>,
+    /// Messages waiting for room in the window, in order (the read loop sends them when
+    /// due, reading on meanwhile).
+    outbox: VecDeque<Message>,
 }
 
 /// How a new [`Connection`] is set up.
@@ -80,22 +84,52 @@ impl Connection {
             frames: 0,
             send_timeout: setup.send_timeout,
             send_window: setup.send_window,
+            outbox: VecDeque::new(),
         }
     }
 
-    /// Sends a message within the policy's send timeout, no sooner than the venue's
-    /// per-connection message rate allows (subscribes, keep-alives and pings alike).
+    /// Sends a message within the policy's send timeout — at once while the venue's
+    /// per-connection message rate has room, else queued behind the others and sent by
+    /// the read loop when due ([`Connection::send_due`]), so that pacing never stops reading.
     ///
     /// # Errors
     /// Why the send failed or timed out.
     pub(crate) async fn send(&mut self, message: Message) -> Result<(), String> {
-        if let Some(window) = &mut self.send_window {
-            let at = window.next_at(Instant::now());
-            if at > Instant::now() {
-                tokio::time::sleep_until(at).await;
-            }
-            window.record(Instant::now());
+        if self.send_window.is_none() {
+            return self.write(message).await;
         }
+        self.outbox.push_back(message);
+        self.send_due().await
+    }
+
+    /// Sends the queued messages the window has room for now, in order.
+    ///
+    /// # Errors
+    /// Why a send failed or timed out.
+    pub(crate) async fn send_due(&mut self) -> Result<(), String> {
+        while let Some(window) = &mut self.send_window {
+            let now = Instant::now();
+            if self.outbox.is_empty() || window.next_at(now) > now {
+                break;
+            }
+            window.record(now);
+            if let Some(message) = self.outbox.pop_front() {
+                self.write(message).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// When the next queued message may go; `None` when none waits.
+    pub(crate) fn outbox_due(&mut self) -> Option<Instant> {
+        if self.outbox.is_empty() {
+            return None;
+        }
+        let now = Instant::now();
+        self.send_window.as_mut().map(|window| window.next_at(now))
+    }
+
+    async fn write(&mut self, message: Message) -> Result<(), String> {
         match tokio::time::timeout(self.send_timeout, self.socket.send(message)).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(error)) => Err(format!("send failed: {error}")),

@@ -490,10 +490,16 @@ impl ConnectionLoop {
             if holding && !connection.session.awaiting_acknowledgements() {
                 return SessionEnd::Settled;
             }
+            let outbox_at = connection.outbox_due();
             tokio::select! {
                 biased;
                 () = &mut shutdown_requested => return SessionEnd::Shutdown,
                 () = &mut deadline, if until.is_some() => return SessionEnd::Due,
+                () = sleep_until_some(outbox_at), if outbox_at.is_some() => {
+                    if let Err(error) = connection.send_due().await {
+                        return SessionEnd::Lost(error);
+                    }
+                }
                 () = &mut keep_alive_timer => {
                     keep_alive_timer.as_mut().reset(Instant::now() + keep_alive_every);
                     let message = match &keep_alive {
@@ -726,6 +732,13 @@ fn wave_spread(slots: usize) -> Duration {
     }
     let window = Duration::from_millis(100 * slots as u64).min(Duration::from_secs(10));
     window.mul_f64(fastrand::f64())
+}
+
+/// Sleeps until `at` (never called with `None`: the select branch is disabled then).
+async fn sleep_until_some(at: Option<Instant>) {
+    if let Some(at) = at {
+        tokio::time::sleep_until(at).await;
+    }
 }
 
 /// At most `limit` bytes of `text` (on a character boundary), with `…` when cut.
