@@ -128,6 +128,21 @@ fn without_proxy_section_everything_is_direct() {
     assert!(run.stdout.contains("proxy: disabled"));
 }
 
+/// Channels a venue serves on different endpoints are one feed over a connection per
+/// endpoint (they were refused while a feed was one connection).
+#[test]
+fn channels_of_both_binance_usd_m_stream_paths_are_one_feed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        &dir,
+        "exchanges:\n  perps:\n    exchange_id: binance_futures\n    symbols: [BTC-USDT-PERP]\n    channels: [TRADES, L2_BOOK, FUNDING]\n",
+    );
+    let run = check(&path, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_no_panic(&run);
+    assert!(run.stdout.contains("perps"), "{}", run.stdout);
+}
+
 #[test]
 fn the_metrics_section_is_shown_with_its_thresholds() {
     let dir = tempfile::tempdir().unwrap();
@@ -273,12 +288,6 @@ fn invalid_inputs_exit_2_with_every_problem_named() {
                 "exchanges.binance.symbols.kind: unknown instrument kind 'bond' (known: spot, perpetual, future, option)",
                 "exchanges.binance.symbols.qoute: unknown key 'qoute' (did you mean 'quote'?)",
             ],
-        ),
-        (
-            "binance_futures channels of both stream paths in one feed",
-            "exchanges:\n  perps:\n    exchange_id: binance_futures\n    symbols: [BTC-USDT-PERP]\n    channels: [TRADES, L2_BOOK, FUNDING]\n",
-            &[],
-            &["exchanges.perps.channels: Binance USD-M serves L2_BOOK on wss://fstream.binance.com/public and TRADES, FUNDING on /market, and a feed has one connection: configure them as two feeds"],
         ),
         (
             "bybit spot and linear in one feed",
