@@ -61,8 +61,9 @@ impl Route {
         warn_about_proxy_environment();
         let process = process_proxy_settings();
         let settings = own.or(process.as_deref());
-        match settings.and_then(|settings| settings.get_proxy(exchange, kind)) {
-            Some(proxy) => Route::Proxy(proxy.clone()),
+        // Interim: the pool's first member (member choice over the pool comes next).
+        match settings.and_then(|settings| settings.get_pool(exchange, kind)) {
+            Some(pool) => Route::Proxy(pool.first().clone()),
             None => Route::Direct,
         }
     }
