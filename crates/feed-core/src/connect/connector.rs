@@ -10,9 +10,14 @@ use feed_proxy::{ConnectionKind, ProxySettings};
 use rustls::ClientConfig;
 use tracing::Instrument;
 
+use std::future::Future;
+
+use feed_proxy::ProxyConfig;
+
 use super::error::{ConnectError, ConnectStage};
 use super::http::RouteHttpClient;
-use super::route::Route;
+use super::pool::{self, MemberLease};
+use super::route::{Egress, Route};
 use super::target::Target;
 use super::tls::process_tls_config;
 use super::tunnel::{open_stream, StageTimeouts};
@@ -113,7 +118,8 @@ impl ExchangeConnector {
         &self.exchange
     }
 
-    /// The route a new connection of `kind` would take now.
+    /// The route new connections of `kind` take now: direct or a pool (each connection
+    /// then takes one member).
     #[must_use]
     pub fn route(&self, kind: ConnectionKind) -> Route {
         Route::resolve(&self.exchange, kind, self.own_settings.as_deref())
@@ -126,16 +132,89 @@ impl ExchangeConnector {
     fn error(
         &self,
         kind: ConnectionKind,
-        route: &Route,
+        proxy: Option<String>,
         target: String,
         stage: ConnectStage,
     ) -> ConnectError {
         ConnectError {
             exchange: self.exchange.to_string(),
             kind,
-            proxy: route.redacted_proxy(),
+            proxy,
             target,
             stage,
+        }
+    }
+
+    /// Runs `attempt` along `route`: directly, or through a member of the pool. A member
+    /// that fails at the proxy stage is taken out ([`super::pool`]) and the next member is
+    /// tried; a failure behind the proxy ends the attempt. Returns what `attempt` made, the
+    /// egress it took and the member's lease (hold it as long as the connection is open).
+    async fn through<T, F, Fut>(
+        &self,
+        kind: ConnectionKind,
+        route: &Route,
+        target: &str,
+        attempt: F,
+    ) -> Result<(T, Egress, Option<MemberLease>), ConnectError>
+    where
+        F: Fn(Egress) -> Fut,
+        Fut: Future<Output = Result<T, ConnectStage>>,
+    {
+        let pool = match route {
+            Route::Direct => {
+                return attempt(Egress::Direct)
+                    .await
+                    .map(|made| (made, Egress::Direct, None))
+                    .map_err(|stage| self.error(kind, None, target.to_owned(), stage));
+            }
+            Route::Pool(pool) => pool,
+        };
+        let mut tried = Vec::new();
+        let mut last: Option<(ProxyConfig, ConnectStage)> = None;
+        loop {
+            let mut lease = match pool::choose(&self.exchange, kind, pool, &tried) {
+                Ok(lease) => lease,
+                Err(all_out) => {
+                    return Err(match last {
+                        Some((member, stage)) if pool.len() == 1 => self.error(
+                            kind,
+                            Some(member.url().to_string()),
+                            target.to_owned(),
+                            stage,
+                        ),
+                        last => self.error(
+                            kind,
+                            Some(route.name()),
+                            target.to_owned(),
+                            ConnectStage::AllMembersOut {
+                                members: pool.len(),
+                                next_probe_in: all_out.next_probe_in,
+                                last_failure: last.map(|(_, stage)| Box::new(stage)),
+                            },
+                        ),
+                    });
+                }
+            };
+            let member = lease.member().clone();
+            let egress = Egress::Proxy(member.clone());
+            match attempt(egress.clone()).await {
+                Ok(made) => {
+                    lease.proxy_stage_passed();
+                    return Ok((made, egress, Some(lease)));
+                }
+                Err(stage) => {
+                    if !lease.failed(&stage) {
+                        return Err(self.error(
+                            kind,
+                            Some(member.url().to_string()),
+                            target.to_owned(),
+                            stage,
+                        ));
+                    }
+                    tried.push(member.clone());
+                    last = Some((member, stage));
+                }
+            }
         }
     }
 
@@ -143,35 +222,45 @@ impl ExchangeConnector {
     ///
     /// # Errors
     /// [`ConnectError`] naming the stage that failed; when a proxy is configured and fails,
-    /// no direct connection is attempted.
+    /// no direct connection is attempted. With a pool, a member failing at the proxy stage
+    /// is taken out and the next one tried; [`ConnectStage::AllMembersOut`] when none is
+    /// left.
     pub async fn websocket(&self, url: &str) -> Result<ExchangeWebSocket, ConnectError> {
         self.websocket_with_route(url)
             .await
-            .map(|(socket, _route)| socket)
+            .map(|(socket, _egress)| socket)
     }
 
-    /// As [`ExchangeConnector::websocket`], also returning the route the connection took
-    /// (resolved once, for connecting and for reporting alike).
+    /// As [`ExchangeConnector::websocket`], also returning the egress the connection took
+    /// (direct, or the pool member), for reporting.
     ///
     /// # Errors
     /// As [`ExchangeConnector::websocket`].
     pub async fn websocket_with_route(
         &self,
         url: &str,
-    ) -> Result<(ExchangeWebSocket, Route), ConnectError> {
+    ) -> Result<(ExchangeWebSocket, Egress), ConnectError> {
         let kind = ConnectionKind::Websocket;
         let route = self.route(kind);
-        let (url, target) =
-            Target::parse(url).map_err(|stage| self.error(kind, &route, url.to_owned(), stage))?;
-        let span = tracing::debug_span!("connect", exchange = %self.exchange, kind = %kind, route = %route, target = %target.authority());
-        let socket = async {
-            let stream = open_stream(&route, &target, &self.tls(), &self.timeouts).await?;
-            upgrade(&url, stream, self.limits, self.timeouts.websocket_handshake).await
+        let (url, target) = Target::parse(url)
+            .map_err(|stage| self.error(kind, route_proxy(&route), url.to_owned(), stage))?;
+        let tls = self.tls();
+        let authority = target.authority();
+        let (mut socket, egress, lease) = self
+            .through(kind, &route, &authority, |egress| {
+                let span = tracing::debug_span!("connect", exchange = %self.exchange, kind = %kind, route = %egress, target = %authority);
+                let (url, target, tls) = (&url, &target, &tls);
+                async move {
+                    let stream = open_stream(&egress, target, tls, &self.timeouts).await?;
+                    upgrade(url, stream, self.limits, self.timeouts.websocket_handshake).await
+                }
+                .instrument(span)
+            })
+            .await?;
+        if let Some(lease) = lease {
+            socket.get_mut().hold_lease(lease);
         }
-        .instrument(span)
-        .await
-        .map_err(|stage| self.error(kind, &route, target.authority(), stage))?;
-        Ok((socket, route))
+        Ok((socket, egress))
     }
 
     /// GETs `url` along the exchange's HTTP route and returns the body of a 2xx answer.
@@ -200,15 +289,24 @@ impl ExchangeConnector {
     ) -> Result<Bytes, ConnectError> {
         let kind = ConnectionKind::Http;
         let route = self.route(kind);
-        let (url, target) =
-            Target::parse(url).map_err(|stage| self.error(kind, &route, url.to_owned(), stage))?;
-        let client = RouteHttpClient::for_route(&route, &self.tls(), self.timeouts);
-        let span = tracing::debug_span!("http", method = %method, exchange = %self.exchange, route = %route, target = %target.authority());
-        let response = client
-            .request(method, &url, body, self.max_body, self.http_timeout)
-            .instrument(span)
-            .await
-            .map_err(|stage| self.error(kind, &route, target.authority(), stage))?;
+        let (url, target) = Target::parse(url)
+            .map_err(|stage| self.error(kind, route_proxy(&route), url.to_owned(), stage))?;
+        let tls = self.tls();
+        let authority = target.authority();
+        // The lease is held until the response is read: an in-flight request is load.
+        let (response, egress, _lease) = self
+            .through(kind, &route, &authority, |egress| {
+                let client = RouteHttpClient::for_route(&egress, &tls, self.timeouts);
+                let span = tracing::debug_span!("http", method = %method, exchange = %self.exchange, route = %egress, target = %authority);
+                let (method, url, body) = (method.clone(), &url, body.clone());
+                async move {
+                    client
+                        .request(method, url, body, self.max_body, self.http_timeout)
+                        .await
+                }
+                .instrument(span)
+            })
+            .await?;
         if (200..300).contains(&response.status) {
             return Ok(response.body);
         }
@@ -216,12 +314,20 @@ impl ExchangeConnector {
             String::from_utf8_lossy(&response.body[..response.body.len().min(200)]).into_owned();
         Err(self.error(
             kind,
-            &route,
-            target.authority(),
+            egress.redacted_proxy(),
+            authority,
             ConnectStage::HttpStatus {
                 status: response.status,
                 body,
             },
         ))
+    }
+}
+
+/// How an error names `route` before any member was chosen.
+fn route_proxy(route: &Route) -> Option<String> {
+    match route {
+        Route::Direct => None,
+        Route::Pool(_) => Some(route.name()),
     }
 }

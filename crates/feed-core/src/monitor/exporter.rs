@@ -394,7 +394,7 @@ mod tests {
         let stats = FeedStats::default();
         stats.set_running(true);
         let proxy = feed_proxy::ProxyConfig::new("socks5h://user:pw@127.0.0.1:1080").unwrap();
-        stats.add_connection(1, &crate::Route::Proxy(proxy));
+        stats.add_connection(1, &crate::connect::Egress::Proxy(proxy));
         for lag in [1, 2, 2, 40, 400_000] {
             stats.add_frame(crate::types::now_micros());
             stats.add_event(&trade(lag));

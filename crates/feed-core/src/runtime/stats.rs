@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::lag::{bump, LagBuckets, LagHistogram, LagSummary};
-use crate::connect::Route;
+use crate::connect::Egress;
 use crate::types::{now_micros, Channel, Event, EventKind};
 
 /// Live counters of one feed. Cheap to clone (shared).
@@ -67,7 +67,7 @@ struct Counters {
 #[derive(Debug, Default, Clone)]
 struct ConnectionState {
     number: u64,
-    /// [`Route::name`]: the redacted URL alone.
+    /// [`Egress::name`]: the redacted URL alone.
     route: String,
     /// The route as logs show it (with its timeout).
     route_text: String,
@@ -176,7 +176,7 @@ impl FeedStats {
     }
 
     /// A connection opened along `route`.
-    pub(crate) fn add_connection(&self, number: u64, route: &Route) {
+    pub(crate) fn add_connection(&self, number: u64, route: &Egress) {
         self.0.connections.fetch_add(1, Ordering::Relaxed);
         if let Ok(mut slot) = self.0.connection.lock() {
             *slot = ConnectionState {
