@@ -16,6 +16,7 @@ use feed_proxy::ProxyConfig;
 
 use super::error::{ConnectError, ConnectStage};
 use super::http::RouteHttpClient;
+use super::pacing::{self, Budget};
 use super::pool::{self, MemberLease};
 use super::route::{Egress, Route};
 use super::target::Target;
@@ -149,19 +150,29 @@ impl ExchangeConnector {
     /// that fails at the proxy stage is taken out ([`super::pool`]) and the next member is
     /// tried; a failure behind the proxy ends the attempt. Returns what `attempt` made, the
     /// egress it took and the member's lease (hold it as long as the connection is open).
+    ///
+    /// Before each attempt the egress waits for its `budget` ([`pacing`]): `weight` of the
+    /// venue's per-egress rate. Among equally loaded members the one whose budget is free
+    /// sooner is chosen.
     async fn through<T, F, Fut>(
         &self,
         kind: ConnectionKind,
         route: &Route,
         target: &str,
+        (budget, weight): (Budget, u32),
         attempt: F,
     ) -> Result<(T, Egress, Option<MemberLease>), ConnectError>
     where
         F: Fn(Egress) -> Fut,
         Fut: Future<Output = Result<T, ConnectStage>>,
     {
+        let rate = match budget {
+            Budget::Connections => self.venue_limits.connections_per_egress,
+            Budget::RestWeight => self.venue_limits.rest_weight_per_egress,
+        };
         let pool = match route {
             Route::Direct => {
+                pacing::pace(&self.exchange, &Egress::Direct, budget, rate, weight).await;
                 return attempt(Egress::Direct)
                     .await
                     .map(|made| (made, Egress::Direct, None))
@@ -172,7 +183,11 @@ impl ExchangeConnector {
         let mut tried = Vec::new();
         let mut last: Option<(ProxyConfig, ConnectStage)> = None;
         loop {
-            let mut lease = match pool::choose(&self.exchange, kind, pool, &tried) {
+            let waits = |member: &ProxyConfig| {
+                let egress = Egress::Proxy(member.clone());
+                pacing::wait_estimate(&self.exchange, &egress, budget, rate, weight)
+            };
+            let mut lease = match pool::choose_with(&self.exchange, kind, pool, &tried, waits) {
                 Ok(lease) => lease,
                 Err(all_out) => {
                     return Err(match last {
@@ -197,6 +212,7 @@ impl ExchangeConnector {
             };
             let member = lease.member().clone();
             let egress = Egress::Proxy(member.clone());
+            pacing::pace(&self.exchange, &egress, budget, rate, weight).await;
             match attempt(egress.clone()).await {
                 Ok(made) => {
                     lease.proxy_stage_passed();
@@ -247,7 +263,7 @@ impl ExchangeConnector {
         let tls = self.tls();
         let authority = target.authority();
         let (mut socket, egress, lease) = self
-            .through(kind, &route, &authority, |egress| {
+            .through(kind, &route, &authority, (Budget::Connections, 1), |egress| {
                 let span = tracing::debug_span!("connect", exchange = %self.exchange, kind = %kind, route = %egress, target = %authority);
                 let (url, target, tls) = (&url, &target, &tls);
                 async move {
@@ -269,7 +285,17 @@ impl ExchangeConnector {
     /// [`ConnectError`] naming the stage; a non-2xx status is [`ConnectStage::HttpStatus`]
     /// (451 and 403 on a direct route explain how to configure a proxy).
     pub async fn get(&self, url: &str) -> Result<Bytes, ConnectError> {
-        self.http(http::Method::GET, url, None).await
+        self.http(http::Method::GET, url, None, 1).await
+    }
+
+    /// As [`ExchangeConnector::get`] for a request the venue weighs `weight` (a depth
+    /// snapshot, say): the egress waits until its REST weight budget
+    /// ([`VenueLimits::rest_weight_per_egress`]) has room for it.
+    ///
+    /// # Errors
+    /// As [`ExchangeConnector::get`].
+    pub async fn get_weighted(&self, url: &str, weight: u32) -> Result<Bytes, ConnectError> {
+        self.http(http::Method::GET, url, None, weight).await
     }
 
     /// POSTs a JSON `body` to `url` along the exchange's HTTP route (KuCoin's token request)
@@ -278,7 +304,20 @@ impl ExchangeConnector {
     /// # Errors
     /// As [`ExchangeConnector::get`].
     pub async fn post(&self, url: &str, body: String) -> Result<Bytes, ConnectError> {
-        self.http(http::Method::POST, url, Some(body)).await
+        self.http(http::Method::POST, url, Some(body), 1).await
+    }
+
+    /// As [`ExchangeConnector::post`] for a request the venue weighs `weight`.
+    ///
+    /// # Errors
+    /// As [`ExchangeConnector::get`].
+    pub async fn post_weighted(
+        &self,
+        url: &str,
+        body: String,
+        weight: u32,
+    ) -> Result<Bytes, ConnectError> {
+        self.http(http::Method::POST, url, Some(body), weight).await
     }
 
     async fn http(
@@ -286,6 +325,7 @@ impl ExchangeConnector {
         method: http::Method,
         url: &str,
         body: Option<String>,
+        weight: u32,
     ) -> Result<Bytes, ConnectError> {
         let kind = ConnectionKind::Http;
         let route = self.route(kind);
@@ -295,7 +335,7 @@ impl ExchangeConnector {
         let authority = target.authority();
         // The lease is held until the response is read: an in-flight request is load.
         let (response, egress, _lease) = self
-            .through(kind, &route, &authority, |egress| {
+            .through(kind, &route, &authority, (Budget::RestWeight, weight), |egress| {
                 let client = RouteHttpClient::for_route(&egress, &tls, self.timeouts);
                 let span = tracing::debug_span!("http", method = %method, exchange = %self.exchange, route = %egress, target = %authority);
                 let (method, url, body) = (method.clone(), &url, body.clone());

@@ -4,7 +4,8 @@
 //! 1. Resolve the route of (exchange, connection kind): the feed's own settings, else the
 //!    process-wide ones ([`init_proxy_system`]), else direct ([`Route::resolve`]); a
 //!    proxied route is a pool, and each connection takes one member of it, least loaded
-//!    first, skipping members that are out after failures ([`pool`]).
+//!    first, skipping members that are out after failures ([`pool`]); each egress (member
+//!    or direct) waits for the venue's per-IP budgets first ([`pacing`]).
 //! 2. Open the first hop: TCP to the exchange, or to the proxy (TLS first for `https://`
 //!    proxies); TCP_NODELAY on every socket.
 //! 3. Open the tunnel: SOCKS4/4a/5/5h (tokio-socks, with credentials), or HTTP `CONNECT`
@@ -22,6 +23,7 @@ mod connector;
 mod error;
 mod http;
 mod http_tunnel;
+pub mod pacing;
 pub mod pool;
 mod route;
 mod socks;
