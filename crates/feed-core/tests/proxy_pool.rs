@@ -2,15 +2,19 @@
 //! from 127.0.0.4) in front of a loopback exchange: connections spread over the three
 //! egress addresses, none from 127.0.0.1; a stopped member is taken out and its share moves
 //! to the others; restarted, it is probed and used again; with every member down the
-//! connection fails naming the pool, and the exchange sees nothing direct.
+//! connection fails naming the pool, and the exchange sees nothing direct; a
+//! [`ProxyProvider`] supplies members with the same fail-closed rules.
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use feed_core::connect::{client_config, load_ca_file, member_statuses, Egress, ExchangeConnector};
-use feed_proxy::{ConnectionProxies, ProxyConfig, ProxyPool, ProxySettings};
+use feed_core::connect::{
+    client_config, load_ca_file, member_statuses, Egress, ExchangeConnector, ProviderError,
+    ProxyProvider,
+};
+use feed_proxy::{ConnectionKind, ConnectionProxies, ProxyConfig, ProxyPool, ProxySettings};
 use feed_testkit::proxies::{
     start_dante, start_microsocks, start_tinyproxy, TinyproxyOptions, DANTE_EGRESS,
     MICROSOCKS_EGRESS, TINYPROXY_EGRESS,
@@ -168,6 +172,11 @@ async fn every_member_down_is_a_clear_error_and_nothing_goes_direct() {
         "the first attempt names the last member failure: {}",
         errors[0]
     );
+    assert!(
+        errors[0].to_string().contains("next probe in 1s"),
+        "the members' backoff: {}",
+        errors[0]
+    );
     assert_eq!(exchange.connection_count(), 0, "the exchange saw nothing");
 }
 
@@ -177,4 +186,96 @@ fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// A provider that answers with fixed members (or an error) and counts failures reported.
+struct TestProvider {
+    members: Result<Vec<String>, String>,
+    failures: std::sync::Mutex<Vec<String>>,
+}
+
+#[async_trait::async_trait]
+impl ProxyProvider for TestProvider {
+    async fn members(
+        &self,
+        _exchange: &str,
+        _kind: ConnectionKind,
+        _configured: &ProxyPool,
+    ) -> Result<Vec<ProxyConfig>, ProviderError> {
+        match &self.members {
+            Ok(urls) => Ok(urls
+                .iter()
+                .map(|url| ProxyConfig::new(url).unwrap())
+                .collect()),
+            Err(text) => Err(ProviderError::new(text.clone())),
+        }
+    }
+
+    async fn report_failure(
+        &self,
+        _exchange: &str,
+        _kind: ConnectionKind,
+        member: &ProxyConfig,
+        _stage: &feed_core::connect::ConnectStage,
+    ) {
+        self.failures.lock().unwrap().push(member.url().to_string());
+    }
+
+    fn name(&self) -> &str {
+        "test provider"
+    }
+}
+
+#[tokio::test]
+async fn a_provider_supplies_the_members_and_fails_closed() {
+    let exchange = EchoExchange::start().await.unwrap();
+    let microsocks =
+        start_microsocks("prov-user", "prov-secret", MICROSOCKS_EGRESS).expect("microsocks");
+    let dead = format!("socks5://127.0.0.1:{}", free_port());
+    // The settings say "proxied" (through a dead placeholder); the provider gives a dead
+    // member and the live one.
+    let provider = Arc::new(TestProvider {
+        members: Ok(vec![dead.clone(), microsocks.url("socks5")]),
+        failures: std::sync::Mutex::new(Vec::new()),
+    });
+    let placeholder = format!("socks5://127.0.0.1:{}", free_port());
+    let base = connector("provex", std::slice::from_ref(&placeholder), &exchange);
+    let via = base.clone().with_proxy_provider(provider.clone());
+    let [https, ws, _] = exchange.urls("127.0.0.1");
+    let route = via.provided_route(ConnectionKind::Websocket).await.unwrap();
+    assert_eq!(route.pool().unwrap().len(), 2, "{route}");
+    for _ in 0..3 {
+        let (_socket, egress) = via.websocket_with_route(&ws).await.unwrap();
+        assert_eq!(
+            egress.name(),
+            format!("socks5://prov-user:***@{}", microsocks.addr())
+        );
+    }
+    assert!(via.get(&https).await.is_ok());
+    assert_eq!(
+        provider.failures.lock().unwrap().as_slice(),
+        std::slice::from_ref(&dead),
+        "the dead member was reported once, then skipped while out"
+    );
+    assert_eq!(exchange.peer_ips(), [ip(MICROSOCKS_EGRESS)]);
+
+    // A provider error or an empty list: the connection fails, nothing direct.
+    for members in [Err("rotation service down".to_owned()), Ok(Vec::new())] {
+        let failing = base.clone().with_proxy_provider(Arc::new(TestProvider {
+            members,
+            failures: std::sync::Mutex::new(Vec::new()),
+        }));
+        let error = failing.websocket(&ws).await.unwrap_err();
+        assert_eq!(error.stage.name(), "provider_failed", "{error}");
+        assert!(
+            error.to_string().contains("no direct connection is made"),
+            "{error}"
+        );
+        assert!(failing.get(&https).await.is_err());
+    }
+    assert_eq!(
+        exchange.peer_ips(),
+        [ip(MICROSOCKS_EGRESS)],
+        "nothing went direct"
+    );
 }

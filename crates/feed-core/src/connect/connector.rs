@@ -18,6 +18,7 @@ use super::error::{ConnectError, ConnectStage};
 use super::http::RouteHttpClient;
 use super::pacing::{self, Budget};
 use super::pool::{self, MemberLease};
+use super::provider::{process_proxy_provider, provided_pool, SharedProvider};
 use super::route::{Egress, Route};
 use super::target::Target;
 use super::tls::process_tls_config;
@@ -52,6 +53,8 @@ pub struct ExchangeConnector {
     max_body: usize,
     /// The venue's limits per egress address (connections and REST weight per window).
     venue_limits: Arc<VenueLimits>,
+    /// Supplies pool members instead of the process-wide provider, if set.
+    provider: Option<SharedProvider>,
 }
 
 impl ExchangeConnector {
@@ -67,7 +70,35 @@ impl ExchangeConnector {
             http_timeout: Duration::from_secs(30),
             max_body: 64 << 20,
             venue_limits: Arc::new(VenueLimits::none()),
+            provider: None,
         }
+    }
+
+    /// Asks `provider` for the members of every proxied route instead of the process-wide
+    /// provider ([`super::init_proxy_provider`]) or the settings' own members. Direct
+    /// routes stay direct; a provider error or empty list fails the connection.
+    #[must_use]
+    pub fn with_proxy_provider(mut self, provider: SharedProvider) -> Self {
+        self.provider = Some(provider);
+        self
+    }
+
+    /// The route new connections of `kind` take now with the provider's members: direct,
+    /// or the pool the provider gives (the settings' pool without a provider).
+    ///
+    /// # Errors
+    /// [`ConnectStage::ProviderFailed`] (in a [`ConnectError`]) when the provider gives no
+    /// members.
+    pub async fn provided_route(&self, kind: ConnectionKind) -> Result<Route, ConnectError> {
+        let route = self.route(kind);
+        let Route::Pool(configured) = &route else {
+            return Ok(route);
+        };
+        let provider = self.provider.clone().or_else(process_proxy_provider);
+        provided_pool(provider.as_deref(), &self.exchange, kind, configured)
+            .await
+            .map(Route::Pool)
+            .map_err(|stage| self.error(kind, route_proxy(&route), String::new(), stage))
     }
 
     /// Uses these settings instead of the process-wide ones (a feed's own settings).
@@ -170,7 +201,7 @@ impl ExchangeConnector {
             Budget::Connections => self.venue_limits.connections_per_egress,
             Budget::RestWeight => self.venue_limits.rest_weight_per_egress,
         };
-        let pool = match route {
+        let configured = match route {
             Route::Direct => {
                 pacing::pace(&self.exchange, &Egress::Direct, budget, rate, weight).await;
                 return attempt(Egress::Direct)
@@ -180,6 +211,10 @@ impl ExchangeConnector {
             }
             Route::Pool(pool) => pool,
         };
+        let provider = self.provider.clone().or_else(process_proxy_provider);
+        let pool = &provided_pool(provider.as_deref(), &self.exchange, kind, configured)
+            .await
+            .map_err(|stage| self.error(kind, Some(route.name()), target.to_owned(), stage))?;
         let mut tried = Vec::new();
         let mut last: Option<(ProxyConfig, ConnectStage)> = None;
         loop {
@@ -199,7 +234,7 @@ impl ExchangeConnector {
                         ),
                         last => self.error(
                             kind,
-                            Some(route.name()),
+                            Some(Route::Pool(pool.clone()).name()),
                             target.to_owned(),
                             ConnectStage::AllMembersOut {
                                 members: pool.len(),
@@ -219,7 +254,13 @@ impl ExchangeConnector {
                     return Ok((made, egress, Some(lease)));
                 }
                 Err(stage) => {
-                    if !lease.failed(&stage) {
+                    let out = lease.failed(&stage);
+                    if let (true, Some(provider)) = (out, &provider) {
+                        provider
+                            .report_failure(&self.exchange, kind, &member, &stage)
+                            .await;
+                    }
+                    if !out {
                         return Err(self.error(
                             kind,
                             Some(member.url().to_string()),

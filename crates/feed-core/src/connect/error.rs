@@ -57,7 +57,7 @@ pub enum ConnectStage {
     },
     /// Every member of the proxy pool is out after proxy-stage failures; no direct
     /// connection is made.
-    #[error("every member of the proxy pool is out after failures{last}; next probe in {}s; no direct connection is made", next_probe_in.as_secs_f64(), last = last_failure.as_ref().map_or_else(String::new, |stage| format!(" (last: {stage})")))]
+    #[error("every member of the proxy pool is out after failures{last}; next probe in {}s; no direct connection is made", next_probe_in.as_millis().div_ceil(1000), last = last_failure.as_ref().map_or_else(String::new, |stage| format!(" (last: {stage})")))]
     AllMembersOut {
         /// How many members the pool has.
         members: usize,
@@ -65,6 +65,17 @@ pub enum ConnectStage {
         next_probe_in: Duration,
         /// The last member failure of this connection attempt, if it tried one.
         last_failure: Option<Box<ConnectStage>>,
+    },
+    /// The [`super::ProxyProvider`] gave no members for a proxied route; no direct
+    /// connection is made.
+    #[error(
+        "the proxy provider ({provider}) gave no proxy: {detail}; no direct connection is made"
+    )]
+    ProviderFailed {
+        /// The provider's name.
+        provider: String,
+        /// What went wrong.
+        detail: String,
     },
     /// A stage took longer than allowed.
     #[error("timed out after {}s while {during}", after.as_secs_f64())]
@@ -102,6 +113,7 @@ impl ConnectStage {
             ConnectStage::HttpStatus { .. } => "http_status",
             ConnectStage::Timeout { .. } => "timeout",
             ConnectStage::AllMembersOut { .. } => "all_members_out",
+            ConnectStage::ProviderFailed { .. } => "provider_failed",
         }
     }
 
@@ -116,6 +128,7 @@ impl ConnectStage {
                 | ConnectStage::TunnelRefused(_)
                 | ConnectStage::ProxyProtocol(_)
                 | ConnectStage::AllMembersOut { .. }
+                | ConnectStage::ProviderFailed { .. }
         )
     }
 }

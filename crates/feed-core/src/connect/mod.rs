@@ -5,7 +5,8 @@
 //!    process-wide ones ([`init_proxy_system`]), else direct ([`Route::resolve`]); a
 //!    proxied route is a pool, and each connection takes one member of it, least loaded
 //!    first, skipping members that are out after failures ([`pool`]); each egress (member
-//!    or direct) waits for the venue's per-IP budgets first ([`pacing`]).
+//!    or direct) waits for the venue's per-IP budgets first ([`pacing`]). The members of a
+//!    proxied route come from a [`ProxyProvider`] (the settings' own by default).
 //! 2. Open the first hop: TCP to the exchange, or to the proxy (TLS first for `https://`
 //!    proxies); TCP_NODELAY on every socket.
 //! 3. Open the tunnel: SOCKS4/4a/5/5h (tokio-socks, with credentials), or HTTP `CONNECT`
@@ -25,6 +26,7 @@ mod http;
 mod http_tunnel;
 pub mod pacing;
 pub mod pool;
+mod provider;
 mod route;
 mod socks;
 mod stream;
@@ -38,6 +40,10 @@ pub use connector::ExchangeConnector;
 pub use error::{ConnectError, ConnectStage};
 pub use http::{HttpResponse, RouteHttpClient};
 pub use pool::{member_statuses, MemberLease, MemberStatus};
+pub use provider::{
+    clear_proxy_provider, init_proxy_provider, process_proxy_provider, provided_pool,
+    ProviderError, ProxyProvider, SharedProvider, StaticProvider,
+};
 pub use route::{
     clear_proxy_system, init_proxy_system, process_proxy_settings, warn_about_proxy_environment,
     Egress, Route, IGNORED_PROXY_VARIABLES,

@@ -253,6 +253,10 @@ pub fn choose_with(
             .or_insert_with(MemberState::new);
         state.kinds.insert(kind);
         if tried.contains(member) {
+            if let Some(until) = state.out_until {
+                let left = until.saturating_duration_since(now);
+                next_probe_in = Some(next_probe_in.map_or(left, |soonest| soonest.min(left)));
+            }
             continue;
         }
         let probe = match state.out_until {
