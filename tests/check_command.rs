@@ -96,6 +96,25 @@ fn valid_config_prints_every_route_redacted() {
     );
     assert!(route_line(&run.stdout, "coinbase", "websocket").ends_with("direct"));
     assert!(!run.stdout.contains("s3cr3t-pw") && !run.stderr.contains("s3cr3t-pw"));
+    let limits = run
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("limits binance: "))
+        .unwrap_or_else(|| panic!("a limits line for binance in:\n{}", run.stdout));
+    for figure in [
+        "1024 subscriptions/connection",
+        "messages 5 per 1s per connection",
+        "connections 300 per 5min per address",
+        "REST weight 6000 per 1min per address",
+        "24h forced disconnect",
+    ] {
+        assert!(limits.contains(figure), "{figure} in {limits}");
+    }
+    assert!(
+        run.stdout.contains("limits backpack: no documented limits"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

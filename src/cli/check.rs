@@ -1,4 +1,5 @@
-//! `feedhandler check CONFIG`: validate a config and show the route of every connection.
+//! `feedhandler check CONFIG`: validate a config and show the route of every connection and
+//! the documented limits of every feed's exchange.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -148,10 +149,27 @@ pub fn describe_routes(config: &AppConfig) -> String {
             w2 = widths[2]
         );
     }
+    for feed in &config.feeds {
+        let _ = writeln!(
+            out,
+            "limits {}: {}",
+            feed.name,
+            venue_limits(&feed.exchange_id)
+        );
+    }
     for note in unused_proxy_entries(config) {
         let _ = writeln!(out, "note: {note}");
     }
     out
+}
+
+/// The documented limits of a feed's exchange (`ExchangeAdapter::limits`), which the
+/// runtime plans the feed's connections and paces its traffic by.
+fn venue_limits(exchange_id: &str) -> String {
+    feed_ccxt::adapter(exchange_id).map_or_else(
+        |_| "unknown exchange".to_owned(),
+        |adapter| adapter.limits().to_string(),
+    )
 }
 
 /// `serving /metrics and /health on 127.0.0.1:9898; stale after 60s (kraken 300s), lag

@@ -180,7 +180,16 @@ pub trait ExchangeAdapter: Send + Sync + 'static {
         &[]
     }
 
-    /// Whether one feed (one connection) can carry these channels: `Err` with the reason
+    /// Which connection group a subscription belongs to: subscriptions of different groups
+    /// never share a connection (Binance USD-M serves books and tickers on `/public` and
+    /// the other streams on `/market`; OKX candles are on `business`). The planner splits a
+    /// feed by group first, then by [`VenueLimits::subscriptions_per_connection`], and
+    /// [`ExchangeAdapter::websocket_url`] gets one group's subscriptions. Default: one group.
+    fn connection_group(&self, _subscription: &Subscription) -> u8 {
+        0
+    }
+
+    /// Whether one feed can carry these channels: `Err` with the reason
     /// when the exchange serves them on different connections (Binance USD-M routes book
     /// streams and the others to different URLs). Checked when a live feed is made
     /// ([`crate::CcxtFeed::new`]); replays read recordings of any channels.

@@ -11,7 +11,7 @@ use crate::error::AdapterError;
 use crate::filter::MarketFilter;
 use crate::markets::MarketMap;
 use crate::registry;
-use crate::session::{CcxtSession, FeedPlan};
+use crate::session::{split_plan, CcxtSession, FeedPlan};
 use crate::shard::Shard;
 use crate::DEFAULT_BOOK_DEPTH;
 
@@ -43,11 +43,15 @@ pub struct CcxtFeed {
     /// This process's share of the symbols (`--shard K/N`).
     shard: Shard,
     plan: Option<Arc<FeedPlan>>,
+    /// The plan split over the connections the venue's per-connection limit needs (one
+    /// plan per connection slot).
+    connection_plans: Vec<Arc<FeedPlan>>,
     /// Limits that replace the adapter's documented ones ([`CcxtFeed::with_limits`]).
     limits: Option<VenueLimits>,
-    /// Where the next connection goes, when the adapter asks for it before connecting
-    /// ([`ExchangeAdapter::connect_request`]); fetched anew before every connection.
-    connect_target: Option<ConnectTarget>,
+    /// Where each slot's next connection goes, when the adapter asks for it before
+    /// connecting ([`ExchangeAdapter::connect_request`]); fetched anew before every
+    /// connection.
+    connect_targets: Vec<Option<ConnectTarget>>,
 }
 
 impl std::fmt::Debug for CcxtFeed {
@@ -132,8 +136,9 @@ impl CcxtFeed {
             every_market: None,
             shard: Shard::whole(),
             plan: None,
+            connection_plans: Vec::new(),
             limits: None,
-            connect_target: None,
+            connect_targets: Vec::new(),
         }
     }
 
@@ -197,7 +202,30 @@ impl CcxtFeed {
     #[must_use]
     pub fn with_limits(mut self, limits: VenueLimits) -> Self {
         self.limits = Some(limits);
+        if let Some(plan) = self.plan.take() {
+            self.set_plan(plan);
+        }
         self
+    }
+
+    /// The venue limits this feed keeps: [`CcxtFeed::with_limits`]' or the adapter's.
+    #[must_use]
+    pub fn venue_limits(&self) -> VenueLimits {
+        self.limits.clone().unwrap_or_else(|| self.adapter.limits())
+    }
+
+    /// Keeps `plan` and its split over connections.
+    fn set_plan(&mut self, plan: Arc<FeedPlan>) {
+        self.connection_plans = split_plan(&plan, self.venue_limits().subscriptions_per_connection);
+        self.connect_targets = vec![None; self.connection_plans.len()];
+        self.plan = Some(plan);
+    }
+
+    /// The plan of each connection slot (one unless the venue's per-connection limit
+    /// splits the feed); empty before the market list is loaded.
+    #[must_use]
+    pub fn connection_plans(&self) -> &[Arc<FeedPlan>] {
+        &self.connection_plans
     }
 
     /// Gives this feed its own proxy settings, which win over the process-wide ones.
@@ -243,9 +271,8 @@ impl CcxtFeed {
         if let Some(plan) = self.plan.take() {
             let all_markets = self.symbols.is_empty() || self.every_market.is_some();
             let markets = plan.markets.markets().cloned().collect::<Vec<_>>();
-            self.plan = Some(Arc::new(
-                self.plan_for(MarketMap::new(markets), all_markets),
-            ));
+            let plan = Arc::new(self.plan_for(MarketMap::new(markets), all_markets));
+            self.set_plan(plan);
         }
     }
 
@@ -334,7 +361,8 @@ impl CcxtFeed {
         } else {
             all.restricted_to(&self.symbols)
         };
-        self.plan = Some(Arc::new(self.plan_for(markets, all_markets)));
+        let plan = Arc::new(self.plan_for(markets, all_markets));
+        self.set_plan(plan);
         Ok(())
     }
 
@@ -381,7 +409,8 @@ impl CcxtFeed {
                 exchange: self.adapter.id().to_owned(),
                 detail,
             })?;
-        self.plan = Some(Arc::new(self.plan_for(markets, true)));
+        let plan = Arc::new(self.plan_for(markets, true));
+        self.set_plan(plan);
         Ok(())
     }
 
@@ -455,7 +484,7 @@ impl Feed for CcxtFeed {
     }
 
     fn limits(&self) -> VenueLimits {
-        self.limits.clone().unwrap_or_else(|| self.adapter.limits())
+        self.venue_limits()
     }
 
     async fn prepare(&mut self, connector: &ExchangeConnector) -> Result<(), FeedError> {
@@ -497,20 +526,32 @@ impl Feed for CcxtFeed {
             tracing::info!(
                 markets = plan.markets.len(),
                 subscriptions = plan.subscriptions.len(),
+                connections = self.connection_plans.len(),
                 "markets mapped"
             );
         }
         Ok(())
     }
 
+    fn connections(&self) -> usize {
+        self.connection_plans.len().max(1)
+    }
+
     /// For adapters with a [`ExchangeAdapter::connect_request`] (KuCoin): makes it over
     /// the exchange's HTTP route and keeps the answer's WebSocket URL and keep-alive
     /// interval for this connection. Others: nothing.
-    async fn before_connect(&mut self, connector: &ExchangeConnector) -> Result<(), FeedError> {
+    async fn before_connect(
+        &mut self,
+        connection: usize,
+        connector: &ExchangeConnector,
+    ) -> Result<(), FeedError> {
         let Some(request) = self.adapter.connect_request(&self.rest_base) else {
             return Ok(());
         };
-        self.connect_target = None;
+        if self.connect_targets.len() <= connection {
+            self.connect_targets.resize(connection + 1, None);
+        }
+        self.connect_targets[connection] = None;
         tracing::debug!(url = %request.url, "asking where to connect");
         let body = match request.post_body {
             Some(body) => connector.post(&request.url, body).await?,
@@ -523,28 +564,29 @@ impl Feed for CcxtFeed {
                 exchange: self.adapter.id().to_owned(),
                 message: error.to_string(),
             })?;
-        self.connect_target = Some(target);
+        self.connect_targets[connection] = Some(target);
         Ok(())
     }
 
-    fn websocket_url(&self) -> String {
-        if let Some(target) = &self.connect_target {
+    fn websocket_url(&self, connection: usize) -> String {
+        if let Some(Some(target)) = self.connect_targets.get(connection) {
             return target.websocket_url.clone();
         }
         let subscriptions = self
-            .plan
-            .as_ref()
+            .connection_plans
+            .get(connection)
             .map_or(&[][..], |plan| &plan.subscriptions[..]);
         self.adapter
             .websocket_url(&self.websocket_base, subscriptions)
     }
 
-    fn keep_alive(&self) -> Option<KeepAlive> {
+    fn keep_alive(&self, connection: usize) -> Option<KeepAlive> {
         let keep_alive = self.adapter.keep_alive();
-        match (
-            keep_alive,
-            self.connect_target.as_ref().and_then(|t| t.ping_interval),
-        ) {
+        let prescribed = self
+            .connect_targets
+            .get(connection)
+            .and_then(|target| target.as_ref()?.ping_interval);
+        match (keep_alive, prescribed) {
             (Some(KeepAlive::Text { message, .. }), Some(interval)) => {
                 Some(KeepAlive::Text { interval, message })
             }
@@ -555,8 +597,8 @@ impl Feed for CcxtFeed {
         }
     }
 
-    fn session(&mut self) -> Box<dyn FeedSession> {
-        match &self.plan {
+    fn session(&mut self, connection: usize) -> Box<dyn FeedSession> {
+        match self.connection_plans.get(connection) {
             Some(plan) => Box::new(CcxtSession::new(Arc::clone(plan))),
             // `prepare` always loads the plan first; an empty plan subscribes to nothing.
             None => Box::new(CcxtSession::new(Arc::new(

@@ -238,7 +238,7 @@ fn every_channel_mix_is_one_feed_on_ws() {
         .unwrap_or_else(|error| panic!("{channels:?}: {error}"));
         feed.load_markets(EXCHANGE_INFO, false).unwrap();
         assert_eq!(
-            feed.websocket_url(),
+            feed.websocket_url(0),
             "wss://dstream.binance.com/ws",
             "{channels:?}"
         );

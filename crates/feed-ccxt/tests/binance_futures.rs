@@ -9,7 +9,7 @@ use common::binance_derivatives::{
     assert_requested, count, decimal, no_extra, rows, run_books, symbols, ChannelsCase,
     FuturesBookWire,
 };
-use feed_ccxt::{AdapterError, CcxtFeed};
+use feed_ccxt::CcxtFeed;
 use feed_core::{Channel, Event, EventKind, Feed, Symbol};
 use feed_testkit::{CannedResponse, ServerFrame};
 
@@ -192,7 +192,7 @@ async fn market_route_channels_and_polled_open_interest_normalize_field_by_field
 // ---- routes --------------------------------------------------------------------------
 
 #[test]
-fn a_feed_connects_to_its_route_and_one_mixing_routes_is_refused() {
+fn a_feed_connects_to_its_route_and_one_mixing_routes_gets_a_connection_per_route() {
     let feed_of = |channels: Vec<Channel>| {
         let mut feed =
             CcxtFeed::new("binance_futures", symbols(&["BTC-USDT-PERP"]), channels).unwrap();
@@ -204,28 +204,37 @@ fn a_feed_connects_to_its_route_and_one_mixing_routes_is_refused() {
         Channel::Ticker,
         Channel::OpenInterest,
     ]);
-    assert_eq!(books.websocket_url(), "wss://fstream.binance.com/public/ws");
+    assert_eq!(
+        books.websocket_url(0),
+        "wss://fstream.binance.com/public/ws"
+    );
     let market = feed_of(vec![Channel::Trades, Channel::Candles]);
     assert_eq!(
-        market.websocket_url(),
+        market.websocket_url(0),
         "wss://fstream.binance.com/market/ws"
     );
 
-    let error = CcxtFeed::new(
-        "binance_futures",
-        symbols(&["BTC-USDT-PERP"]),
-        vec![Channel::Trades, Channel::L2Book, Channel::Funding],
-    )
-    .unwrap_err();
-    assert!(
-        matches!(error, AdapterError::IncompatibleChannels { .. }),
-        "{error:?}"
+    let mixed = feed_of(vec![Channel::Trades, Channel::L2Book, Channel::Funding]);
+    assert_eq!(mixed.connections(), 2);
+    assert_eq!(
+        mixed.websocket_url(0),
+        "wss://fstream.binance.com/market/ws"
     );
     assert_eq!(
-        error.to_string(),
-        "binance_futures: Binance USD-M serves L2_BOOK on wss://fstream.binance.com/public \
-         and TRADES, FUNDING on /market, and a feed has one connection: configure them as two \
-         feeds (OPEN_INTEREST may join either)"
+        mixed.websocket_url(1),
+        "wss://fstream.binance.com/public/ws"
+    );
+    let carried: Vec<Vec<Channel>> = mixed
+        .connection_plans()
+        .iter()
+        .map(|plan| plan.subscriptions.iter().map(|s| s.channel).collect())
+        .collect();
+    assert_eq!(
+        carried,
+        [
+            vec![Channel::Trades, Channel::Funding],
+            vec![Channel::L2Book]
+        ]
     );
 }
 

@@ -112,9 +112,9 @@ async fn a_linear_feed_reads_btcusdt_as_the_perpetual_never_the_spot_pair() {
     );
     probe.load_markets(LINEAR, false).unwrap();
     assert!(
-        probe.websocket_url().ends_with("/v5/public/linear"),
+        probe.websocket_url(0).ends_with("/v5/public/linear"),
         "{}",
-        probe.websocket_url()
+        probe.websocket_url(0)
     );
 
     let (trades, stats) = collect_trades(&standin, feed(&names, &standin), 3).await;
@@ -195,7 +195,7 @@ async fn an_inverse_feed_goes_to_the_inverse_stream() {
     let mut probe = feed(&names, &standin);
     assert!(probe.markets_urls()[0].ends_with("category=inverse&limit=1000"));
     probe.load_markets(INVERSE, false).unwrap();
-    assert!(probe.websocket_url().ends_with("/v5/public/inverse"));
+    assert!(probe.websocket_url(0).ends_with("/v5/public/inverse"));
     let (trades, stats) = collect_trades(&standin, feed(&names, &standin), 1).await;
     assert_eq!(trades.len(), 1, "{trades:?}");
     assert_eq!(trades[0].symbol.as_str(), "BTC-USD-27MAR26");
@@ -240,7 +240,7 @@ fn all_perpetuals_load_the_linear_list_only() {
     subscribed.sort();
     assert_eq!(subscribed, vec!["BTC-USDC-PERP", "BTC-USDT-PERP"]);
     assert_eq!(
-        feed.websocket_url(),
+        feed.websocket_url(0),
         "wss://stream.bybit.com/v5/public/linear"
     );
 }

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use common::{collect_events, json};
-use feed_ccxt::{AdapterError, CcxtFeed};
+use feed_ccxt::CcxtFeed;
 use feed_core::{
     Candle, Channel, Event, EventKind, Feed, Funding, Liquidation, OpenInterest, Side, Symbol,
     Ticker,
@@ -345,29 +345,29 @@ async fn candles_of_a_perpetual_on_their_own_feed() {
 }
 
 #[test]
-fn a_feed_mixing_candles_with_public_channels_is_refused_and_names_the_split() {
-    let error = CcxtFeed::new(
+fn a_feed_mixing_candles_with_public_channels_gets_a_business_connection_for_them() {
+    let mut mixed = CcxtFeed::new(
         "okx",
         symbols(&["BTC-USDT-PERP"]),
         vec![Channel::Trades, Channel::Candles],
     )
-    .unwrap_err();
-    assert!(
-        matches!(error, AdapterError::IncompatibleChannels { .. }),
-        "{error:?}"
-    );
-    let text = error.to_string();
-    assert!(
-        text.contains("CANDLES on wss://ws.okx.com:8443/ws/v5/business")
-            && text.contains("TRADES on /ws/v5/public"),
-        "{text}"
+    .unwrap();
+    mixed.load_markets(INSTRUMENTS, false).unwrap();
+    assert_eq!(mixed.connections(), 2);
+    assert_eq!(mixed.websocket_url(0), "wss://ws.okx.com:8443/ws/v5/public");
+    assert_eq!(
+        mixed.websocket_url(1),
+        "wss://ws.okx.com:8443/ws/v5/business"
     );
     let mut feed = CcxtFeed::new("okx", symbols(&["BTC-USDT-PERP"]), vec![Channel::Candles])
         .unwrap()
         .with_candle_interval("4h")
         .unwrap();
     feed.load_markets(INSTRUMENTS, false).unwrap();
-    assert_eq!(feed.websocket_url(), "wss://ws.okx.com:8443/ws/v5/business");
+    assert_eq!(
+        feed.websocket_url(0),
+        "wss://ws.okx.com:8443/ws/v5/business"
+    );
     let error = CcxtFeed::new("okx", symbols(&["BTC-USDT-PERP"]), vec![Channel::Candles])
         .unwrap()
         .with_candle_interval("1M")

@@ -7,6 +7,7 @@ pub mod books;
 pub mod certs;
 pub mod fuzz;
 pub mod http_server;
+pub mod limited_binance;
 pub mod listener;
 pub mod relays;
 pub mod scripted;
@@ -15,6 +16,7 @@ pub mod ws_server;
 
 pub use certs::TestCertificate;
 pub use http_server::{start_dynamic_http_server, start_http_server, CannedResponse};
+pub use limited_binance::{LimitedBinance, LimitedBinanceConfig, Violation, ViolationKind};
 pub use listener::{BoxFuture, BoxedIo, LoopbackServer};
 pub use relays::{start_silent_listener, start_tls_front};
 pub use scripted::{ExchangeScript, MessageScript, ScriptedExchange, ServerFrame};

@@ -21,6 +21,9 @@ pub mod okx;
 pub mod upbit;
 // (module list: one `pub mod` line per exchange, above this line)
 
+#[cfg(test)]
+mod limits_tests;
+
 use std::sync::Arc;
 
 use crate::adapter::ExchangeAdapter;

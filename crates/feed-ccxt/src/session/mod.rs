@@ -18,6 +18,7 @@
 
 mod acks;
 mod books;
+mod liveness;
 mod plan;
 mod polls;
 mod tickers;
@@ -37,7 +38,8 @@ use crate::adapter::FrameContext;
 use crate::parsed::ParsedFrame;
 use acks::AckTracker;
 use books::{BookSlot, Books, Resync};
-pub use plan::{FeedPlan, DEFAULT_ACK_TIMEOUT_SECONDS};
+use liveness::Liveness;
+pub use plan::{split_plan, FeedPlan, DEFAULT_ACK_TIMEOUT_SECONDS};
 use polls::Polls;
 use tickers::Tickers;
 
@@ -56,6 +58,8 @@ pub struct CcxtSession {
     tickers: Tickers,
     /// The adapter's parse state of this connection, if it keeps one.
     connection_state: Option<Box<crate::adapter::ConnectionState>>,
+    /// When each subscription last had data, and its usual cadence.
+    liveness: Liveness,
 }
 
 impl CcxtSession {
@@ -75,6 +79,66 @@ impl CcxtSession {
             last_sequence: None,
             polls: Polls::default(),
             tickers: Tickers::default(),
+            liveness: Liveness::default(),
+        }
+    }
+
+    /// Marks the subscriptions of the frame's events as alive (one lookup per run of
+    /// events of the same symbol and channel, so a frame of one symbol costs one).
+    fn mark_alive(&mut self, receipt: Decimal) {
+        let now = seconds(receipt);
+        let mut previous: Option<(Channel, &Symbol)> = None;
+        for event in &self.parsed.events {
+            let (Some(channel), Some(symbol)) = (event.kind().channel(), event.symbol()) else {
+                continue;
+            };
+            if previous == Some((channel, symbol)) {
+                continue;
+            }
+            previous = Some((channel, symbol));
+            if let Some(index) = self.plan.index_of(channel, symbol) {
+                self.liveness.seen(index, now);
+            }
+        }
+    }
+
+    /// Gaps and resubscriptions for the subscriptions silent far beyond their cadence.
+    fn check_liveness(&mut self, now: Decimal, out: &mut SessionOutput) {
+        let plan = Arc::clone(&self.plan);
+        let silent = self.liveness.silent(
+            seconds(now),
+            |index| plan.subscriptions[index].channel,
+            |index| self.rejected[index] || self.polls.polls(index),
+        );
+        if silent.is_empty() {
+            return;
+        }
+        let mut again = Vec::new();
+        let mut books = Vec::new();
+        for (index, quiet, usual) in silent {
+            let subscription = &plan.subscriptions[index];
+            let usual = usual.map_or_else(
+                || "no cadence learned yet".to_owned(),
+                |usual| format!("usually every {usual:.1}s"),
+            );
+            let reason = format!("no data for {quiet:.0}s ({usual}): resubscribed");
+            tracing::warn!(exchange = %plan.exchange, symbol = %subscription.symbol, channel = %subscription.channel, %reason, "silent subscription");
+            self.gap(&subscription.symbol, subscription.channel, reason, now, out);
+            if subscription.channel == Channel::L2Book {
+                books.push(subscription.symbol.clone());
+            }
+            again.push(subscription.clone());
+        }
+        self.resubscribe(&again, out);
+        if let Some(rules) = self.rules {
+            for symbol in &books {
+                if let Some(slot) = self.books.slots.get_mut(symbol) {
+                    slot.book.resync(&rules);
+                }
+            }
+            if rules.snapshot == feed_core::book::SnapshotSource::Rest {
+                self.resync_all(&books, Resync::Fetch, out);
+            }
         }
     }
 
@@ -126,14 +190,15 @@ impl CcxtSession {
 
     /// The frame's ticker patches merged onto the connection's last tickers; a patch is
     /// data proving its subscription, like any event.
-    fn merge_tickers(&mut self, waiting: bool, out: &mut SessionOutput) {
+    fn merge_tickers(&mut self, waiting: bool, now: Decimal, out: &mut SessionOutput) {
         if !self.plan.has_channel(Channel::Ticker) {
             self.parsed.ticker_patches.clear();
             return;
         }
         for patch in self.parsed.ticker_patches.drain(..) {
-            if waiting {
-                if let Some(index) = self.plan.index_of(Channel::Ticker, &patch.symbol) {
+            if let Some(index) = self.plan.index_of(Channel::Ticker, &patch.symbol) {
+                self.liveness.seen(index, seconds(now));
+                if waiting {
                     self.acks
                         .data(Channel::Ticker, index, &self.plan.subscriptions);
                 }
@@ -180,6 +245,7 @@ impl CcxtSession {
             }
             self.acks
                 .data(Channel::L2Book, index, &self.plan.subscriptions);
+            self.liveness.seen(index, seconds(now));
             let plan = &self.plan;
             let slot = self
                 .books
@@ -421,22 +487,32 @@ impl CcxtSession {
                     });
                 }
             }
-            Resync::Resubscribe => {
-                for message in self.plan.adapter.unsubscribe_messages(&subscriptions) {
-                    out.send(message);
-                }
-                let ids: Vec<u64> = subscriptions
-                    .iter()
-                    .map(|subscription| subscription.id)
-                    .collect();
-                for request in self.plan.adapter.subscribe_messages(&subscriptions) {
-                    if request.covers.iter().any(|id| ids.contains(id)) {
-                        out.send(request.message);
-                    }
-                }
+            Resync::Resubscribe => self.resubscribe(&subscriptions, out),
+        }
+    }
+
+    /// Unsubscribes and subscribes these again: only the subscribe messages that carry
+    /// them (not, say, Coinbase's heartbeats).
+    fn resubscribe(&self, subscriptions: &[crate::adapter::Subscription], out: &mut SessionOutput) {
+        for message in self.plan.adapter.unsubscribe_messages(subscriptions) {
+            out.send(message);
+        }
+        let ids: Vec<u64> = subscriptions
+            .iter()
+            .map(|subscription| subscription.id)
+            .collect();
+        for request in self.plan.adapter.subscribe_messages(subscriptions) {
+            if request.covers.iter().any(|id| ids.contains(id)) {
+                out.send(request.message);
             }
         }
     }
+}
+
+/// Seconds as a float, for cadences (never for money).
+fn seconds(time: Decimal) -> f64 {
+    use rust_decimal::prelude::ToPrimitive;
+    time.to_f64().unwrap_or(0.0)
 }
 
 impl FeedSession for CcxtSession {
@@ -446,6 +522,7 @@ impl FeedSession for CcxtSession {
             .adapter
             .subscribe_messages(&self.plan.subscriptions);
         self.acks.expect(&requests, &self.plan.subscriptions, now);
+        self.liveness = Liveness::new(self.plan.subscriptions.len(), seconds(now));
         for request in requests {
             out.send(request.message);
         }
@@ -514,7 +591,10 @@ impl FeedSession for CcxtSession {
         }
         let waiting = self.acks.is_waiting();
         if !self.parsed.ticker_patches.is_empty() {
-            self.merge_tickers(waiting, out);
+            self.merge_tickers(waiting, receipt, out);
+        }
+        if !self.parsed.events.is_empty() {
+            self.mark_alive(receipt);
         }
         let wanted = |event: &Event| {
             event
@@ -584,6 +664,8 @@ impl FeedSession for CcxtSession {
         if self.acks.is_waiting() {
             let refusals = self.acks.expire(now);
             self.refuse(refusals, now, out);
+        } else {
+            self.check_liveness(now, out);
         }
         self.retry_stuck_books(now, out);
         self.issue_polls(now, out);

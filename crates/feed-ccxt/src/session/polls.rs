@@ -26,6 +26,11 @@ pub(crate) struct Polls {
 }
 
 impl Polls {
+    /// True when subscription `index` is polled (not streamed).
+    pub(crate) fn polls(&self, index: usize) -> bool {
+        self.slots.iter().any(|slot| slot.index == index)
+    }
+
     /// The polls of `subscriptions`, the first ones due from `now` on, spread over one
     /// interval.
     pub(crate) fn new(

@@ -420,3 +420,71 @@ fn rest_only_channels_are_polled_spread_out_one_at_a_time_and_retried() {
     );
     assert!(asked.iter().all(|(id, _)| *id > 2), "fresh request ids");
 }
+
+const TWO_MARKETS: &str = r#"{"symbols":[{"symbol":"BTCUSDT","status":"TRADING","baseAsset":"BTC","quoteAsset":"USDT"},{"symbol":"ETHUSDT","status":"TRADING","baseAsset":"ETH","quoteAsset":"USDT"}]}"#;
+
+fn agg_trade(symbol: &str, id: u64) -> String {
+    format!(
+        r#"{{"e":"aggTrade","E":1,"s":"{symbol}","a":{id},"p":"1.5","q":"2","f":{id},"l":{id},"T":1,"m":false,"M":true}}"#
+    )
+}
+
+#[test]
+fn a_silent_subscription_on_a_live_connection_gets_a_gap_and_is_resubscribed() {
+    let mut session = CcxtFeed::replay("binance", TWO_MARKETS)
+        .unwrap()
+        .with_channels(vec![Channel::Trades])
+        .unwrap()
+        .new_session()
+        .unwrap();
+    let mut out = SessionOutput::default();
+    session.open(at(0), &mut out);
+    session
+        .frame(Frame::Text(r#"{"result":null,"id":1}"#), at(0), &mut out)
+        .unwrap();
+    out.clear();
+    // Both trade every second for a minute; then ETH stops while BTC carries on.
+    let mut id = 0;
+    for second in 0..60 {
+        for symbol in ["BTCUSDT", "ETHUSDT"] {
+            id += 1;
+            session
+                .frame(Frame::Text(&agg_trade(symbol, id)), at(second), &mut out)
+                .unwrap();
+        }
+        session.tick(at(second), &mut out);
+    }
+    assert!(gaps(&out).is_empty(), "{:?}", gaps(&out));
+    out.clear();
+    let mut resubscribed_at = None;
+    for second in 60..200 {
+        id += 1;
+        session
+            .frame(Frame::Text(&agg_trade("BTCUSDT", id)), at(second), &mut out)
+            .unwrap();
+        out.events.retain(|event| !matches!(event, Event::Trade(_)));
+        session.tick(at(second), &mut out);
+        if resubscribed_at.is_none() && !out.actions.is_empty() {
+            resubscribed_at = Some(second);
+            let gap = gaps(&out);
+            assert_eq!(gap.len(), 1, "{gap:?}");
+            assert!(gap[0].contains("no data for 6"), "{gap:?}");
+            assert!(
+                matches!(&out.actions[..], [Action::Send(message)]
+                    if message.contains("ethusdt@aggTrade") && !message.contains("btcusdt")),
+                "{:?}",
+                out.actions
+            );
+            let Event::Gap(gap) = &out.events[0] else {
+                unreachable!()
+            };
+            assert_eq!(gap.symbol.as_str(), "ETH-USDT");
+            assert_eq!(gap.channel, Channel::Trades);
+        }
+    }
+    // Trades floor 60 s (30 × its 1 s cadence is less): resubscribed about a minute after
+    // its last trade, and not again within the doubled wait.
+    let at_second = resubscribed_at.expect("the silent subscription was resubscribed");
+    assert!((119..=122).contains(&at_second), "{at_second}");
+    assert_eq!(gaps(&out).len(), 1);
+}

@@ -374,7 +374,13 @@ impl Collector for FeedCollector {
         )?;
         let connections: Vec<_> = reads
             .iter()
-            .filter_map(|read| Some((read, read.feed.stats.connection()?)))
+            .flat_map(|read| {
+                read.feed
+                    .stats
+                    .connections_now()
+                    .into_iter()
+                    .map(move |connection| (read, connection))
+            })
             .collect();
         connection_family(
             encoder,
@@ -434,7 +440,7 @@ mod tests {
         let stats = FeedStats::default();
         stats.set_running(true);
         let proxy = feed_proxy::ProxyConfig::new("socks5h://user:pw@127.0.0.1:1080").unwrap();
-        stats.add_connection(1, &crate::connect::Egress::Proxy(proxy));
+        stats.add_connection(0, 1, &crate::connect::Egress::Proxy(proxy));
         for lag in [1, 2, 2, 40, 400_000] {
             stats.add_frame(crate::types::now_micros());
             stats.add_event(&trade(lag));

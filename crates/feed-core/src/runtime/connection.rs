@@ -9,8 +9,11 @@ use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinSet;
 use tokio_tungstenite::tungstenite::Message;
 
-use super::feed::{Action, FeedSession, HttpMethod, HttpRequest, HttpResult};
+use tokio::time::Instant;
+
+use super::feed::{Action, FeedSession, HttpMethod, HttpRequest, HttpResult, KeepAlive};
 use super::stats::FeedStats;
+use super::window::SendWindow;
 use crate::connect::{ExchangeConnector, ExchangeWebSocket};
 
 /// REST requests one feed runs at once (book snapshots after a mass resync queue up).
@@ -20,10 +23,16 @@ pub const MAX_CONCURRENT_REQUESTS: usize = 4;
 pub(crate) struct Connection {
     pub socket: ExchangeWebSocket,
     pub session: Box<dyn FeedSession>,
-    /// 1 for the feed's first connection.
+    /// 1 for the feed's first connection; unique within the feed.
     pub number: u64,
-    /// The route it took (redacted).
+    /// The keep-alive the feed asked for on this connection.
+    pub keep_alive: Option<KeepAlive>,
+    /// When to renew it (make before break) ahead of the venue's forced disconnect.
+    pub renew_at: Option<Instant>,
+    /// The route it took as logs show it (redacted, with its timeout).
     pub route: String,
+    /// The route's name ([`crate::connect::Route::name`]: `direct` or the redacted URL).
+    pub route_name: String,
     pub responses: mpsc::UnboundedReceiver<(u64, HttpResult)>,
     responder: mpsc::UnboundedSender<(u64, HttpResult)>,
     /// In-flight requests; dropped (aborted) with the connection.
@@ -34,36 +43,59 @@ pub(crate) struct Connection {
     pub frames: u64,
     /// How long one send may take.
     send_timeout: Duration,
+    /// Keeps the client's messages under the venue's per-connection rate.
+    send_window: Option<SendWindow>,
+}
+
+/// How a new [`Connection`] is set up.
+pub(crate) struct ConnectionSetup {
+    pub number: u64,
+    pub route: String,
+    pub route_name: String,
+    pub keep_alive: Option<KeepAlive>,
+    pub renew_at: Option<Instant>,
+    pub send_timeout: Duration,
+    pub send_window: Option<SendWindow>,
 }
 
 impl Connection {
     pub(crate) fn new(
         socket: ExchangeWebSocket,
         session: Box<dyn FeedSession>,
-        number: u64,
-        route: String,
-        send_timeout: Duration,
+        setup: ConnectionSetup,
     ) -> Self {
         let (responder, responses) = mpsc::unbounded_channel();
         Connection {
             socket,
             session,
-            number,
-            route,
+            number: setup.number,
+            keep_alive: setup.keep_alive,
+            renew_at: setup.renew_at,
+            route: setup.route,
+            route_name: setup.route_name,
             responses,
             responder,
             requests: JoinSet::new(),
             delivered_data: false,
             frames: 0,
-            send_timeout,
+            send_timeout: setup.send_timeout,
+            send_window: setup.send_window,
         }
     }
 
-    /// Sends a message within the policy's send timeout.
+    /// Sends a message within the policy's send timeout, no sooner than the venue's
+    /// per-connection message rate allows (subscribes, keep-alives and pings alike).
     ///
     /// # Errors
     /// Why the send failed or timed out.
     pub(crate) async fn send(&mut self, message: Message) -> Result<(), String> {
+        if let Some(window) = &mut self.send_window {
+            let at = window.next_at(Instant::now());
+            if at > Instant::now() {
+                tokio::time::sleep_until(at).await;
+            }
+            window.record(Instant::now());
+        }
         match tokio::time::timeout(self.send_timeout, self.socket.send(message)).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(error)) => Err(format!("send failed: {error}")),

@@ -230,26 +230,40 @@ pub trait Feed: Send + 'static {
     /// [`FeedError`] when the feed cannot start (this stops it before any connection).
     async fn prepare(&mut self, connector: &ExchangeConnector) -> Result<(), FeedError>;
 
-    /// Called before every connection attempt (the first and each reconnect), before
-    /// [`Feed::websocket_url`]: for exchanges that hand out the WebSocket address over REST
-    /// per connection (KuCoin's token and server list). Its REST calls take the exchange's
-    /// HTTP route like every other. The default does nothing.
+    /// How many connections the feed needs at once, asked once after [`Feed::prepare`]
+    /// (a feed whose subscriptions exceed the venue's per-connection limit is split over
+    /// several). Each is a slot `0..connections()`, connected, reconnected and renewed on
+    /// its own; the methods below get the slot. Default 1.
+    fn connections(&self) -> usize {
+        1
+    }
+
+    /// Called before every connection attempt of slot `connection` (the first, each
+    /// reconnect and each renewal), before [`Feed::websocket_url`]: for exchanges that hand
+    /// out the WebSocket address over REST per connection (KuCoin's token and server list).
+    /// Its REST calls take the exchange's HTTP route like every other. The default does
+    /// nothing.
     ///
     /// # Errors
     /// [`FeedError`] when there is nowhere to connect: at start-up this stops the feed,
     /// on a reconnect it counts as a failed attempt (with backoff).
-    async fn before_connect(&mut self, _connector: &ExchangeConnector) -> Result<(), FeedError> {
+    async fn before_connect(
+        &mut self,
+        _connection: usize,
+        _connector: &ExchangeConnector,
+    ) -> Result<(), FeedError> {
         Ok(())
     }
 
-    /// The WebSocket URL to connect (and reconnect) to.
-    fn websocket_url(&self) -> String;
+    /// The WebSocket URL slot `connection` connects (and reconnects) to.
+    fn websocket_url(&self, connection: usize) -> String;
 
-    /// The client keep-alive the exchange requires, if any.
-    fn keep_alive(&self) -> Option<KeepAlive> {
+    /// The client keep-alive the exchange requires on slot `connection`, if any.
+    fn keep_alive(&self, _connection: usize) -> Option<KeepAlive> {
         None
     }
 
-    /// A new session for a new connection (called at every connection).
-    fn session(&mut self) -> Box<dyn FeedSession>;
+    /// A new session for a new connection of slot `connection` (called at every
+    /// connection): it subscribes that slot's share of the feed.
+    fn session(&mut self, connection: usize) -> Box<dyn FeedSession>;
 }

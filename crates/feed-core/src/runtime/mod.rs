@@ -5,13 +5,16 @@
 mod backoff;
 mod callbacks;
 mod connection;
+mod connection_loop;
 mod feed;
 mod feed_task;
 mod handler;
+mod handover;
 mod lag;
 mod limits;
 mod shutdown;
 mod stats;
+mod window;
 
 pub use backoff::{Backoff, ReconnectPolicy};
 pub use callbacks::{CallbackError, CallbackFailure, CallbackOutput, Callbacks};

@@ -33,7 +33,7 @@ impl Default for FeedStats {
             last_frame_micros: AtomicU64::new(0),
             running: AtomicBool::new(false),
             lag: LagHistogram::default(),
-            connection: Mutex::new(ConnectionState::default()),
+            connection: Mutex::new(Vec::new()),
         }))
     }
 }
@@ -61,7 +61,8 @@ struct Counters {
     last_frame_micros: AtomicU64,
     running: AtomicBool,
     lag: LagHistogram,
-    connection: Mutex<ConnectionState>,
+    /// By connection slot (0 for a feed's first or only connection).
+    connection: Mutex<Vec<ConnectionState>>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -73,9 +74,10 @@ struct ConnectionState {
     route_text: String,
     up: bool,
     frames: u64,
+    subscriptions: SubscriptionCounts,
 }
 
-/// The feed's current (or last) connection.
+/// One of the feed's current (or last) connections.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ConnectionSnapshot {
     /// 1 for the feed's first connection.
@@ -86,6 +88,9 @@ pub struct ConnectionSnapshot {
     pub up: bool,
     /// Frames it carried.
     pub frames: u64,
+    /// Which of the feed's connections (0-based; a feed split over several connections
+    /// has one slot per connection).
+    pub slot: usize,
 }
 
 /// How many of the current connection's subscriptions are in each state.
@@ -126,7 +131,7 @@ pub struct StatsSnapshot {
     pub requests: u64,
     /// Of those, the ones that failed.
     pub request_errors: u64,
-    /// The WebSocket route last used (redacted).
+    /// The WebSocket routes of the current (or last) connections, each once (redacted).
     pub route: String,
     /// Exchange timestamp → receipt delay of the events that carry an exchange timestamp.
     pub lag: LagSummary,
@@ -175,45 +180,78 @@ impl FeedStats {
         }
     }
 
-    /// A connection opened along `route`.
-    pub(crate) fn add_connection(&self, number: u64, route: &Egress) {
+    /// Connection `number` of slot `slot` opened along `route`.
+    pub(crate) fn add_connection(&self, slot: usize, number: u64, route: &Egress) {
         self.0.connections.fetch_add(1, Ordering::Relaxed);
-        if let Ok(mut slot) = self.0.connection.lock() {
-            *slot = ConnectionState {
+        self.show_connection(slot, number, &route.name(), &route.to_string());
+    }
+
+    /// Shows slot `slot`'s connection `number` as open (again: a renewal that failed after
+    /// its new connection was counted goes back to the old one).
+    pub(crate) fn show_connection(&self, slot: usize, number: u64, name: &str, text: &str) {
+        self.with_slot(slot, |state| {
+            *state = ConnectionState {
                 number,
-                route: route.name(),
-                route_text: route.to_string(),
+                route: name.to_owned(),
+                route_text: text.to_owned(),
                 up: true,
                 frames: 0,
+                subscriptions: SubscriptionCounts::default(),
             };
-        }
+        });
     }
 
-    /// The current connection closed after carrying `frames`.
-    pub(crate) fn connection_closed(&self, frames: u64) {
-        self.0.subscriptions_active.store(0, Ordering::Relaxed);
-        self.0.subscriptions_pending.store(0, Ordering::Relaxed);
-        if let Ok(mut slot) = self.0.connection.lock() {
-            slot.up = false;
-            slot.frames = frames;
-        }
+    /// Connection `number` of slot `slot` closed after carrying `frames` (ignored when the
+    /// slot has moved on to a newer connection: a renewal opens the new one first).
+    pub(crate) fn connection_closed(&self, slot: usize, number: u64, frames: u64) {
+        self.with_slot(slot, |state| {
+            if state.number == number {
+                state.up = false;
+                state.frames = frames;
+                state.subscriptions = SubscriptionCounts::default();
+            }
+        });
     }
 
-    /// The current connection carried `frames` so far (published about once a second).
-    pub(crate) fn set_connection_frames(&self, frames: u64) {
-        if let Ok(mut slot) = self.0.connection.lock() {
-            slot.frames = frames;
-        }
+    /// Connection `number` of slot `slot` carried `frames` so far (published about once a
+    /// second).
+    pub(crate) fn set_connection_frames(&self, slot: usize, number: u64, frames: u64) {
+        self.with_slot(slot, |state| {
+            if state.number == number {
+                state.frames = frames;
+            }
+        });
     }
 
-    pub(crate) fn set_subscriptions(&self, counts: SubscriptionCounts) {
+    /// The subscription states of slot `slot`'s connection `number`.
+    pub(crate) fn set_subscriptions(&self, slot: usize, number: u64, counts: SubscriptionCounts) {
         self.0.subscriptions_tracked.store(true, Ordering::Relaxed);
-        self.0
-            .subscriptions_active
-            .store(counts.active, Ordering::Relaxed);
+        self.with_slot(slot, |state| {
+            if state.number == number {
+                state.subscriptions = counts;
+            }
+        });
+    }
+
+    /// Runs `change` on a slot's state (made if new), then refreshes the totals.
+    fn with_slot(&self, slot: usize, change: impl FnOnce(&mut ConnectionState)) {
+        let Ok(mut slots) = self.0.connection.lock() else {
+            return;
+        };
+        if slots.len() <= slot {
+            slots.resize_with(slot + 1, ConnectionState::default);
+        }
+        change(&mut slots[slot]);
+        let (active, pending) = slots.iter().fold((0, 0), |(active, pending), state| {
+            (
+                active + state.subscriptions.active,
+                pending + state.subscriptions.pending,
+            )
+        });
+        self.0.subscriptions_active.store(active, Ordering::Relaxed);
         self.0
             .subscriptions_pending
-            .store(counts.pending, Ordering::Relaxed);
+            .store(pending, Ordering::Relaxed);
     }
 
     /// The feed task started (`true`) or ended (`false`).
@@ -241,8 +279,9 @@ impl FeedStats {
             .map_or(0, |index| self.0.gaps[index].load(Ordering::Relaxed))
     }
 
-    /// Subscriptions of the current connection by state (updated about once a second);
-    /// `None` when the feed's session does not report them.
+    /// Subscriptions of the current connections by state, summed over the feed's
+    /// connections (updated about once a second); `None` when the feed's session does not
+    /// report them.
     #[must_use]
     pub fn subscriptions(&self) -> Option<SubscriptionCounts> {
         self.0
@@ -254,16 +293,30 @@ impl FeedStats {
             })
     }
 
-    /// The current (or last) connection; `None` before the first.
+    /// The first slot's current (or last) connection; `None` before the first.
     #[must_use]
     pub fn connection(&self) -> Option<ConnectionSnapshot> {
-        let state = self.0.connection.lock().ok()?.clone();
-        (state.number > 0).then_some(ConnectionSnapshot {
-            number: state.number,
-            route: state.route,
-            up: state.up,
-            frames: state.frames,
-        })
+        self.connections_now().into_iter().next()
+    }
+
+    /// Every slot's current (or last) connection, by slot; empty before the first.
+    #[must_use]
+    pub fn connections_now(&self) -> Vec<ConnectionSnapshot> {
+        let Ok(slots) = self.0.connection.lock() else {
+            return Vec::new();
+        };
+        slots
+            .iter()
+            .enumerate()
+            .filter(|(_, state)| state.number > 0)
+            .map(|(slot, state)| ConnectionSnapshot {
+                number: state.number,
+                route: state.route.clone(),
+                up: state.up,
+                frames: state.frames,
+                slot,
+            })
+            .collect()
     }
 
     /// True while the feed's task runs (from start until it stops or gives up).
@@ -320,14 +373,26 @@ impl FeedStats {
             connections: load(&self.0.connections),
             requests: load(&self.0.requests),
             request_errors: load(&self.0.request_errors),
-            route: self
-                .0
-                .connection
-                .lock()
-                .map(|state| state.route_text.clone())
-                .unwrap_or_default(),
+            route: self.routes_text(),
             lag: self.0.lag.summary(),
         }
+    }
+}
+
+impl FeedStats {
+    /// The routes of the current connections as logs show them, each once, in slot order
+    /// (`direct`, or `socks5h://…:1080 (timeout 10s), http://…:3128 (timeout 10s)`).
+    fn routes_text(&self) -> String {
+        let Ok(slots) = self.0.connection.lock() else {
+            return String::new();
+        };
+        let mut routes: Vec<&str> = Vec::new();
+        for state in slots.iter().filter(|state| state.number > 0) {
+            if !routes.contains(&state.route_text.as_str()) {
+                routes.push(&state.route_text);
+            }
+        }
+        routes.join(", ")
     }
 }
 

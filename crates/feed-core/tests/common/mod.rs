@@ -64,15 +64,15 @@ impl Feed for LoopbackFeed {
         Ok(())
     }
 
-    fn websocket_url(&self) -> String {
+    fn websocket_url(&self, _connection: usize) -> String {
         self.url.clone()
     }
 
-    fn keep_alive(&self) -> Option<KeepAlive> {
+    fn keep_alive(&self, _connection: usize) -> Option<KeepAlive> {
         self.keep_alive.clone()
     }
 
-    fn session(&mut self) -> Box<dyn FeedSession> {
+    fn session(&mut self, _connection: usize) -> Box<dyn FeedSession> {
         Box::new(LoopbackSession {
             symbol: self.symbol.clone(),
         })

@@ -14,6 +14,8 @@
 //!   runtime reconnects.
 //! - Timestamps are microseconds since the epoch.
 
+mod limits;
+pub use limits::LIMITS;
 mod book;
 mod frame;
 mod market;
@@ -41,6 +43,10 @@ pub const WEBSOCKET_URL: &str = "wss://ws.backpack.exchange";
 pub struct Backpack;
 
 impl ExchangeAdapter for Backpack {
+    fn limits(&self) -> feed_core::runtime::VenueLimits {
+        LIMITS
+    }
+
     fn id(&self) -> &'static str {
         "backpack"
     }

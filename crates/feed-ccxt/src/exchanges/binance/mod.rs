@@ -14,12 +14,15 @@
 // they share the wire format of these streams and of `exchangeInfo`.
 pub(crate) mod book;
 pub(crate) mod frame;
+mod limits;
 pub(crate) mod market;
 pub(crate) mod subscription;
 pub(crate) mod trade;
 
+pub use limits::{snapshot_weight, LIMITS};
+
 use feed_core::book::{BookBatch, BookParams, BookRules};
-use feed_core::runtime::FrameError;
+use feed_core::runtime::{FrameError, VenueLimits};
 use feed_core::Channel;
 
 use crate::adapter::{
@@ -41,6 +44,15 @@ pub struct Binance;
 impl ExchangeAdapter for Binance {
     fn id(&self) -> &'static str {
         "binance"
+    }
+
+    fn limits(&self) -> VenueLimits {
+        LIMITS
+    }
+
+    /// The weight of the snapshot's `limit` ([`book::snapshot_limit`] of the depth).
+    fn book_snapshot_weight(&self, subscription: &Subscription) -> u32 {
+        snapshot_weight(book::snapshot_limit(subscription.book_depth))
     }
 
     fn default_endpoints(&self) -> DefaultEndpoints {

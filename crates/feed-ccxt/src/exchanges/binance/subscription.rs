@@ -21,8 +21,9 @@ fn stream(subscription: &Subscription) -> Option<String> {
 /// {"method":"SUBSCRIBE","params":["btcusdt@aggTrade","btcusdt@depth@100ms"],"id":1}
 /// ```
 ///
-/// answered by `{"result":null,"id":1}`. Binance allows 1024 streams per connection and 5
-/// incoming messages per second, so one message serves a connection. Its id is the first
+/// answered by `{"result":null,"id":1}`. Binance documents no per-message limit and allows
+/// 1024 streams per connection ([`super::LIMITS`]; the runtime splits a feed over
+/// connections by it), so one message serves a connection. Its id is the first
 /// subscription's id.
 pub(super) fn subscribe_messages(subscriptions: &[Subscription]) -> Vec<SubscribeRequest> {
     subscribe_messages_with(subscriptions, stream)

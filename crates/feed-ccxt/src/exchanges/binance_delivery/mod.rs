@@ -75,6 +75,11 @@ pub const COIN_M: Product = Product {
     routing: Routing::Single,
     status_field: StatusField::ContractStatus,
     ip_weight_per_minute: 2400,
+    // The `Connect` page says 200; a copy of the overview page says 1024: the smaller.
+    streams_per_connection: 200,
+    limits_source: "https://developers.binance.com/docs/derivatives/coin-margined-futures/websocket-market-streams \
+                    https://developers.binance.com/docs/derivatives/coin-margined-futures/market-data/Order-Book \
+                    https://developers.binance.com/docs/vip_services/Query-Futures-IP-Rate-Limits",
 };
 
 /// The Binance COIN-M futures adapter (`binance_delivery`, `BINANCE_DELIVERY`).

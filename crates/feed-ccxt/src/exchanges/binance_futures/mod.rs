@@ -41,9 +41,9 @@
 //!   `@forceOrder`) only from `/market`; an unrouted `/ws` delivers `/public` streams only,
 //!   silently. The notice gives examples, not a table: `@depth` and `@aggTrade`/`@markPrice`
 //!   are named by Binance, `@bookTicker` (public) and `@kline`/`@forceOrder` (market) follow
-//!   the official SDKs. One feed is one connection, so a feed mixing L2_BOOK/TICKER with
-//!   TRADES/FUNDING/LIQUIDATIONS/CANDLES is refused when it is made, naming the split
-//!   ([`route::check_channels`]); OPEN_INTEREST goes with either. The default WebSocket
+//!   the official SDKs. A feed mixing L2_BOOK/TICKER with TRADES/FUNDING/LIQUIDATIONS/
+//!   CANDLES gets a connection per path ([`route::connection_group`]); OPEN_INTEREST goes
+//!   with the `/market` one. The default WebSocket
 //!   endpoint is the root `wss://fstream.binance.com`, to which the feed's route
 //!   (`/public/ws` or `/market/ws`) is added; an endpoint given with a path is used as is.
 //! - **Book ticker.** Its page was not among the stored docs; the payload is the one
@@ -74,6 +74,7 @@ mod book;
 mod candle;
 mod frame;
 mod funding;
+mod limits;
 mod liquidation;
 mod market;
 mod open_interest;
@@ -84,7 +85,7 @@ mod ticker;
 pub use product::{BinanceDerivatives, Product, Routing, StatusField, USD_M};
 
 use feed_core::book::{BookBatch, BookParams, BookRules};
-use feed_core::runtime::FrameError;
+use feed_core::runtime::{FrameError, VenueLimits};
 use feed_core::Channel;
 
 use super::binance;
@@ -122,6 +123,15 @@ impl<T: BinanceDerivatives> ExchangeAdapter for T {
         self.product().id
     }
 
+    fn limits(&self) -> VenueLimits {
+        limits::limits(self.product())
+    }
+
+    /// The weight of the snapshot's `limit` ([`book::snapshot_limit`] of the depth).
+    fn book_snapshot_weight(&self, subscription: &Subscription) -> u32 {
+        limits::snapshot_weight(book::snapshot_limit(subscription.book_depth))
+    }
+
     fn default_endpoints(&self) -> DefaultEndpoints {
         DefaultEndpoints {
             rest: self.product().rest_base,
@@ -137,8 +147,8 @@ impl<T: BinanceDerivatives> ExchangeAdapter for T {
         CANDLE_INTERVALS
     }
 
-    fn check_channels(&self, channels: &[Channel]) -> Result<(), String> {
-        route::check_channels(self.product(), channels)
+    fn connection_group(&self, subscription: &Subscription) -> u8 {
+        route::connection_group(self.product(), subscription)
     }
 
     fn markets_url(&self, rest_base: &str) -> String {

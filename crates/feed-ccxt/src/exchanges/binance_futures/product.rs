@@ -54,6 +54,10 @@ pub struct Product {
     pub status_field: StatusField,
     /// The documented request weight per minute and IP.
     pub ip_weight_per_minute: u32,
+    /// The documented streams one connection may listen to.
+    pub streams_per_connection: usize,
+    /// Where the product's limits are documented (URLs, for `VenueLimits::source`).
+    pub limits_source: &'static str,
 }
 
 impl Product {
@@ -73,6 +77,10 @@ pub const USD_M: Product = Product {
     routing: Routing::PublicMarket,
     status_field: StatusField::Status,
     ip_weight_per_minute: 2400,
+    streams_per_connection: 1024,
+    limits_source: "https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams \
+                    https://developers.binance.com/docs/derivatives/usds-margined-futures/market-data/rest-api/Order-Book \
+                    https://developers.binance.com/docs/zh-CN/vip_services/Query-Futures-IP-Rate-Limits",
 };
 
 /// An adapter of the Binance futures family: a type naming its [`Product`]. Every such

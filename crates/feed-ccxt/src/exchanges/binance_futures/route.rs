@@ -57,31 +57,14 @@ pub(super) fn stream(subscription: &Subscription) -> Option<String> {
     }
 }
 
-/// One feed is one connection, which reaches one path: channels of both USDⓈ-M paths need
-/// two feeds; a single-path product takes any mix.
-pub(super) fn check_channels(product: &Product, channels: &[Channel]) -> Result<(), String> {
-    if product.routing == Routing::Single {
-        return Ok(());
+/// The connection group of a subscription: USDⓈ-M's `/public` streams (1) never share a
+/// connection with its `/market` ones (0; OPEN_INTEREST, polled, goes with them); a
+/// single-path product has one group.
+pub(super) fn connection_group(product: &Product, subscription: &Subscription) -> u8 {
+    match product.routing {
+        Routing::PublicMarket if route(subscription.channel) == Some(Route::Public) => 1,
+        _ => 0,
     }
-    let of = |wanted: Route| -> Vec<&'static str> {
-        channels
-            .iter()
-            .filter(|channel| route(**channel) == Some(wanted))
-            .map(|channel| channel.as_str())
-            .collect()
-    };
-    let (public, market) = (of(Route::Public), of(Route::Market));
-    if public.is_empty() || market.is_empty() {
-        return Ok(());
-    }
-    Err(format!(
-        "{} serves {} on {}/public and {} on /market, and a feed has one connection: \
-         configure them as two feeds (OPEN_INTEREST may join either)",
-        product.label,
-        public.join(", "),
-        product.websocket_base,
-        market.join(", ")
-    ))
 }
 
 /// The URL to connect to: `base` as given when it has a path, else `base` + the path of the
@@ -189,30 +172,19 @@ mod tests {
     }
 
     #[test]
-    fn channels_of_both_routes_are_refused_naming_the_split() {
-        assert!(check_channels(
-            &USD_M,
-            &[Channel::L2Book, Channel::Ticker, Channel::OpenInterest]
-        )
-        .is_ok());
-        assert!(check_channels(
-            &USD_M,
-            &[
-                Channel::Trades,
-                Channel::Funding,
-                Channel::Liquidations,
-                Channel::Candles,
-                Channel::OpenInterest
-            ]
-        )
-        .is_ok());
-        let refused = check_channels(&USD_M, &[Channel::Trades, Channel::L2Book]).unwrap_err();
-        assert!(
-            refused.starts_with(
-                "Binance USD-M serves L2_BOOK on wss://fstream.binance.com/public and TRADES on /market"
-            ),
-            "{refused}"
-        );
+    fn public_and_market_streams_are_connection_groups_of_their_own() {
+        let group = |channel| connection_group(&USD_M, &subscription(channel));
+        assert_eq!(group(Channel::L2Book), group(Channel::Ticker));
+        for channel in [
+            Channel::Trades,
+            Channel::Funding,
+            Channel::Liquidations,
+            Channel::Candles,
+            Channel::OpenInterest,
+        ] {
+            assert_ne!(group(channel), group(Channel::L2Book), "{channel}");
+            assert_eq!(group(channel), group(Channel::Trades), "{channel}");
+        }
     }
 
     #[test]
@@ -222,9 +194,9 @@ mod tests {
             .iter()
             .map(|channel| subscription(*channel))
             .collect();
-        let channels: Vec<Channel> = every.iter().map(|s| s.channel).collect();
-        assert!(check_channels(&COIN_M, &channels).is_ok());
-        assert!(check_channels(&COIN_M, &channels[..2]).is_ok());
+        assert!(every
+            .iter()
+            .all(|subscription| connection_group(&COIN_M, subscription) == 0));
         assert_eq!(
             websocket_url(&COIN_M, "wss://dstream.binance.com", &every),
             "wss://dstream.binance.com/ws"

@@ -17,9 +17,9 @@
 //!   15 s; the client has nothing to send (`{"event":"ping"}` is optional), so no keep-alive.
 //! - Errors: `{"event":"error","msg":..,"code":..}`, naming the channel and symbol when it
 //!   refuses a subscribe (10300 failed, 10301 already subscribed, 10302 unknown channel).
-//! - Limits (docs, general; not found in the stored copy used here, so to re-check): 30
-//!   subscriptions to public channels per connection and 20 connections per minute; one feed is one connection, so a feed of more than 30
-//!   channel×symbol subscriptions is over the limit (sharding is a later issue).
+//! - Limits ([`LIMITS`], re-checked against <https://docs.bitfinex.com/docs/ws-public>): 25
+//!   channels per connection (older pages said 30) and 20 connections per minute; the
+//!   runtime plans a feed's connections and paces them by these figures.
 //!
 //! Ambiguities in the docs, and the choices made:
 //!
@@ -42,6 +42,8 @@
 //! - **Maintenance** (`info` 20060/20061) and restart (20051) events are logged; the
 //!   connection is re-established when the server closes it.
 
+mod limits;
+pub use limits::LIMITS;
 mod book;
 mod frame;
 mod market;
@@ -75,6 +77,10 @@ pub struct Bitfinex {
 }
 
 impl ExchangeAdapter for Bitfinex {
+    fn limits(&self) -> feed_core::runtime::VenueLimits {
+        LIMITS
+    }
+
     fn id(&self) -> &'static str {
         "bitfinex"
     }

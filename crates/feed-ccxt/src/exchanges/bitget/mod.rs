@@ -19,8 +19,8 @@
 //!   at that size, [`subscription`]); 1000 channels per connection (fewer than 50
 //!   recommended); 240 subscribe requests per hour per connection; 10 messages per second
 //!   per connection, `ping` included; 300 connection requests per IP per 5 minutes and 100
-//!   connections per IP. A feed is one connection: keeping within the channel and the
-//!   per-second limits for large symbol sets (sharding) is a later issue. A book resync
+//!   connections per IP. Declared in [`LIMITS`], which the runtime plans connections and
+//!   paces messages by (see there for what has no field). A book resync
 //!   costs an unsubscribe and a subscribe of that one symbol, paced by the session.
 //!
 //! Ambiguities in the docs, and the choices made:
@@ -41,6 +41,8 @@
 //! - **Tickers** are pushed as `snapshot` every time and are all delivered; an empty best
 //!   bid or ask price gives no TICKER event.
 
+mod limits;
+pub use limits::LIMITS;
 mod book;
 mod frame;
 mod market;
@@ -75,6 +77,10 @@ pub const PING: &str = "ping";
 pub struct Bitget;
 
 impl ExchangeAdapter for Bitget {
+    fn limits(&self) -> feed_core::runtime::VenueLimits {
+        LIMITS
+    }
+
     fn id(&self) -> &'static str {
         "bitget"
     }

@@ -26,6 +26,8 @@
 //! - The diff channel carries no sequence number and no checksum: a lost diff cannot be
 //!   detected from the stream (see [`book`]).
 
+mod limits;
+pub use limits::LIMITS;
 mod book;
 mod frame;
 mod market;
@@ -57,6 +59,10 @@ pub const HEARTBEAT: &str = r#"{"event":"bts:heartbeat"}"#;
 pub struct Bitstamp;
 
 impl ExchangeAdapter for Bitstamp {
+    fn limits(&self) -> feed_core::runtime::VenueLimits {
+        LIMITS
+    }
+
     fn id(&self) -> &'static str {
         "bitstamp"
     }

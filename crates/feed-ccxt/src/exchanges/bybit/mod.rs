@@ -122,6 +122,8 @@
 //! - Acks come once per message, not per topic, with `ret_msg` `"subscribe"` on spot and
 //!   `""` elsewhere: `success` decides, never `ret_msg`.
 
+mod limits;
+pub use limits::LIMITS;
 mod book;
 mod candle;
 mod category;
@@ -230,6 +232,10 @@ pub const PING_INTERVAL: Duration = Duration::from_secs(20);
 pub struct Bybit;
 
 impl ExchangeAdapter for Bybit {
+    fn limits(&self) -> feed_core::runtime::VenueLimits {
+        LIMITS
+    }
+
     fn id(&self) -> &'static str {
         "bybit"
     }

@@ -57,6 +57,8 @@
 //!    first subscribe); subscribing to a channel twice only repeats its confirmation.
 //! 8. **Trade `side`**: see `trade.rs` (unchanged here).
 
+mod limits;
+pub use limits::LIMITS;
 mod book;
 mod frame;
 mod market;
@@ -84,6 +86,10 @@ pub const WEBSOCKET_URL: &str = "wss://advanced-trade-ws.coinbase.com";
 pub struct Coinbase;
 
 impl ExchangeAdapter for Coinbase {
+    fn limits(&self) -> feed_core::runtime::VenueLimits {
+        LIMITS
+    }
+
     fn id(&self) -> &'static str {
         "coinbase"
     }

@@ -62,6 +62,8 @@
 //!   test and unsubscribe requests use ids from [`subscription::RESERVED_IDS`] on, whose
 //!   answers acknowledge nothing.
 
+mod limits;
+pub use limits::LIMITS;
 mod book;
 mod frame;
 mod market;
@@ -90,6 +92,10 @@ pub const WEBSOCKET_URL: &str = "wss://www.deribit.com/ws/api/v2";
 pub struct Deribit;
 
 impl ExchangeAdapter for Deribit {
+    fn limits(&self) -> feed_core::runtime::VenueLimits {
+        LIMITS
+    }
+
     fn id(&self) -> &'static str {
         "deribit"
     }

@@ -49,6 +49,8 @@
 //!   such a push is a snapshot (its `u` the book's id) and replaces even a live book.
 //! - **`U`/`u` continuity** follows the documented steps exactly ([`book`]).
 
+mod limits;
+pub use limits::LIMITS;
 mod book;
 mod frame;
 mod market;
@@ -83,6 +85,10 @@ pub const PING: &str = r#"{"channel":"spot.ping"}"#;
 pub struct Gateio;
 
 impl ExchangeAdapter for Gateio {
+    fn limits(&self) -> feed_core::runtime::VenueLimits {
+        LIMITS
+    }
+
     fn id(&self) -> &'static str {
         "gateio"
     }

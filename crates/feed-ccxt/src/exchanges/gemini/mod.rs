@@ -37,6 +37,8 @@
 //!   message repeats are skipped, so nothing is delivered twice.
 //! - Auction, candle, mark price and funding messages are recognised and not delivered.
 
+mod limits;
+pub use limits::LIMITS;
 mod book;
 mod frame;
 mod market;
@@ -65,6 +67,10 @@ pub const WEBSOCKET_URL: &str = "wss://api.gemini.com/v2/marketdata";
 pub struct Gemini;
 
 impl ExchangeAdapter for Gemini {
+    fn limits(&self) -> feed_core::runtime::VenueLimits {
+        LIMITS
+    }
+
     fn id(&self) -> &'static str {
         "gemini"
     }

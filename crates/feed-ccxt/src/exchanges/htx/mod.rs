@@ -10,8 +10,8 @@
 //!   <https://huobiapi.github.io/docs/spot/v1/en/#websocket-market-data>; the MBP
 //!   incremental channel and its `req` refresh at `wss://api.huobi.pro/feed`
 //!   <https://huobiapi.github.io/docs/spot/v1/en/#market-by-price-incremental-update>.
-//!   A feed is one connection, so a feed of L2_BOOK goes to `/feed` and one of TRADES or
-//!   TICKER to `/ws`; asking one feed for both is refused (configure two feeds).
+//!   A feed of both gets a connection for each: L2_BOOK on `/feed`, TRADES and TICKER on
+//!   `/ws` (the adapter's connection groups).
 //! - Every frame from the server is gzip-compressed binary ([`frame`]); decompressed text
 //!   (recordings, the fuzzer's seeds) is read the same way.
 //! - Keep-alive: the server sends `{"ping": 1492420473027}` every 5 s and drops a
@@ -32,6 +32,8 @@
 //! - `direction` is documented as the taker's (aggressive) side.
 //! - Numbers are JSON numbers (`"price":52648.62`): every one is read from its exact text.
 
+mod limits;
+pub use limits::LIMITS;
 mod book;
 mod frame;
 mod market;
@@ -60,6 +62,10 @@ pub const WEBSOCKET_BASE: &str = "wss://api.huobi.pro";
 pub struct Htx;
 
 impl ExchangeAdapter for Htx {
+    fn limits(&self) -> feed_core::runtime::VenueLimits {
+        LIMITS
+    }
+
     fn id(&self) -> &'static str {
         "htx"
     }
@@ -75,8 +81,8 @@ impl ExchangeAdapter for Htx {
         &[Channel::Trades, Channel::L2Book, Channel::Ticker]
     }
 
-    fn check_channels(&self, channels: &[Channel]) -> Result<(), String> {
-        subscription::check_channels(channels)
+    fn connection_group(&self, subscription: &Subscription) -> u8 {
+        u8::from(subscription.channel == Channel::L2Book)
     }
 
     fn markets_url(&self, rest_base: &str) -> String {
@@ -141,15 +147,23 @@ mod tests {
         );
         assert_eq!(adapter.keep_alive(), None);
         assert!(adapter.book_rules().is_some());
-        assert!(adapter
-            .check_channels(&[Channel::Trades, Channel::Ticker])
-            .is_ok());
+        let subscription = |channel| {
+            crate::adapter::Subscription::new(
+                channel,
+                feed_core::Symbol::new("BTC", "USDT"),
+                "btcusdt",
+            )
+        };
+        let group = |channel| adapter.connection_group(&subscription(channel));
+        assert_eq!(group(Channel::Trades), group(Channel::Ticker));
+        assert_ne!(group(Channel::Trades), group(Channel::L2Book));
         assert_eq!(
-            adapter
-                .check_channels(&[Channel::Trades, Channel::L2Book])
-                .unwrap_err(),
-            "HTX serves L2_BOOK on wss://api.huobi.pro/feed and TRADES on /ws, and a feed \
-             has one connection: configure them as two feeds"
+            adapter.websocket_url("wss://api.huobi.pro", &[subscription(Channel::L2Book)]),
+            "wss://api.huobi.pro/feed"
+        );
+        assert_eq!(
+            adapter.websocket_url("wss://api.huobi.pro", &[subscription(Channel::Trades)]),
+            "wss://api.huobi.pro/ws"
         );
     }
 }

@@ -26,23 +26,6 @@ pub(super) fn topic(subscription: &Subscription) -> Option<String> {
     }
 }
 
-/// L2_BOOK (at `/feed`) and the other channels (at `/ws`) need separate connections.
-pub(super) fn check_channels(channels: &[Channel]) -> Result<(), String> {
-    let others: Vec<&str> = channels
-        .iter()
-        .filter(|channel| **channel != Channel::L2Book)
-        .map(|channel| channel.as_str())
-        .collect();
-    if !channels.contains(&Channel::L2Book) || others.is_empty() {
-        return Ok(());
-    }
-    Err(format!(
-        "HTX serves L2_BOOK on wss://api.huobi.pro{FEED_PATH} and {} on {WS_PATH}, and a feed \
-         has one connection: configure them as two feeds",
-        others.join(", ")
-    ))
-}
-
 /// `base` as given when it has a path; else `base` + `/feed` for a feed of books, `/ws`
 /// otherwise.
 pub(super) fn websocket_url(base: &str, subscriptions: &[Subscription]) -> String {

@@ -26,9 +26,10 @@
 //! - Limits: 1000 WebSocket subscriptions and 2000 messages sent per minute
 //!   <https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/rate-limits-and-user-limits>.
 //!   A feed sends one message per subscription (FUNDING and OPEN_INTEREST of a coin share
-//!   one), so `N` coins with every channel cost `5N` subscriptions; the session does not
-//!   pace them, and the venue refuses what is over its limits (the refusal's words become
-//!   the reason of the subscriptions left unacknowledged).
+//!   one), so `N` coins with every channel cost `5N` subscriptions. Both limits are per IP
+//!   across connections; [`LIMITS`] declares them per connection (see there), and the venue
+//!   refuses what is over its limits (the refusal's words become the reason of the
+//!   subscriptions left unacknowledged).
 //! - Python SDK: <https://github.com/hyperliquid-dex/hyperliquid-python-sdk>,
 //!   `hyperliquid/websocket_manager.py` (greeting, ping, how frames map to subscriptions)
 //!   and `hyperliquid/utils/types.py` (payload types).
@@ -69,6 +70,8 @@
 //! - The SDK skips a plain-text greeting, `Websocket connection established.`: it is
 //!   recognised and skipped.
 
+mod limits;
+pub use limits::LIMITS;
 mod asset_ctx;
 mod book;
 mod candle;
@@ -111,6 +114,10 @@ pub const CANDLE_INTERVALS: [&str; 14] = [
 pub struct Hyperliquid;
 
 impl ExchangeAdapter for Hyperliquid {
+    fn limits(&self) -> feed_core::runtime::VenueLimits {
+        LIMITS
+    }
+
     fn id(&self) -> &'static str {
         "hyperliquid"
     }

@@ -36,6 +36,8 @@
 //! - Error acks: no documented example, the symbol is not guaranteed in them: book
 //!   subscriptions go one symbol per message with a unique `req_id` ([`ack`]).
 
+mod limits;
+pub use limits::LIMITS;
 mod ack;
 mod book;
 mod frame;
@@ -64,6 +66,10 @@ pub const WEBSOCKET_URL: &str = "wss://ws.kraken.com/v2";
 pub struct Kraken;
 
 impl ExchangeAdapter for Kraken {
+    fn limits(&self) -> feed_core::runtime::VenueLimits {
+        LIMITS
+    }
+
     fn id(&self) -> &'static str {
         "kraken"
     }

@@ -18,11 +18,12 @@
 //! - Book snapshot: `GET /api/v1/market/orderbook/level2_100` (public) — see [`book`] for
 //!   why not the full `GET /api/v3/market/orderbook/level2` (it needs an API key).
 //!
-//! Limits (documented): at most 100 topics per subscribe message (subscriptions are split
-//! into messages of at most 100 symbols of one channel), at most 300 topics per connection,
-//! and 100 client messages per 10 s. A feed over 300 topics is not sharded over several
-//! connections yet (a later issue): KuCoin refuses the excess with an `error` frame
-//! (code 509), which the session reports as refused subscriptions.
+//! Limits (documented, declared once in [`LIMITS`]): at most 100 topics per subscribe
+//! message (subscriptions are split into messages of at most that many symbols of one
+//! channel), at most 300 topics per connection (the runtime plans a feed's connections by
+//! it), and 100 client messages per 10 s. Over a connection's limit KuCoin refuses the
+//! excess with an `error` frame (code 509), which the session reports as refused
+//! subscriptions.
 //!
 //! Ambiguities and choices:
 //! - The docs say the connection is usable once the `welcome` message arrived; the session
@@ -37,6 +38,8 @@
 //!   subscriptions; any other `error` frame is an exchange error.
 //! - The ticker's time key is `Time` in the current docs and `time` in older ones: both read.
 
+mod limits;
+pub use limits::LIMITS;
 mod book;
 pub(crate) mod connect;
 mod frame;
@@ -72,6 +75,10 @@ pub const PING: &str = r#"{"id":"ping","type":"ping"}"#;
 pub struct Kucoin;
 
 impl ExchangeAdapter for Kucoin {
+    fn limits(&self) -> feed_core::runtime::VenueLimits {
+        LIMITS
+    }
+
     fn id(&self) -> &'static str {
         "kucoin"
     }

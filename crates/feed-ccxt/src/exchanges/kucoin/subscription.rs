@@ -5,8 +5,13 @@ use feed_core::Channel;
 
 use crate::adapter::{AckBy, SubscribeRequest, Subscription};
 
-/// Topics per subscribe message (documented maximum).
-pub(super) const TOPICS_PER_MESSAGE: usize = 100;
+/// Topics per subscribe message: the documented maximum, declared once in
+/// [`super::LIMITS`] (`subscriptions_per_message`).
+pub(super) fn topics_per_message() -> usize {
+    super::LIMITS
+        .subscriptions_per_message
+        .unwrap_or(usize::MAX)
+}
 
 /// The topic prefix of a channel: `/market/match` (trades), `/market/level2` (incremental
 /// book), `/market/ticker` (best bid and ask).
@@ -19,7 +24,7 @@ pub(super) fn topic_prefix(channel: Channel) -> Option<&'static str> {
     }
 }
 
-/// One message per channel and at most [`TOPICS_PER_MESSAGE`] symbols, as documented:
+/// One message per channel and at most [`topics_per_message`] symbols, as documented:
 ///
 /// ```json
 /// {"id":1545910660739,"type":"subscribe","topic":"/market/ticker:BTC-USDT,ETH-USDT",
@@ -38,7 +43,7 @@ pub(super) fn subscribe_messages(subscriptions: &[Subscription]) -> Vec<Subscrib
             .iter()
             .filter(|s| s.channel == channel)
             .collect();
-        for chunk in of_channel.chunks(TOPICS_PER_MESSAGE) {
+        for chunk in of_channel.chunks(topics_per_message()) {
             let id = chunk[0].id;
             let symbols: Vec<&str> = chunk.iter().map(|s| s.exchange_symbol.as_str()).collect();
             let message = serde_json::json!({

@@ -11,7 +11,7 @@
 //!   definitions <https://github.com/mexcdevelop/websocket-proto>.
 //! - Subscribe: `{"method":"SUBSCRIPTION","params":[topic],"id":N}`, one topic per message,
 //!   answered `{"id":0,"code":0,"msg":"<topic>"}` ([`subscription`]); at most 30
-//!   subscriptions per connection (noted; sharding is a later issue).
+//!   subscriptions per connection ([`LIMITS`]: the runtime plans connections by it).
 //! - Keep-alive: the server drops a connection without valid subscriptions after 30 s and a
 //!   subscribed one without data after a minute; the client sends `{"method":"PING"}` every
 //!   [`PING_INTERVAL`], answered `{"id":0,"code":0,"msg":"PONG"}`. A connection lasts at
@@ -30,6 +30,8 @@
 //!   `.proto` in 2026) is the trade id when sent, else the trade has none.
 //! - Book and ticker times are the wrapper's `sendTime` (else `createTime`).
 
+mod limits;
+pub use limits::LIMITS;
 mod book;
 mod frame;
 mod market;
@@ -67,6 +69,10 @@ pub const PING_MESSAGE: &str = r#"{"method":"PING"}"#;
 pub struct Mexc;
 
 impl ExchangeAdapter for Mexc {
+    fn limits(&self) -> feed_core::runtime::VenueLimits {
+        LIMITS
+    }
+
     fn id(&self) -> &'static str {
         "mexc"
     }

@@ -76,10 +76,10 @@
 //!   OKX sends them: contracts for `SWAP`/`FUTURES`/`OPTION` (`ctVal` of `ctValCcy` each,
 //!   e.g. 0.01 BTC for `BTC-USDT-SWAP`, 100 USD for `BTC-USD-SWAP`), base currency for
 //!   spot. They are not converted.
-//! - **Candles** live only on `wss://ws.okx.com:8443/ws/v5/business`, and a feed has one
-//!   connection: a feed with CANDLES and any other channel is refused when it is made,
-//!   naming the split ([`check_channels`]); a candle feed connects to the `business` path
-//!   of the default endpoint (an endpoint given with another path is used as is). Bars
+//! - **Candles** live only on `wss://ws.okx.com:8443/ws/v5/business`: a feed with CANDLES
+//!   and other channels gets a connection for each (candles are a connection group of
+//!   their own), the candle one on the `business` path of the default endpoint (an endpoint
+//!   given with another path is used as is). Bars
 //!   from 6 hours up are OKX's `utc` ones (the plain `6H`, `1D`, ... start at Hong Kong
 //!   boundaries); monthly bars are not offered. See [`candle`].
 //! - **Liquidations** are subscribed per instrument type (`SWAP`, `FUTURES`, `OPTION`;
@@ -94,6 +94,8 @@
 //! - OKX warns that the best ask may be below the best bid during pre-open; instruments in
 //!   `preopen` are not markets here, and a crossed book of a live market is a resync.
 
+mod limits;
+pub use limits::LIMITS;
 mod book;
 mod candle;
 mod field;
@@ -138,6 +140,10 @@ pub const PING: &str = "ping";
 pub struct Okx;
 
 impl ExchangeAdapter for Okx {
+    fn limits(&self) -> feed_core::runtime::VenueLimits {
+        LIMITS
+    }
+
     fn id(&self) -> &'static str {
         "okx"
     }
@@ -157,8 +163,8 @@ impl ExchangeAdapter for Okx {
         candle::INTERVALS
     }
 
-    fn check_channels(&self, channels: &[Channel]) -> Result<(), String> {
-        check_channels(channels)
+    fn connection_group(&self, subscription: &Subscription) -> u8 {
+        u8::from(subscription.channel == Channel::Candles)
     }
 
     fn markets_url(&self, rest_base: &str) -> String {
@@ -234,22 +240,6 @@ impl ExchangeAdapter for Okx {
 
 /// CANDLES are served on the `business` endpoint only, the other channels on `public`;
 /// a feed is one connection, so a feed must not mix them.
-fn check_channels(channels: &[Channel]) -> Result<(), String> {
-    let others: Vec<&str> = channels
-        .iter()
-        .filter(|channel| **channel != Channel::Candles)
-        .map(|channel| channel.as_str())
-        .collect();
-    if !channels.contains(&Channel::Candles) || others.is_empty() {
-        return Ok(());
-    }
-    Err(format!(
-        "OKX serves CANDLES on wss://ws.okx.com:8443/ws/v5/business and {} on /ws/v5/public, \
-         and a feed has one connection: configure CANDLES as a feed of its own",
-        others.join(", ")
-    ))
-}
-
 /// The `business` endpoint for candle subscriptions when the base is the documented
 /// `public` one (or any base ending in its path); else the base as given.
 fn websocket_url(base: &str, subscriptions: &[Subscription]) -> String {
@@ -339,16 +329,7 @@ mod tests {
     }
 
     #[test]
-    fn candles_go_to_the_business_endpoint_in_a_feed_of_their_own() {
-        assert!(check_channels(&[Channel::Trades, Channel::L2Book, Channel::Ticker]).is_ok());
-        assert!(check_channels(&[Channel::Candles]).is_ok());
-        let refused = check_channels(&[Channel::Candles, Channel::Trades]).unwrap_err();
-        assert!(
-            refused.contains("CANDLES")
-                && refused.contains("/ws/v5/business")
-                && refused.contains("TRADES"),
-            "{refused}"
-        );
+    fn candles_go_to_the_business_endpoint_on_a_connection_of_their_own() {
         let symbol = feed_core::Symbol::parse("BTC-USDT-PERP").unwrap();
         let candles = [Subscription::new(
             Channel::Candles,

@@ -33,7 +33,7 @@
 //!   `orderbook` message is the whole top, so the next one heals the book; a crossed one
 //!   asks for a reconnect instead, which sends the whole request again; see [`book`]).
 //! - Limits: the docs limit connection and request rates (per second and per minute), not
-//!   codes per request or per connection: none is enforced (sharding is a later issue).
+//!   codes per request or per connection ([`LIMITS`]).
 //! - `ask_bid` is read as the taker's side (`ASK`: a sell, `BID`: a buy), as the docs'
 //!   "매수/매도 구분" (buy/sell) of a trade is generally read; `sequential_id` (documented
 //!   unique) is the trade id. The first trade after subscribing is a `SNAPSHOT` of a past
@@ -42,6 +42,8 @@
 //!   text.
 //! - Symbols: `KRW-BTC` (quote first) is `BTC-KRW`.
 
+mod limits;
+pub use limits::LIMITS;
 mod book;
 mod frame;
 mod market;
@@ -73,6 +75,10 @@ pub const PING_INTERVAL: Duration = Duration::from_secs(60);
 pub struct Upbit;
 
 impl ExchangeAdapter for Upbit {
+    fn limits(&self) -> feed_core::runtime::VenueLimits {
+        LIMITS
+    }
+
     fn id(&self) -> &'static str {
         "upbit"
     }
