@@ -22,8 +22,8 @@ pub mod replay;
 
 pub use feed_ccxt;
 pub use feed_core;
-pub use feed_core::connect::{init_proxy_system, init_tls_roots};
+pub use feed_core::connect::{init_proxy_provider, init_proxy_system, init_tls_roots};
 pub use feed_core::{Channel, ConnectionKind, Side, Symbol, Trade};
 pub use feed_proxy;
-pub use feed_proxy::{ConnectionProxies, ProxyConfig, ProxySettings};
+pub use feed_proxy::{ConnectionProxies, ProxyConfig, ProxyPool, ProxySettings};
 pub use feed_sinks;

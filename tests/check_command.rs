@@ -473,3 +473,59 @@ fn bad_sinks_are_each_a_problem() {
     }
     assert!(!run.stderr.contains("s3cret"), "{}", run.stderr);
 }
+
+#[test]
+fn pools_are_shown_with_every_member_redacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = r#"
+proxy:
+  enabled: true
+  default:
+    websocket:
+      urls: ["socks5h://user:p00l-pw@127.0.0.2:1080", "http://127.0.0.3:3128"]
+      timeout_seconds: 10
+  exchanges:
+    binance:
+      http: { urls: ["socks5://a:1", "socks5://b:2"] }
+exchanges:
+  binance:
+    symbols: [BTC-USDT]
+    channels: [TRADES]
+"#;
+    let run = check(
+        &write_config(&dir, config),
+        &[(
+            "FEED_PROXY__EXCHANGES__BINANCE__HTTP__URLS",
+            "socks5://ops:env-p00l@127.0.0.4:1080,http://127.0.0.5:3128",
+        )],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        route_line(&run.stdout, "binance", "websocket").ends_with(
+            "pool of 2: socks5h://user:***@127.0.0.2:1080 (timeout 10s), http://127.0.0.3:3128 (timeout 10s)"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        route_line(&run.stdout, "binance", "http").ends_with(
+            "pool of 2: socks5://ops:***@127.0.0.4:1080 (timeout 30s), http://127.0.0.5:3128 (timeout 30s)"
+        ),
+        "{}",
+        run.stdout
+    );
+    for secret in ["p00l-pw", "env-p00l"] {
+        assert!(!run.stdout.contains(secret) && !run.stderr.contains(secret));
+    }
+
+    let both = "proxy:\n  enabled: true\n  default:\n    http: { url: \"socks5://a:1\", urls: [\"socks5://b:2\"] }\n";
+    let run = check(&write_config(&dir, both), &[]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains(
+            "proxy.default.http.urls: give either `url` (one proxy) or `urls` (a pool), not both"
+        ),
+        "{}",
+        run.stderr
+    );
+}

@@ -1,11 +1,11 @@
 //! No proxy password ever leaves the config: the real binary runs (`run` at
 //! `RUST_LOG=trace`, and `check`) with a distinctive password in every proxy URL, through
 //! every failure — proxy down, wrong password (microsocks), 401 (tinyproxy), a stalling
-//! proxy, a TLS failure, a region block (HTTP 451) — and through a successful run writing
-//! `output.file`, with the password in the file and in `FEED_` variables (and in the
-//! `HTTP_PROXY`/`ALL_PROXY` variables it ignores). The password, percent-encoded or
-//! not, and the Basic credentials built from it, appear in none of stdout, stderr, or any
-//! file the program writes.
+//! proxy, a TLS failure, a region block (HTTP 451), pools with members down — and through
+//! a successful run writing `output.file`, with the password in the file and in `FEED_`
+//! variables (and in the `HTTP_PROXY`/`ALL_PROXY` variables it ignores). The password,
+//! percent-encoded or not, and the Basic credentials built from it, appear in none of
+//! stdout, stderr, or any file the program writes.
 
 mod support;
 
@@ -131,6 +131,18 @@ fn proxy_section(url: &str, timeout_seconds: u64) -> String {
     )
 }
 
+/// A `proxy:` section sending both of binance's connections through a pool of `urls`.
+fn pool_section(urls: &[String], timeout_seconds: u64) -> String {
+    let urls = urls
+        .iter()
+        .map(|url| format!("\"{url}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "proxy:\n  enabled: true\n  exchanges:\n    binance:\n      http: {{ urls: [{urls}], timeout_seconds: {timeout_seconds} }}\n      websocket: {{ urls: [{urls}], timeout_seconds: {timeout_seconds} }}\n"
+    )
+}
+
 /// One failure (or success) to go through.
 struct Case {
     name: &'static str,
@@ -247,6 +259,45 @@ async fn no_password_in_any_output_through_every_failure() {
                 String::new(),
                 0,
                 "summary: feed=binance",
+            )
+        },
+        case(
+            "pool, every member down or refusing",
+            pool_section(&[url("socks5", dead_port), url("socks5h", other.port())], 3),
+            1,
+            "every member of the proxy pool is out",
+        ),
+        case(
+            "pool, one member down",
+            pool_section(&[url("socks5", dead_port), url("socks5h", good.port())], 3),
+            0,
+            "summary: proxy_member exchange=binance",
+        ),
+        Case {
+            env: vec![
+                ("FEED_PROXY__ENABLED".to_owned(), "true".to_owned()),
+                (
+                    "FEED_PROXY__DEFAULT__HTTP__URLS".to_owned(),
+                    format!(
+                        "{},{}",
+                        url("socks5", dead_port),
+                        url("socks5h", good.port())
+                    ),
+                ),
+                (
+                    "FEED_PROXY__DEFAULT__WEBSOCKET__URLS".to_owned(),
+                    format!(
+                        "{},{}",
+                        url("socks5", dead_port),
+                        url("socks5h", good.port())
+                    ),
+                ),
+            ],
+            ..case(
+                "pool from FEED_ variables, one member down",
+                String::new(),
+                0,
+                "summary: proxy_member exchange=binance",
             )
         },
         Case {

@@ -212,6 +212,7 @@ pub(crate) async fn run_feeds(
     match outcome {
         Ok(reports) => {
             print_summary(&reports);
+            print_pool_summary(&feed_core::connect::member_statuses());
             print_sink_summary(&sink_reports);
             let destination = config
                 .output
@@ -328,6 +329,23 @@ fn print_summary(reports: &[FeedReport]) {
         if let Err(reason) = &report.outcome {
             say!("error: feed {} stopped: {reason}", report.name);
         }
+    }
+}
+
+/// One line per proxy pool member used in this run (redacted): up or out, connections and
+/// requests it carried, its proxy-stage failures.
+fn print_pool_summary(members: &[feed_core::connect::MemberStatus]) {
+    for member in members {
+        let kinds: Vec<&str> = member.kinds.iter().map(|kind| kind.config_key()).collect();
+        say!(
+            "summary: proxy_member exchange={} kinds={} member={} state={} used={} failures={}",
+            member.exchange,
+            kinds.join(","),
+            member.member,
+            if member.up { "up" } else { "out" },
+            member.used,
+            member.failures,
+        );
     }
 }
 

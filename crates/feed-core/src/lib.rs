@@ -29,7 +29,7 @@
 //! ));
 //! // Feed code only names its exchange; the route comes from the settings.
 //! let binance = ExchangeConnector::new("binance");
-//! assert!(matches!(binance.route(ConnectionKind::Websocket), Route::Proxy(_)));
+//! assert!(matches!(binance.route(ConnectionKind::Websocket), Route::Pool(_)));
 //! assert_eq!(ExchangeConnector::new("kraken").route(ConnectionKind::Http), Route::Direct);
 //! # Ok::<(), feed_proxy::ProxyConfigError>(())
 //! ```

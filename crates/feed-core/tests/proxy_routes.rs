@@ -33,7 +33,7 @@ fn connector_via(proxy_url: &str, exchange: &EchoExchange) -> ExchangeConnector 
 async fn exercise(exchange: &EchoExchange, proxy_url: &str, host: &str) {
     let connector = connector_via(proxy_url, exchange);
     for kind in ConnectionKind::ALL {
-        assert!(matches!(connector.route(kind), Route::Proxy(_)));
+        assert!(matches!(connector.route(kind), Route::Pool(_)));
     }
     let [https, ws, wss] = exchange.urls(host);
     let body = connector

@@ -72,7 +72,7 @@ async fn process_wide_settings_route_connectors_that_only_name_their_exchange() 
     let binance = ExchangeConnector::new("BINANCE");
     assert!(matches!(
         binance.route(ConnectionKind::Http),
-        Route::Proxy(_)
+        Route::Pool(_)
     ));
     let before = RouteHttpClient::cached_count();
     for _ in 0..3 {

@@ -3,10 +3,11 @@
 //! The settings model of feedhandler. Every exchange makes two kinds of connection
 //! ([`ConnectionKind::Http`] for REST, [`ConnectionKind::Websocket`] for streams); each can
 //! go through its own proxy ([`ProxyConfig`]: `http`, `https`, `socks4`, `socks4a`, `socks5`,
-//! `socks5h`, with credentials). [`ProxySettings`] holds a default pair of proxies
-//! ([`ConnectionProxies`]) and per-exchange overrides, and resolves a route with
-//! [`ProxySettings::get_proxy`]: the exchange's own entry for that kind, else the default's,
-//! else direct; nothing at all while `enabled` is false.
+//! `socks5h`, with credentials), or through a [`ProxyPool`] of several (a single proxy is a
+//! pool of one). [`ProxySettings`] holds a default pair of pools ([`ConnectionProxies`]) and
+//! per-exchange overrides, and resolves a route with [`ProxySettings::get_pool`]: the
+//! exchange's own entry for that kind, else the default's, else direct; nothing at all
+//! while `enabled` is false.
 //!
 //! Settings are built in code or loaded from YAML with `FEED_*` environment variables on
 //! top ([`ConfigSources`], [`ProxySettings::load`]); loading collects every problem and
@@ -20,9 +21,9 @@
 //!     "backpack",
 //!     ConnectionProxies::both(ProxyConfig::new("socks5h://user:pw@10.0.0.1:1080")?),
 //! );
-//! let route = settings.get_proxy("backpack", ConnectionKind::Websocket).unwrap();
-//! assert_eq!(route.url().to_string(), "socks5h://user:***@10.0.0.1:1080");
-//! assert!(settings.get_proxy("binance", ConnectionKind::Http).is_none()); // direct
+//! let pool = settings.get_pool("backpack", ConnectionKind::Websocket).unwrap();
+//! assert_eq!(pool.first().url().to_string(), "socks5h://user:***@10.0.0.1:1080");
+//! assert!(settings.get_pool("binance", ConnectionKind::Http).is_none()); // direct
 //! # Ok::<(), feed_proxy::ProxyConfigError>(())
 //! ```
 #![forbid(unsafe_code)]
@@ -31,6 +32,7 @@
 mod config;
 mod kind;
 mod load;
+mod pool;
 mod problem;
 mod proxies;
 mod reader;
@@ -46,6 +48,7 @@ pub use config::{
 };
 pub use kind::ConnectionKind;
 pub use load::read_proxy_settings;
+pub use pool::{ProxyPool, ProxyPoolError};
 pub use problem::{closest_matches, ConfigProblem, ConfigProblems, Origin};
 pub use proxies::ConnectionProxies;
 pub use reader::{join_key, shown_key, ConfigReader};

@@ -2,14 +2,15 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::ProxyConfig;
 use crate::kind::ConnectionKind;
+use crate::pool::ProxyPool;
 use crate::proxies::ConnectionProxies;
 
 /// Which proxy each exchange's connections take.
 ///
-/// Resolution ([`ProxySettings::get_proxy`]): the exchange's own entry for that connection
-/// kind, else the default's (unless the exchange's entry says `direct`), else none (direct). When `enabled` is false nothing is proxied.
+/// Resolution ([`ProxySettings::get_pool`]): the exchange's own pool for that connection
+/// kind, else the default's (unless the exchange's entry says `direct`), else none
+/// (direct). When `enabled` is false nothing is proxied. A pool is never empty.
 /// Exchange ids match case-insensitively.
 ///
 /// # Examples
@@ -23,10 +24,10 @@ use crate::proxies::ConnectionProxies;
 ///         ConnectionProxies::http_only(ProxyConfig::new("http://binance-proxy:8080")?),
 ///     );
 ///
-/// let binance_http = settings.get_proxy("BINANCE", ConnectionKind::Http).unwrap();
-/// assert_eq!(binance_http.url().to_string(), "http://binance-proxy:8080");
-/// let binance_ws = settings.get_proxy("binance", ConnectionKind::Websocket).unwrap();
-/// assert_eq!(binance_ws.url().to_string(), "socks5://proxy:1080");
+/// let binance_http = settings.get_pool("BINANCE", ConnectionKind::Http).unwrap();
+/// assert_eq!(binance_http.first().url().to_string(), "http://binance-proxy:8080");
+/// let binance_ws = settings.get_pool("binance", ConnectionKind::Websocket).unwrap();
+/// assert_eq!(binance_ws.first().url().to_string(), "socks5://proxy:1080");
 /// # Ok::<(), feed_proxy::ProxyConfigError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -113,15 +114,15 @@ impl ProxySettings {
             .map(|(id, proxies)| (id.as_str(), proxies))
     }
 
-    /// The proxy for one connection of one exchange, or `None` for a direct connection.
+    /// The pool for one connection kind of one exchange, or `None` for a direct connection.
     #[must_use]
-    pub fn get_proxy(&self, exchange_id: &str, kind: ConnectionKind) -> Option<&ProxyConfig> {
+    pub fn get_pool(&self, exchange_id: &str, kind: ConnectionKind) -> Option<&ProxyPool> {
         if !self.enabled {
             return None;
         }
         let own = self.exchange_proxies(exchange_id);
-        if let Some(proxy) = own.and_then(|own| own.get(kind)) {
-            return Some(proxy);
+        if let Some(pool) = own.and_then(|own| own.get(kind)) {
+            return Some(pool);
         }
         if own.is_some_and(|own| own.direct) {
             return None;
@@ -133,6 +134,7 @@ impl ProxySettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::ProxyConfig;
 
     fn proxy(url: &str) -> ProxyConfig {
         ProxyConfig::new(url).unwrap()
@@ -155,7 +157,7 @@ mod tests {
     }
 
     fn route(settings: &ProxySettings, id: &str, kind: ConnectionKind) -> Option<String> {
-        settings.get_proxy(id, kind).map(|p| p.url().to_string())
+        settings.get_pool(id, kind).map(|pool| pool.redacted_urls())
     }
 
     #[test]
@@ -194,7 +196,7 @@ mod tests {
         }
         let upper = ProxySettings::enabled()
             .with_exchange("OKX", ConnectionProxies::both(proxy("socks5h://okx:1")));
-        assert!(upper.get_proxy("okx", ConnectionKind::Websocket).is_some());
+        assert!(upper.get_pool("okx", ConnectionKind::Websocket).is_some());
     }
 
     #[test]
@@ -204,7 +206,7 @@ mod tests {
             .with_exchange(
                 "okx",
                 ConnectionProxies {
-                    http: Some(proxy("http://okx-proxy:8080")),
+                    http: Some(proxy("http://okx-proxy:8080").into()),
                     ..ConnectionProxies::direct()
                 },
             );
@@ -244,10 +246,38 @@ mod tests {
                 ConnectionProxies::websocket_only(proxy("http://b:2")),
             );
         let own = settings.exchange_proxies("binance").unwrap();
-        assert_eq!(own.http.as_ref().unwrap().url().to_string(), "http://a:1");
+        assert_eq!(own.http.as_ref().unwrap().redacted_urls(), "http://a:1");
         assert_eq!(
-            own.websocket.as_ref().unwrap().url().to_string(),
+            own.websocket.as_ref().unwrap().redacted_urls(),
             "http://b:2"
+        );
+    }
+
+    #[test]
+    fn pools_resolve_by_the_same_rule() {
+        let pool = ProxyPool::new(vec![proxy("socks5://a:1"), proxy("http://b:2")]).unwrap();
+        let settings = ProxySettings::enabled()
+            .with_default(ConnectionProxies::both_pool(pool.clone()))
+            .with_exchange("coinbase", ConnectionProxies::direct())
+            .with_exchange(
+                "okx",
+                ConnectionProxies::default()
+                    .with_websocket_pool(ProxyPool::from(proxy("socks5://okx:1"))),
+            );
+        for kind in ConnectionKind::ALL {
+            assert_eq!(settings.get_pool("kraken", kind), Some(&pool), "{kind}");
+            assert_eq!(settings.get_pool("coinbase", kind), None, "{kind}");
+        }
+        assert_eq!(
+            route(&settings, "okx", ConnectionKind::Websocket).as_deref(),
+            Some("socks5://okx:1")
+        );
+        assert_eq!(settings.get_pool("okx", ConnectionKind::Http), Some(&pool));
+        assert_eq!(
+            settings
+                .with_enabled(false)
+                .get_pool("kraken", ConnectionKind::Http),
+            None
         );
     }
 }

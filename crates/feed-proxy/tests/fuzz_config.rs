@@ -229,10 +229,8 @@ fn load_checked(
                     .chain(settings.exchanges().map(|(_, proxies)| proxies));
                 for proxies in every_proxies {
                     for kind in ConnectionKind::ALL {
-                        let credentials = proxies
-                            .get(kind)
-                            .and_then(|proxy| proxy.url().credentials());
-                        if let Some(credentials) = credentials {
+                        let members = proxies.get(kind).map_or(&[][..], |pool| pool.members());
+                        for credentials in members.iter().filter_map(|p| p.url().credentials()) {
                             user_names.push(credentials.username().to_owned());
                         }
                     }

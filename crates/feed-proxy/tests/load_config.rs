@@ -36,7 +36,7 @@ fn load(yaml: &str, vars: &[(&str, &str)]) -> Result<ProxySettings, Vec<String>>
 
 fn route(settings: &ProxySettings, exchange: &str, kind: ConnectionKind) -> String {
     settings
-        .get_proxy(exchange, kind)
+        .get_pool(exchange, kind)
         .map_or_else(|| "direct".to_owned(), ToString::to_string)
 }
 
@@ -87,8 +87,9 @@ fn environment_adds_and_overrides_proxies() {
     )
     .unwrap();
     let kraken_ws = settings
-        .get_proxy("kraken", ConnectionKind::Websocket)
-        .unwrap();
+        .get_pool("kraken", ConnectionKind::Websocket)
+        .unwrap()
+        .first();
     assert_eq!(kraken_ws.url().scheme(), ProxyScheme::Http);
     assert_eq!(
         kraken_ws.url().credentials().unwrap().password().expose(),
@@ -385,4 +386,162 @@ fn proxy_urls_without_enabled_are_an_error_naming_the_key() {
         &[]
     )
     .is_ok());
+}
+
+const POOL_YAML: &str = r#"proxy:
+  enabled: true
+  default:
+    websocket: { urls: ["socks5h://u:pw@10.0.0.1:1080", "http://10.0.0.3:3128"], timeout_seconds: 10 }
+    http:
+      urls:
+        - socks5://10.0.0.4:1080
+  exchanges:
+    binance:
+      http: { urls: ["http://a:1", "http://b:2"] }
+"#;
+
+fn members(settings: &ProxySettings, exchange: &str, kind: ConnectionKind) -> Vec<String> {
+    settings
+        .get_pool(exchange, kind)
+        .map(|pool| pool.members().iter().map(ToString::to_string).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_pool_loads_wherever_a_proxy_can() {
+    let settings = load(POOL_YAML, &[]).unwrap();
+    assert_eq!(
+        members(&settings, "kraken", ConnectionKind::Websocket),
+        [
+            "socks5h://u:***@10.0.0.1:1080 (timeout 10s)",
+            "http://10.0.0.3:3128 (timeout 10s)"
+        ]
+    );
+    assert_eq!(
+        members(&settings, "kraken", ConnectionKind::Http),
+        ["socks5://10.0.0.4:1080 (timeout 30s)"]
+    );
+    assert_eq!(
+        members(&settings, "binance", ConnectionKind::Http),
+        ["http://a:1 (timeout 30s)", "http://b:2 (timeout 30s)"]
+    );
+    // The default still fills in the kind binance's entry leaves out.
+    assert_eq!(
+        members(&settings, "binance", ConnectionKind::Websocket).len(),
+        2
+    );
+    let pool = settings
+        .get_pool("kraken", ConnectionKind::Websocket)
+        .unwrap();
+    assert_eq!(
+        pool.members()[0]
+            .url()
+            .credentials()
+            .unwrap()
+            .password()
+            .expose(),
+        "pw"
+    );
+}
+
+#[test]
+fn url_and_urls_together_is_an_error_naming_the_key() {
+    let yaml = "proxy:\n  enabled: true\n  default:\n    websocket: { url: \"socks5://a:1\", urls: [\"socks5://b:2\"] }\n";
+    let problems = load(yaml, &[]).unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(
+        problems[0].starts_with("proxy.default.websocket.urls: give either `url` (one proxy) or `urls` (a pool), not both"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[0].ends_with("(from config.yaml line 4)"),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn an_empty_pool_is_an_error() {
+    let yaml = "proxy:\n  enabled: true\n  exchanges:\n    okx:\n      http: { urls: [] }\n";
+    let problems = load(yaml, &[]).unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(
+        problems[0].starts_with("proxy.exchanges.okx.http.urls: urls must list at least one proxy"),
+        "{problems:?}"
+    );
+    let from_env = load(
+        "proxy:\n  enabled: true\n",
+        &[("FEED_PROXY__DEFAULT__HTTP__URLS", " , ")],
+    )
+    .unwrap_err();
+    assert_eq!(from_env.len(), 1, "{from_env:#?}");
+    assert!(
+        from_env[0].contains("urls must list at least one proxy"),
+        "{from_env:?}"
+    );
+}
+
+#[test]
+fn a_bad_member_is_named_with_its_line() {
+    let yaml = "proxy:\n  enabled: true\n  default:\n    http:\n      urls:\n        - socks5://a:1\n        - \"socks5://u:hunter2@b\"\n        - ftp://c:21\n";
+    let problems = load(yaml, &[]).unwrap_err();
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(
+        problems[0].starts_with("proxy.default.http.urls.1: the proxy URL has no port"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[0].ends_with("(from config.yaml line 7)"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[1].starts_with("proxy.default.http.urls.2: unsupported proxy scheme 'ftp'"),
+        "{problems:?}"
+    );
+    for problem in &problems {
+        assert!(!problem.contains("hunter2"), "{problem}");
+    }
+}
+
+#[test]
+fn the_environment_gives_a_pool_comma_separated() {
+    let settings = load(
+        "",
+        &[
+            ("FEED_PROXY__ENABLED", "true"),
+            (
+                "FEED_PROXY__DEFAULT__WEBSOCKET__URLS",
+                "socks5h://10.0.0.1:1080, http://u:p@10.0.0.3:3128",
+            ),
+            ("FEED_PROXY__DEFAULT__WEBSOCKET__TIMEOUT_SECONDS", "7"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        members(&settings, "binance", ConnectionKind::Websocket),
+        [
+            "socks5h://10.0.0.1:1080 (timeout 7s)",
+            "http://u:***@10.0.0.3:3128 (timeout 7s)"
+        ]
+    );
+    let problems = load(
+        "",
+        &[
+            ("FEED_PROXY__ENABLED", "true"),
+            (
+                "FEED_PROXY__DEFAULT__WEBSOCKET__URLS",
+                "socks5h://10.0.0.1:1080,socks5://u:hunter2@h",
+            ),
+        ],
+    )
+    .unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(
+        problems[0].starts_with("proxy.default.websocket.urls: item 2: the proxy URL has no port"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[0].ends_with("(from environment variable FEED_PROXY__DEFAULT__WEBSOCKET__URLS)"),
+        "{problems:?}"
+    );
+    assert!(!problems[0].contains("hunter2"), "{problems:?}");
 }

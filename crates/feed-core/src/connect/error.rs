@@ -55,6 +55,28 @@ pub enum ConnectStage {
         /// The start of the body, for context.
         body: String,
     },
+    /// Every member of the proxy pool is out after proxy-stage failures; no direct
+    /// connection is made.
+    #[error("every member of the proxy pool is out after failures{last}; next probe in {}s; no direct connection is made", next_probe_in.as_millis().div_ceil(1000), last = last_failure.as_ref().map_or_else(String::new, |stage| format!(" (last: {stage})")))]
+    AllMembersOut {
+        /// How many members the pool has.
+        members: usize,
+        /// Time until the first member may be probed again.
+        next_probe_in: Duration,
+        /// The last member failure of this connection attempt, if it tried one.
+        last_failure: Option<Box<ConnectStage>>,
+    },
+    /// The [`super::ProxyProvider`] gave no members for a proxied route; no direct
+    /// connection is made.
+    #[error(
+        "the proxy provider ({provider}) gave no proxy: {detail}; no direct connection is made"
+    )]
+    ProviderFailed {
+        /// The provider's name.
+        provider: String,
+        /// What went wrong.
+        detail: String,
+    },
     /// A stage took longer than allowed.
     #[error("timed out after {}s while {during}", after.as_secs_f64())]
     Timeout {
@@ -90,6 +112,8 @@ impl ConnectStage {
             ConnectStage::Http(_) => "http",
             ConnectStage::HttpStatus { .. } => "http_status",
             ConnectStage::Timeout { .. } => "timeout",
+            ConnectStage::AllMembersOut { .. } => "all_members_out",
+            ConnectStage::ProviderFailed { .. } => "provider_failed",
         }
     }
 
@@ -103,6 +127,8 @@ impl ConnectStage {
                 | ConnectStage::ProxyAuthentication(_)
                 | ConnectStage::TunnelRefused(_)
                 | ConnectStage::ProxyProtocol(_)
+                | ConnectStage::AllMembersOut { .. }
+                | ConnectStage::ProviderFailed { .. }
         )
     }
 }

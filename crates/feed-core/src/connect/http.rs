@@ -17,7 +17,7 @@ use rustls::ClientConfig;
 use url::Url;
 
 use super::error::ConnectStage;
-use super::route::Route;
+use super::route::Egress;
 use super::stream::ExchangeStream;
 use super::target::Target;
 use super::tunnel::{open_stream, StageTimeouts};
@@ -25,7 +25,7 @@ use super::tunnel::{open_stream, StageTimeouts};
 /// Opens connections for hyper along one route.
 #[derive(Clone)]
 pub struct RouteConnector {
-    route: Route,
+    route: Egress,
     tls: Arc<ClientConfig>,
     timeouts: StageTimeouts,
 }
@@ -72,7 +72,7 @@ pub struct RouteHttpClient {
     client: Client<RouteConnector, Full<Bytes>>,
 }
 
-type ClientKey = (Route, usize, StageTimeouts);
+type ClientKey = (Egress, usize, StageTimeouts);
 
 fn clients() -> &'static Mutex<HashMap<ClientKey, RouteHttpClient>> {
     static CLIENTS: std::sync::OnceLock<Mutex<HashMap<ClientKey, RouteHttpClient>>> =
@@ -94,7 +94,7 @@ impl std::hash::Hash for StageTimeouts {
 impl RouteHttpClient {
     /// The shared client for `route` (created on first use).
     #[must_use]
-    pub fn for_route(route: &Route, tls: &Arc<ClientConfig>, timeouts: StageTimeouts) -> Self {
+    pub fn for_route(route: &Egress, tls: &Arc<ClientConfig>, timeouts: StageTimeouts) -> Self {
         let key = (route.clone(), Arc::as_ptr(tls) as usize, timeouts);
         let mut clients = clients()
             .lock()

@@ -1,4 +1,4 @@
-//! Route resolution: which proxy (or none) a connection of an exchange takes.
+//! Route resolution: which proxy pool (or none) the connections of an exchange take.
 //!
 //! The one source of truth is [`ProxySettings`]: a feed's own settings when it has them,
 //! else the process-wide settings given to [`init_proxy_system`], else direct. Proxy
@@ -8,7 +8,7 @@
 use std::fmt;
 use std::sync::{Arc, Once, RwLock};
 
-use feed_proxy::{ConnectionKind, ProxyConfig, ProxySettings};
+use feed_proxy::{ConnectionKind, ProxyConfig, ProxyPool, ProxySettings};
 
 static PROCESS_SETTINGS: RwLock<Option<Arc<ProxySettings>>> = RwLock::new(None);
 
@@ -44,13 +44,15 @@ pub fn process_proxy_settings() -> Option<Arc<ProxySettings>> {
         .clone()
 }
 
-/// The route of one connection.
+/// The route of an exchange's connections of one kind: direct, or a proxy pool (a single
+/// proxy is a pool of one). Each connection then takes one [`Egress`]: a member of the
+/// pool, chosen by the connector.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub enum Route {
     /// Straight to the exchange.
     Direct,
-    /// Through this proxy.
-    Proxy(ProxyConfig),
+    /// Through a member of this pool.
+    Pool(ProxyPool),
 }
 
 impl Route {
@@ -61,36 +63,29 @@ impl Route {
         warn_about_proxy_environment();
         let process = process_proxy_settings();
         let settings = own.or(process.as_deref());
-        match settings.and_then(|settings| settings.get_proxy(exchange, kind)) {
-            Some(proxy) => Route::Proxy(proxy.clone()),
+        match settings.and_then(|settings| settings.get_pool(exchange, kind)) {
+            Some(pool) => Route::Pool(pool.clone()),
             None => Route::Direct,
         }
     }
 
-    /// The proxy, if any.
+    /// The pool, if any.
     #[must_use]
-    pub fn proxy(&self) -> Option<&ProxyConfig> {
+    pub fn pool(&self) -> Option<&ProxyPool> {
         match self {
             Route::Direct => None,
-            Route::Proxy(proxy) => Some(proxy),
+            Route::Pool(pool) => Some(pool),
         }
     }
 
-    /// The redacted proxy URL, or `None` when direct (for errors).
-    #[must_use]
-    pub fn redacted_proxy(&self) -> Option<String> {
-        self.proxy().map(|proxy| proxy.url().to_string())
-    }
-}
-
-impl Route {
-    /// `direct`, or the proxy's URL with any password masked (`socks5h://user:***@host:1080`):
-    /// the route as logs, summaries and metric labels name it.
+    /// `direct`, the one proxy's redacted URL, or `pool [a, b, c]` (redacted): how errors
+    /// name the route.
     #[must_use]
     pub fn name(&self) -> String {
         match self {
             Route::Direct => "direct".to_owned(),
-            Route::Proxy(proxy) => proxy.url().to_string(),
+            Route::Pool(pool) if pool.len() == 1 => pool.first().url().to_string(),
+            Route::Pool(pool) => format!("pool [{}]", pool.redacted_urls()),
         }
     }
 }
@@ -99,7 +94,52 @@ impl fmt::Display for Route {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Route::Direct => f.write_str("direct"),
-            Route::Proxy(proxy) => write!(f, "{proxy}"),
+            Route::Pool(pool) => write!(f, "{pool}"),
+        }
+    }
+}
+
+/// The way out of one connection: direct, or the one pool member it took.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub enum Egress {
+    /// Straight to the exchange.
+    Direct,
+    /// Through this proxy.
+    Proxy(ProxyConfig),
+}
+
+impl Egress {
+    /// The proxy, if any.
+    #[must_use]
+    pub fn proxy(&self) -> Option<&ProxyConfig> {
+        match self {
+            Egress::Direct => None,
+            Egress::Proxy(proxy) => Some(proxy),
+        }
+    }
+
+    /// The redacted proxy URL, or `None` when direct (for errors).
+    #[must_use]
+    pub fn redacted_proxy(&self) -> Option<String> {
+        self.proxy().map(|proxy| proxy.url().to_string())
+    }
+
+    /// `direct`, or the proxy's URL with any password masked (`socks5h://user:***@host:1080`):
+    /// the egress as logs, summaries and metric labels name it.
+    #[must_use]
+    pub fn name(&self) -> String {
+        match self {
+            Egress::Direct => "direct".to_owned(),
+            Egress::Proxy(proxy) => proxy.url().to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Egress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Egress::Direct => f.write_str("direct"),
+            Egress::Proxy(proxy) => write!(f, "{proxy}"),
         }
     }
 }

@@ -17,9 +17,9 @@ use rustls::ClientConfig;
 
 use super::error::ConnectStage;
 use super::http_tunnel::connect_tunnel;
-use super::route::Route;
+use super::route::Egress;
 use super::socks::{socks_targets, socks_tunnel, worth_another_address};
-use super::stream::{ExchangeStream, HopStream};
+use super::stream::{ExchangeIo, ExchangeStream, HopStream};
 use super::target::Target;
 use super::tcp::{connect_any, resolve};
 use super::tls::{tls_handshake, tls_to_proxy};
@@ -65,13 +65,13 @@ pub(crate) async fn within<T>(
 /// # Errors
 /// The [`ConnectStage`] that failed.
 pub async fn open_stream(
-    route: &Route,
+    route: &Egress,
     target: &Target,
     tls: &Arc<ClientConfig>,
     timeouts: &StageTimeouts,
 ) -> Result<ExchangeStream, ConnectStage> {
     let hop = match route {
-        Route::Direct => {
+        Egress::Direct => {
             within(
                 timeouts.direct_connect,
                 "connecting to the exchange",
@@ -85,7 +85,7 @@ pub async fn open_stream(
             )
             .await?
         }
-        Route::Proxy(proxy) => {
+        Egress::Proxy(proxy) => {
             within(
                 proxy.timeout(),
                 "connecting to and negotiating with the proxy",
@@ -95,7 +95,7 @@ pub async fn open_stream(
         }
     };
     if !target.tls {
-        return Ok(ExchangeStream::Plain(hop));
+        return Ok(ExchangeStream::new(ExchangeIo::Plain(hop)));
     }
     let stream = within(
         timeouts.tls_handshake,
@@ -103,7 +103,7 @@ pub async fn open_stream(
         tls_handshake(Arc::clone(tls), &target.host, hop, ConnectStage::Tls),
     )
     .await?;
-    Ok(ExchangeStream::Tls(Box::new(stream)))
+    Ok(ExchangeStream::new(ExchangeIo::Tls(Box::new(stream))))
 }
 
 async fn open_tunnel(

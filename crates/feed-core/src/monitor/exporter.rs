@@ -145,6 +145,45 @@ fn sink_families(
     Ok(())
 }
 
+/// The proxy pools' members (process-wide): up or out, and their open connections plus
+/// in-flight requests, by exchange, connection kind and member (redacted).
+fn pool_families(
+    encoder: &mut DescriptorEncoder<'_>,
+    members: &[crate::connect::MemberStatus],
+) -> fmt::Result {
+    if members.is_empty() {
+        return Ok(());
+    }
+    for (name, help, value) in [
+        (
+            "feedhandler_proxy_member_up",
+            "1 while a proxy pool member takes connections, 0 while it is out after proxy-stage failures.",
+            (|member: &crate::connect::MemberStatus| i64::from(member.up))
+                as fn(&crate::connect::MemberStatus) -> i64,
+        ),
+        (
+            "feedhandler_proxy_member_connections",
+            "Open WebSockets plus in-flight HTTP requests through a proxy pool member now.",
+            |member: &crate::connect::MemberStatus| {
+                i64::try_from(member.load).unwrap_or(i64::MAX)
+            },
+        ),
+    ] {
+        let mut family = encoder.encode_descriptor(name, help, None, MetricType::Gauge)?;
+        for member in members {
+            for kind in &member.kinds {
+                let labels = [
+                    ("exchange", member.exchange.as_str()),
+                    ("kind", kind.config_key()),
+                    ("member", member.member.as_str()),
+                ];
+                family.encode_family(&labels)?.encode_gauge(&value(member))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Collector for FeedCollector {
     fn encode(&self, mut encoder: DescriptorEncoder<'_>) -> fmt::Result {
         let reads: Vec<Read<'_>> = self
@@ -160,6 +199,7 @@ impl Collector for FeedCollector {
         let reads = reads.as_slice();
         let health = self.0.health();
         sink_families(encoder, &self.0.sinks())?;
+        pool_families(encoder, &crate::connect::member_statuses())?;
 
         feed_counter(
             encoder,
@@ -400,7 +440,7 @@ mod tests {
         let stats = FeedStats::default();
         stats.set_running(true);
         let proxy = feed_proxy::ProxyConfig::new("socks5h://user:pw@127.0.0.1:1080").unwrap();
-        stats.add_connection(0, 1, &crate::Route::Proxy(proxy));
+        stats.add_connection(0, 1, &crate::connect::Egress::Proxy(proxy));
         for lag in [1, 2, 2, 40, 400_000] {
             stats.add_frame(crate::types::now_micros());
             stats.add_event(&trade(lag));
@@ -477,5 +517,30 @@ mod tests {
         );
         // Without sinks, no sink family.
         assert!(!render_metrics(&FeedMonitor::new(Vec::new())).contains("feedhandler_sink"));
+    }
+
+    /// Pool members' families: up and connections, labelled exchange, kind and member
+    /// (redacted).
+    #[test]
+    fn pool_members_have_their_families() {
+        let pool = feed_proxy::ProxyPool::new(vec![
+            feed_proxy::ProxyConfig::new("socks5h://u:member-secret@127.0.0.1:1").unwrap(),
+            feed_proxy::ProxyConfig::new("http://127.0.0.1:2").unwrap(),
+        ])
+        .unwrap();
+        let kind = feed_proxy::ConnectionKind::Websocket;
+        let _lease = crate::connect::pool::choose("metricsex", kind, &pool, &[]).unwrap();
+        let text = render_metrics(&FeedMonitor::new(Vec::new()));
+        for line in [
+            r#"feedhandler_proxy_member_up{exchange="metricsex",kind="websocket",member="socks5h://u:***@127.0.0.1:1"} 1"#,
+            r#"feedhandler_proxy_member_connections{exchange="metricsex",kind="websocket",member="socks5h://u:***@127.0.0.1:1"} 1"#,
+            r#"feedhandler_proxy_member_connections{exchange="metricsex",kind="websocket",member="http://127.0.0.1:2"} 0"#,
+        ] {
+            assert!(
+                text.lines().any(|got| got == line),
+                "missing {line} in\n{text}"
+            );
+        }
+        assert!(!text.contains("member-secret"), "{text}");
     }
 }

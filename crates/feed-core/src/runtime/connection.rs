@@ -179,10 +179,14 @@ impl Connection {
             };
             tracing::debug!(url = %request.url, "REST request");
             let result: HttpResult = match request.method {
-                HttpMethod::Get => connector.get(&request.url).await,
+                HttpMethod::Get => connector.get_weighted(&request.url, request.weight).await,
                 HttpMethod::Post => {
                     connector
-                        .post(&request.url, request.body.unwrap_or_default())
+                        .post_weighted(
+                            &request.url,
+                            request.body.unwrap_or_default(),
+                            request.weight,
+                        )
                         .await
                 }
             }

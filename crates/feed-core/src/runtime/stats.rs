@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::lag::{bump, LagBuckets, LagHistogram, LagSummary};
-use crate::connect::Route;
+use crate::connect::Egress;
 use crate::types::{now_micros, Channel, Event, EventKind};
 
 /// Live counters of one feed. Cheap to clone (shared).
@@ -68,7 +68,7 @@ struct Counters {
 #[derive(Debug, Default, Clone)]
 struct ConnectionState {
     number: u64,
-    /// [`Route::name`]: the redacted URL alone.
+    /// [`Egress::name`]: the redacted URL alone.
     route: String,
     /// The route as logs show it (with its timeout).
     route_text: String,
@@ -181,7 +181,7 @@ impl FeedStats {
     }
 
     /// Connection `number` of slot `slot` opened along `route`.
-    pub(crate) fn add_connection(&self, slot: usize, number: u64, route: &Route) {
+    pub(crate) fn add_connection(&self, slot: usize, number: u64, route: &Egress) {
         self.0.connections.fetch_add(1, Ordering::Relaxed);
         self.show_connection(slot, number, &route.name(), &route.to_string());
     }
