@@ -10,6 +10,8 @@ pub enum Scalar<'a> {
     Text(&'a str),
     /// A whole number as written (`-?(0|[1-9][0-9]*)`).
     Integer(&'a str),
+    /// Any other JSON number (a fraction, an exponent), as written.
+    Number(&'a str),
     /// `true` or `false`.
     Boolean(bool),
 }
@@ -130,13 +132,59 @@ impl<'a> JsonCursor<'a> {
         self.text.get(start..end)
     }
 
-    /// A string (no escapes), a whole number or a boolean; `None` for anything else
-    /// (`null`, fractions, objects, arrays).
+    /// A JSON number exactly as the grammar has it,
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`; as written.
+    pub fn json_number(&mut self) -> Option<&'a str> {
+        let bytes = self.text.as_bytes();
+        let start = self.at;
+        let digits_from = |at: usize| {
+            bytes.get(at..).map_or(0, |rest| {
+                rest.iter().take_while(|b| b.is_ascii_digit()).count()
+            })
+        };
+        let mut at = start + usize::from(bytes.get(start) == Some(&b'-'));
+        let whole = digits_from(at);
+        if whole == 0 || (whole > 1 && bytes[at] == b'0') {
+            return None;
+        }
+        at += whole;
+        if bytes.get(at) == Some(&b'.') {
+            let fraction = digits_from(at + 1);
+            if fraction == 0 {
+                return None;
+            }
+            at += 1 + fraction;
+        }
+        if matches!(bytes.get(at), Some(b'e' | b'E')) {
+            at += 1;
+            if matches!(bytes.get(at), Some(b'+' | b'-')) {
+                at += 1;
+            }
+            let exponent = digits_from(at);
+            if exponent == 0 {
+                return None;
+            }
+            at += exponent;
+        }
+        self.at = at;
+        self.text.get(start..at)
+    }
+
+    /// A string (no escapes), a number or a boolean; `None` for anything else (`null`,
+    /// objects, arrays).
     pub fn scalar(&mut self) -> Option<Scalar<'a>> {
         match self.text.as_bytes().get(self.at)? {
             b'"' => self.string().map(Scalar::Text),
             b't' | b'f' => self.boolean().map(Scalar::Boolean),
-            _ => self.integer().map(Scalar::Integer),
+            _ => {
+                let number = self.json_number()?;
+                let whole = !number.contains(['.', 'e', 'E']);
+                Some(if whole {
+                    Scalar::Integer(number)
+                } else {
+                    Scalar::Number(number)
+                })
+            }
         }
     }
 
@@ -261,8 +309,10 @@ mod tests {
         assert!(JsonCursor::new("[]").array(|_| None).is_some());
         for bad in [
             r#"[{"a":null}]"#,
-            r#"[{"a":1.5}]"#,
-            r#"[{"a":1e3}]"#,
+            r#"[{"a":1.}]"#,
+            r#"[{"a":.5}]"#,
+            r#"[{"a":1e}]"#,
+            r#"[{"a":1e+}]"#,
             r#"[{"a":01}]"#,
             r#"[{"a":-}]"#,
             r#"[{"a":{}}]"#,
@@ -279,6 +329,18 @@ mod tests {
                 .is_some();
             assert!(!ok, "{bad}");
         }
+    }
+
+    #[test]
+    fn numbers_are_json_numbers() {
+        for good in ["0", "-0.5", "37000.12345", "1e3", "1.5E+3", "2e-8", "-0"] {
+            assert_eq!(JsonCursor::new(good).json_number(), Some(good));
+        }
+        for bad in ["", "-", "01", "1.", ".5", "1e", "1e+", "+1", "x"] {
+            assert_eq!(JsonCursor::new(bad).json_number(), None, "{bad}");
+        }
+        assert_eq!(JsonCursor::new("1.5").scalar(), Some(Scalar::Number("1.5")));
+        assert_eq!(JsonCursor::new("15").scalar(), Some(Scalar::Integer("15")));
     }
 
     #[test]
