@@ -176,15 +176,10 @@ impl<'a> JsonCursor<'a> {
         match self.text.as_bytes().get(self.at)? {
             b'"' => self.string().map(Scalar::Text),
             b't' | b'f' => self.boolean().map(Scalar::Boolean),
-            _ => {
-                let number = self.json_number()?;
-                let whole = !number.contains(['.', 'e', 'E']);
-                Some(if whole {
-                    Scalar::Integer(number)
-                } else {
-                    Scalar::Number(number)
-                })
-            }
+            _ => match self.integer() {
+                Some(whole) => Some(Scalar::Integer(whole)),
+                None => self.json_number().map(Scalar::Number),
+            },
         }
     }
 
