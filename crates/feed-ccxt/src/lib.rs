@@ -26,6 +26,8 @@ pub mod adapter;
 pub mod ccxt_feed;
 pub mod error;
 pub mod exchanges;
+#[cfg(test)]
+mod fast_path_check;
 pub mod filter;
 pub mod markets;
 pub mod parse;

@@ -3,6 +3,19 @@
 //! Any surprise (another order, whitespace, escapes, nesting) returns `None`, and the caller
 //! reads the frame with serde instead, so the fast path never changes what a frame means.
 
+/// A scalar value of a flat object, as [`JsonCursor::scalar`] reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scalar<'a> {
+    /// A string without escapes, without its quotes.
+    Text(&'a str),
+    /// A whole number as written (`-?(0|[1-9][0-9]*)`).
+    Integer(&'a str),
+    /// Any other JSON number (a fraction, an exponent), as written.
+    Number(&'a str),
+    /// `true` or `false`.
+    Boolean(bool),
+}
+
 /// A position in a JSON text.
 #[derive(Debug, Clone)]
 pub struct JsonCursor<'a> {
@@ -28,7 +41,8 @@ impl<'a> JsonCursor<'a> {
         }
     }
 
-    /// A string value without escapes, without its quotes.
+    /// A string value without escapes (and without the control characters JSON forbids
+    /// in strings), without its quotes.
     pub fn string(&mut self) -> Option<&'a str> {
         let bytes = self.text.as_bytes();
         if bytes.get(self.at) != Some(&b'"') {
@@ -38,9 +52,9 @@ impl<'a> JsonCursor<'a> {
         let length = bytes
             .get(start..)?
             .iter()
-            .position(|&byte| byte == b'"' || byte == b'\\')?;
+            .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)?;
         let end = start + length;
-        if bytes[end] == b'\\' {
+        if bytes[end] != b'"' {
             return None;
         }
         self.at = end + 1;
@@ -89,6 +103,116 @@ impl<'a> JsonCursor<'a> {
             let second = self.string()?;
             self.expect("]")?;
             each(first, second)?;
+            if self.expect("]").is_some() {
+                return Some(());
+            }
+            self.expect(",")?;
+        }
+    }
+
+    /// A whole number exactly as JSON writes one, `-?(0|[1-9][0-9]*)`, not followed by a
+    /// fraction or an exponent; as written.
+    pub fn integer(&mut self) -> Option<&'a str> {
+        let bytes = self.text.as_bytes();
+        let start = self.at;
+        let digits_at = start + usize::from(bytes.get(start) == Some(&b'-'));
+        let digits = bytes
+            .get(digits_at..)?
+            .iter()
+            .take_while(|byte| byte.is_ascii_digit())
+            .count();
+        if digits == 0 || (digits > 1 && bytes[digits_at] == b'0') {
+            return None;
+        }
+        let end = digits_at + digits;
+        if matches!(bytes.get(end), Some(b'.' | b'e' | b'E')) {
+            return None;
+        }
+        self.at = end;
+        self.text.get(start..end)
+    }
+
+    /// A JSON number exactly as the grammar has it,
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`; as written.
+    pub fn json_number(&mut self) -> Option<&'a str> {
+        let bytes = self.text.as_bytes();
+        let start = self.at;
+        let digits_from = |at: usize| {
+            bytes.get(at..).map_or(0, |rest| {
+                rest.iter().take_while(|b| b.is_ascii_digit()).count()
+            })
+        };
+        let mut at = start + usize::from(bytes.get(start) == Some(&b'-'));
+        let whole = digits_from(at);
+        if whole == 0 || (whole > 1 && bytes[at] == b'0') {
+            return None;
+        }
+        at += whole;
+        if bytes.get(at) == Some(&b'.') {
+            let fraction = digits_from(at + 1);
+            if fraction == 0 {
+                return None;
+            }
+            at += 1 + fraction;
+        }
+        if matches!(bytes.get(at), Some(b'e' | b'E')) {
+            at += 1;
+            if matches!(bytes.get(at), Some(b'+' | b'-')) {
+                at += 1;
+            }
+            let exponent = digits_from(at);
+            if exponent == 0 {
+                return None;
+            }
+            at += exponent;
+        }
+        self.at = at;
+        self.text.get(start..at)
+    }
+
+    /// A string (no escapes), a number or a boolean; `None` for anything else (`null`,
+    /// objects, arrays).
+    pub fn scalar(&mut self) -> Option<Scalar<'a>> {
+        match self.text.as_bytes().get(self.at)? {
+            b'"' => self.string().map(Scalar::Text),
+            b't' | b'f' => self.boolean().map(Scalar::Boolean),
+            _ => match self.integer() {
+                Some(whole) => Some(Scalar::Integer(whole)),
+                None => self.json_number().map(Scalar::Number),
+            },
+        }
+    }
+
+    /// A flat object, `{"key":scalar,...}` or `{}`, in whatever key order: each key (a string
+    /// without escapes) and its [`Scalar`] handed to `each`, which may refuse it with `None`.
+    pub fn flat_object(
+        &mut self,
+        mut each: impl FnMut(&'a str, Scalar<'a>) -> Option<()>,
+    ) -> Option<()> {
+        self.expect("{")?;
+        if self.expect("}").is_some() {
+            return Some(());
+        }
+        loop {
+            let key = self.string()?;
+            self.expect(":")?;
+            let value = self.scalar()?;
+            each(key, value)?;
+            if self.expect("}").is_some() {
+                return Some(());
+            }
+            self.expect(",")?;
+        }
+    }
+
+    /// An array, `[item,...]` or `[]`, each element read from the cursor by `item`.
+    pub fn array(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.expect("[")?;
+        if self.expect("]").is_some() {
+            return Some(());
+        }
+        loop {
+            item(self)?;
             if self.expect("]").is_some() {
                 return Some(());
             }
@@ -151,7 +275,87 @@ mod tests {
     }
 
     #[test]
+    fn reads_flat_objects_in_arrays_in_any_key_order() {
+        let mut seen = Vec::new();
+        let mut cursor = JsonCursor::new(r#"[{"b":"x","a":-12,"c":true},{},{"a":0}]"#);
+        cursor
+            .array(|cursor| {
+                cursor.flat_object(|key, value| {
+                    seen.push((key, value));
+                    Some(())
+                })?;
+                seen.push(("end", Scalar::Boolean(false)));
+                Some(())
+            })
+            .unwrap();
+        assert!(cursor.at_end());
+        assert_eq!(
+            seen,
+            vec![
+                ("b", Scalar::Text("x")),
+                ("a", Scalar::Integer("-12")),
+                ("c", Scalar::Boolean(true)),
+                ("end", Scalar::Boolean(false)),
+                ("end", Scalar::Boolean(false)),
+                ("a", Scalar::Integer("0")),
+                ("end", Scalar::Boolean(false)),
+            ]
+        );
+        assert!(JsonCursor::new("[]").array(|_| None).is_some());
+        for bad in [
+            r#"[{"a":null}]"#,
+            r#"[{"a":1.}]"#,
+            r#"[{"a":.5}]"#,
+            r#"[{"a":1e}]"#,
+            r#"[{"a":1e+}]"#,
+            r#"[{"a":01}]"#,
+            r#"[{"a":-}]"#,
+            r#"[{"a":{}}]"#,
+            r#"[{"a":[]}]"#,
+            r#"[{"a":1,}]"#,
+            r#"[{"a":1},]"#,
+            r#"[{"a\"b":1}]"#,
+            r#"[{"a" :1}]"#,
+            "[{\"a\":\"x\ty\"}]",
+            "[",
+        ] {
+            let ok = JsonCursor::new(bad)
+                .array(|cursor| cursor.flat_object(|_, _| Some(())))
+                .is_some();
+            assert!(!ok, "{bad}");
+        }
+    }
+
+    #[test]
+    fn numbers_are_json_numbers() {
+        for good in ["0", "-0.5", "37000.12345", "1e3", "1.5E+3", "2e-8", "-0"] {
+            assert_eq!(JsonCursor::new(good).json_number(), Some(good));
+        }
+        for bad in ["", "-", "01", "1.", ".5", "1e", "1e+", "+1", "x"] {
+            assert_eq!(JsonCursor::new(bad).json_number(), None, "{bad}");
+        }
+        assert_eq!(JsonCursor::new("1.5").scalar(), Some(Scalar::Number("1.5")));
+        assert_eq!(JsonCursor::new("15").scalar(), Some(Scalar::Integer("15")));
+    }
+
+    #[test]
+    fn integers_are_json_integers() {
+        for good in ["0", "-0", "7", "1700000000000", "-42"] {
+            assert_eq!(JsonCursor::new(good).integer(), Some(good));
+        }
+        assert_eq!(JsonCursor::new("12,").integer(), Some("12"));
+        for bad in ["", "-", "01", "-01", "1.5", "1e3", "1E3", "+1", "x"] {
+            assert_eq!(JsonCursor::new(bad).integer(), None, "{bad}");
+        }
+    }
+
+    #[test]
     fn refuses_what_it_does_not_read() {
+        assert_eq!(
+            JsonCursor::new("\"a\nb\"").string(),
+            None,
+            "a raw control character"
+        );
         assert_eq!(JsonCursor::new(r#""a\"b""#).string(), None);
         assert_eq!(JsonCursor::new(r#""unterminated"#).string(), None);
         assert_eq!(JsonCursor::new("abc").number(), None);

@@ -7,7 +7,7 @@ mod number;
 mod scalar;
 mod time;
 
-pub use cursor::JsonCursor;
+pub use cursor::{JsonCursor, Scalar};
 pub use number::parse_decimal;
 pub use scalar::{boolean, integer, scalar_text, trade_id, trade_id_from_text};
 pub use time::{rfc3339_to_seconds, utc_date_of_millis};

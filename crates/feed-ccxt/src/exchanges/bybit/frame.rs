@@ -24,6 +24,7 @@ use super::candle::{self, CANDLE_TOPIC_PREFIX};
 use super::liquidation::{self, LIQUIDATION_TOPIC_PREFIX};
 use super::ticker::{self, TICKER_TOPIC_PREFIX};
 use super::trade::{self, TRADE_TOPIC_PREFIX};
+use super::trade_fast;
 use crate::adapter::FrameContext;
 use crate::parse::{malformed, scalar_text};
 use crate::parsed::{Ack, ParsedFrame};
@@ -72,7 +73,21 @@ fn named_topic(message: &str) -> Option<&str> {
     (!topic.is_empty()).then_some(topic)
 }
 
+/// Every documented shape recognised (see the module docs): trade frames in the documented
+/// layout on the hot path ([`trade_fast`]), everything else with serde.
 pub(super) fn parse_frame(
+    frame: &str,
+    context: &FrameContext<'_>,
+    out: &mut ParsedFrame,
+) -> Result<(), FrameError> {
+    if trade_fast::push_trades(frame, context, out).is_some() {
+        return Ok(());
+    }
+    parse_frame_serde(frame, context, out)
+}
+
+/// Every documented shape recognised with serde (the hot path's fallback).
+pub(super) fn parse_frame_serde(
     frame: &str,
     context: &FrameContext<'_>,
     out: &mut ParsedFrame,

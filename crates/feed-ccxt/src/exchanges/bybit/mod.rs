@@ -133,6 +133,9 @@ mod market;
 mod subscription;
 mod ticker;
 mod trade;
+mod trade_fast;
+#[cfg(test)]
+mod trade_fast_tests;
 
 use std::time::Duration;
 

@@ -8,7 +8,7 @@ use feed_core::runtime::FrameError;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{ack, book, trade};
+use super::{ack, book, trade, trade_fast};
 use crate::adapter::FrameContext;
 use crate::parse::malformed;
 use crate::parsed::ParsedFrame;
@@ -65,7 +65,21 @@ struct SystemStatus<'a> {
     system: Option<Cow<'a, str>>,
 }
 
+/// Every documented shape recognised (see the module docs): trade updates in the documented
+/// layout on the hot path ([`trade_fast`]), everything else with serde.
 pub(super) fn parse_frame(
+    frame: &str,
+    context: &FrameContext<'_>,
+    out: &mut ParsedFrame,
+) -> Result<(), FrameError> {
+    if trade_fast::push_trades(frame, context, out).is_some() {
+        return Ok(());
+    }
+    parse_frame_serde(frame, context, out)
+}
+
+/// Every documented shape recognised with serde (the hot path's fallback).
+pub(super) fn parse_frame_serde(
     frame: &str,
     context: &FrameContext<'_>,
     out: &mut ParsedFrame,

@@ -44,6 +44,9 @@ mod frame;
 mod market;
 mod subscription;
 mod trade;
+mod trade_fast;
+#[cfg(test)]
+mod trade_fast_tests;
 
 use feed_core::book::{BookParams, BookRules};
 use feed_core::runtime::FrameError;

@@ -29,7 +29,7 @@ use feed_core::Channel;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{book, candle, funding, liquidation, open_interest, ticker, trade};
+use super::{book, candle, funding, liquidation, open_interest, ticker, trade, trade_fast};
 use crate::adapter::FrameContext;
 use crate::parse::{malformed, scalar_text};
 use crate::parsed::{Ack, ParsedFrame};
@@ -80,7 +80,21 @@ fn channel_of(name: &str) -> Option<Channel> {
     }
 }
 
+/// Every documented shape recognised (see the module docs): trade frames in the documented
+/// layout on the hot path ([`trade_fast`]), everything else with serde.
 pub(super) fn parse_frame(
+    frame: &str,
+    context: &FrameContext<'_>,
+    out: &mut ParsedFrame,
+) -> Result<(), FrameError> {
+    if trade_fast::push_trades(frame, context, out).is_some() {
+        return Ok(());
+    }
+    parse_frame_serde(frame, context, out)
+}
+
+/// Every documented shape recognised with serde (the hot path's fallback).
+pub(super) fn parse_frame_serde(
     frame: &str,
     context: &FrameContext<'_>,
     out: &mut ParsedFrame,

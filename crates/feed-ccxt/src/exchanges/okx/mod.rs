@@ -107,6 +107,9 @@ mod open_interest;
 mod subscription;
 mod ticker;
 mod trade;
+mod trade_fast;
+#[cfg(test)]
+mod trade_fast_tests;
 
 use std::time::Duration;
 

@@ -1,0 +1,196 @@
+//! For the tests of the hot paths: a cursor fast path must give exactly the events of the
+//! serde path, or decline. Frames to check it on: the venue's fuzz corpus, mutations of it,
+//! and generated frames with awkward decimals.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use feed_core::{Event, Side, Symbol, Trade};
+use feed_testkit::fuzz::{mutations_of, INTERESTING_TOKENS};
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::TestRunner;
+use rust_decimal::Decimal;
+
+use crate::adapter::FrameContext;
+use crate::markets::{Market, MarketMap};
+use crate::parsed::ParsedFrame;
+use crate::testing::FrameParser;
+
+/// A hot path: `None` when it declines the frame.
+pub(crate) type FastParser = fn(&str, &FrameContext<'_>, &mut ParsedFrame) -> Option<()>;
+
+/// Decimal texts `parse_decimal` reads exactly: tiny, huge, trailing zeros, no point, the
+/// 18-character edge of its fast case and the 28 digits a `Decimal` holds.
+pub(crate) const EXACT_DECIMALS: &[&str] = &[
+    "0.00000001",
+    "0.000000000000000001",
+    "0.0000000000000000000000000001",
+    "42219.9",
+    "16578.50",
+    "2000.10000",
+    "37000",
+    "37000.000000000",
+    "0",
+    "0.0",
+    "1",
+    "123456789012345678",
+    "1234567890123456789",
+    "99999999999999999999.99999999",
+    "0.10",
+];
+
+/// Texts at or past the edge: exponents, `Decimal`'s limits, and text that is no decimal.
+/// Either path may refuse them; both must agree.
+pub(crate) const EDGE_DECIMALS: &[&str] = &[
+    "1e-8",
+    "1.5E+3",
+    "79228162514264337593543950335",
+    "79228162514264337593543950336",
+    "0.00000000000000000000000000001",
+    "-0.5",
+    "00.1",
+    ".5",
+    "5.",
+    "",
+    "1,5",
+    "NaN",
+    "1 ",
+];
+
+/// A small deterministic generator (an LCG), enough to vary test frames.
+pub(crate) struct Lcg(pub u64);
+
+impl Lcg {
+    /// A number below `bound`.
+    pub(crate) fn below(&mut self, bound: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        usize::try_from((self.0 >> 33) % bound as u64).expect("below a usize bound")
+    }
+
+    /// One of `items`.
+    pub(crate) fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+/// The seed frames of `venue`'s fuzz corpus (`tests/corpus/<venue>/frame-*.json`).
+pub(crate) fn corpus(venue: &str) -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus")
+        .join(venue);
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|error| panic!("read {}: {error}", dir.display()))
+        .map(|entry| entry.expect("a corpus entry").path())
+        .filter(|path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| name.starts_with("frame-"))
+        })
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "no corpus in {}", dir.display());
+    paths
+        .iter()
+        .map(|path| std::fs::read_to_string(path).expect("a corpus frame"))
+        .collect()
+}
+
+/// `count` mutations (truncations, flipped bytes, inserted tokens, replaced numbers...) of
+/// `seeds`, the same every run.
+pub(crate) fn mutations(seeds: &[String], count: usize) -> Vec<String> {
+    let strategy = mutations_of(seeds.to_vec(), INTERESTING_TOKENS);
+    let mut runner = TestRunner::deterministic();
+    (0..count)
+        .map(|_| {
+            strategy
+                .new_tree(&mut runner)
+                .expect("a mutation")
+                .current()
+        })
+        .collect()
+}
+
+/// An event already in the output before a frame: the fast path must keep it, declining
+/// or not.
+fn earlier_event() -> Event {
+    Event::Trade(Trade {
+        exchange: "EARLIER".into(),
+        symbol: Symbol::new("X", "Y"),
+        side: Side::Buy,
+        amount: Decimal::ONE,
+        price: Decimal::ONE,
+        id: None,
+        timestamp: Decimal::ZERO,
+        receipt_timestamp: Decimal::ZERO,
+    })
+}
+
+/// Every trade's decimals and id as text: `Decimal`'s equality ignores the scale
+/// (`2000.10 == 2000.1`), the text does not.
+fn exact_text(events: &[Event]) -> Vec<String> {
+    events
+        .iter()
+        .map(|event| match event {
+            Event::Trade(trade) => format!(
+                "{} {} {} {} {:?} {:?}",
+                trade.symbol, trade.price, trade.amount, trade.timestamp, trade.id, trade.side
+            ),
+            other => format!("{other:?}"),
+        })
+        .collect()
+}
+
+/// Runs every frame through `fast` and through `slow` (the serde path) with these markets.
+/// When `fast` reads a frame, `slow` must read it too, with the same events (values and
+/// decimal text) and nothing else; when `fast` declines, it must leave the output as it
+/// found it. Returns how many frames `fast` read.
+pub(crate) fn assert_fast_path_agrees(
+    fast: FastParser,
+    slow: FrameParser,
+    markets: &[Market],
+    frames: &[String],
+) -> usize {
+    let markets = MarketMap::new(markets.iter().cloned());
+    let exchange: Arc<str> = "TEST".into();
+    let context = FrameContext {
+        connection: None,
+        markets: &markets,
+        exchange: &exchange,
+        receipt: Decimal::new(1_700_000_001_250, 3),
+    };
+    let mut read = 0;
+    for frame in frames {
+        let mut fast_out = ParsedFrame::default();
+        fast_out.events.push(earlier_event());
+        let outcome = fast(frame, &context, &mut fast_out);
+        assert_eq!(
+            fast_out.events.first(),
+            Some(&earlier_event()),
+            "earlier events are kept: {frame}"
+        );
+        let fast_events = &fast_out.events[1..];
+        if outcome.is_none() {
+            assert!(fast_events.is_empty(), "declined but left events: {frame}");
+            continue;
+        }
+        read += 1;
+        let mut slow_out = ParsedFrame::default();
+        if let Err(error) = slow(frame, &context, &mut slow_out) {
+            panic!("the fast path read a frame the serde path refuses ({error}): {frame}");
+        }
+        assert_eq!(fast_events, &slow_out.events[..], "{frame}");
+        assert_eq!(
+            exact_text(fast_events),
+            exact_text(&slow_out.events),
+            "{frame}"
+        );
+        assert!(
+            slow_out.books.is_empty() && slow_out.acks.is_empty(),
+            "the serde path found more than trades: {frame}"
+        );
+    }
+    read
+}
