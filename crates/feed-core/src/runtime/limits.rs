@@ -41,15 +41,6 @@ impl Rate {
     pub const fn per_minute(count: u32) -> Self {
         Rate::new(count, Duration::from_secs(60))
     }
-
-    /// The even spacing that keeps under this rate in every window of `per`, with
-    /// `headroom` (0..1) of the rate left unused for what the client does not pace (pongs,
-    /// other processes).
-    #[must_use]
-    pub fn spacing(&self, headroom: f64) -> Duration {
-        let usable = (f64::from(self.count.max(1)) * (1.0 - headroom.clamp(0.0, 0.9))).max(1e-9);
-        Duration::from_secs_f64(self.per.as_secs_f64() / usable)
-    }
 }
 
 impl fmt::Display for Rate {
@@ -156,18 +147,6 @@ fn whole_duration(duration: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn spacing_keeps_every_window_under_the_rate() {
-        let five_a_second = Rate::per_second(5);
-        assert_eq!(five_a_second.spacing(0.0), Duration::from_millis(200));
-        // 20 % headroom: 4 a second.
-        assert_eq!(five_a_second.spacing(0.2), Duration::from_millis(250));
-        assert_eq!(
-            Rate::new(300, Duration::from_secs(300)).spacing(0.0),
-            Duration::from_secs(1)
-        );
-    }
 
     #[test]
     fn connections_cover_every_subscription() {
