@@ -3,6 +3,7 @@
 //! at all.
 
 mod cursor;
+pub(crate) mod fast;
 mod number;
 mod scalar;
 mod time;

@@ -11,6 +11,7 @@ use feed_core::{Event, Side, Trade};
 
 use super::trade::TRADE_TOPIC_PREFIX;
 use crate::adapter::FrameContext;
+use crate::parse::fast::{text, whole_or_declined};
 use crate::parse::{parse_decimal, trade_id_from_text, JsonCursor, Scalar};
 use crate::parsed::ParsedFrame;
 
@@ -37,12 +38,7 @@ pub(super) fn push_trades(
     context: &FrameContext<'_>,
     out: &mut ParsedFrame,
 ) -> Option<()> {
-    let before = out.events.len();
-    let read = read_frame(frame, context, out);
-    if read.is_none() {
-        out.events.truncate(before);
-    }
-    read
+    whole_or_declined(out, |out| read_frame(frame, context, out))
 }
 
 fn read_frame(frame: &str, context: &FrameContext<'_>, out: &mut ParsedFrame) -> Option<()> {
@@ -76,18 +72,6 @@ struct TradeText<'a> {
     size: Option<&'a str>,
     price: Option<&'a str>,
     id: Option<&'a str>,
-}
-
-/// Fills an empty slot with a string; a second value for a key, or one of another kind,
-/// declines.
-fn text<'a>(slot: &mut Option<&'a str>, value: Scalar<'a>) -> Option<()> {
-    match (&slot, value) {
-        (None, Scalar::Text(text)) => {
-            *slot = Some(text);
-            Some(())
-        }
-        _ => None,
-    }
 }
 
 /// Fills an empty slot with a whole number, as written.

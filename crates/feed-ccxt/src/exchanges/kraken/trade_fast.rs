@@ -9,6 +9,7 @@
 use feed_core::{Event, Side, Trade, TradeId};
 
 use crate::adapter::FrameContext;
+use crate::parse::fast::{text, whole_or_declined};
 use crate::parse::{parse_decimal, rfc3339_to_seconds, trade_id_from_text, JsonCursor, Scalar};
 use crate::parsed::ParsedFrame;
 
@@ -34,12 +35,7 @@ pub(super) fn push_trades(
     context: &FrameContext<'_>,
     out: &mut ParsedFrame,
 ) -> Option<()> {
-    let before = out.events.len();
-    let read = read_update(frame, context, out);
-    if read.is_none() {
-        out.events.truncate(before);
-    }
-    read
+    whole_or_declined(out, |out| read_update(frame, context, out))
 }
 
 fn read_update(frame: &str, context: &FrameContext<'_>, out: &mut ParsedFrame) -> Option<()> {
@@ -59,17 +55,6 @@ struct TradeText<'a> {
     qty: Option<&'a str>,
     trade_id: Option<Scalar<'a>>,
     timestamp: Option<&'a str>,
-}
-
-/// Fills an empty slot with a string.
-fn text<'a>(slot: &mut Option<&'a str>, value: Scalar<'a>) -> Option<()> {
-    match (&slot, value) {
-        (None, Scalar::Text(text)) => {
-            *slot = Some(text);
-            Some(())
-        }
-        _ => None,
-    }
 }
 
 /// Fills an empty slot with a number or a string, as written.

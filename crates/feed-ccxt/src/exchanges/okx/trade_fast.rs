@@ -9,7 +9,8 @@ use feed_core::types::millis_to_seconds;
 use feed_core::{Event, Side, Trade};
 
 use crate::adapter::FrameContext;
-use crate::parse::{parse_decimal, trade_id_from_text, JsonCursor, Scalar};
+use crate::parse::fast::{text, whole_or_declined};
+use crate::parse::{parse_decimal, trade_id_from_text, JsonCursor};
 use crate::parsed::ParsedFrame;
 
 /// The trades of a `trades` push in the documented layout:
@@ -34,12 +35,7 @@ pub(super) fn push_trades(
     context: &FrameContext<'_>,
     out: &mut ParsedFrame,
 ) -> Option<()> {
-    let before = out.events.len();
-    let read = read_push(frame, context, out);
-    if read.is_none() {
-        out.events.truncate(before);
-    }
-    read
+    whole_or_declined(out, |out| read_push(frame, context, out))
 }
 
 fn read_push(frame: &str, context: &FrameContext<'_>, out: &mut ParsedFrame) -> Option<()> {
@@ -61,18 +57,6 @@ struct TradeText<'a> {
     sz: Option<&'a str>,
     side: Option<&'a str>,
     ts: Option<&'a str>,
-}
-
-/// Fills an empty slot with a string; a second value for a key, or one that is not a
-/// string, declines.
-fn text<'a>(slot: &mut Option<&'a str>, value: Scalar<'a>) -> Option<()> {
-    match (&slot, value) {
-        (None, Scalar::Text(text)) => {
-            *slot = Some(text);
-            Some(())
-        }
-        _ => None,
-    }
 }
 
 fn push_trade(
