@@ -45,6 +45,8 @@ struct Record {
     samples: u32,
     /// Resubscriptions since its last data.
     retries: u32,
+    /// Not watched at all (a polled subscription).
+    unwatched: bool,
 }
 
 /// The liveness of one connection's subscriptions (indexed like the plan's).
@@ -62,6 +64,13 @@ impl Liveness {
             records: vec![Record::default(); count],
             opened: now,
             last_any: now,
+        }
+    }
+
+    /// Never suspects subscription `index` (one polled over REST, not streamed).
+    pub(crate) fn unwatch(&mut self, index: usize) {
+        if let Some(record) = self.records.get_mut(index) {
+            record.unwatched = true;
         }
     }
 
@@ -88,6 +97,9 @@ impl Liveness {
     /// watched (trades that never came).
     fn allowed(&self, index: usize, channel: Channel) -> Option<f64> {
         let record = &self.records[index];
+        if record.unwatched {
+            return None;
+        }
         let base = if record.samples >= MIN_SAMPLES {
             (record.mean_interval * SILENCE_FACTOR).clamp(floor_seconds(channel), CAP_SECONDS)
         } else if record.last.is_none() && record.retries == 0 && channel == Channel::Trades {
@@ -100,7 +112,7 @@ impl Liveness {
 
     /// The subscriptions (index, seconds silent, usual interval if learned) to resubscribe
     /// at `now`; each is counted as retried from `now`. `channel_of` gives a subscription's
-    /// channel, `skip` those that are not to be watched (refused, polled).
+    /// channel, `skip` those that are not to be watched now (refused).
     pub(crate) fn silent(
         &mut self,
         now: f64,
@@ -203,6 +215,17 @@ mod tests {
             liveness.seen(0, f64::from(second));
         }
         assert!(liveness.silent(10_000.0, trades, |_| false).is_empty());
+    }
+
+    #[test]
+    fn unwatched_subscriptions_are_never_suspected() {
+        let mut liveness = Liveness::new(2, 0.0);
+        liveness.unwatch(0);
+        for second in 0..8_000 {
+            liveness.seen(1, f64::from(second));
+            let silent = liveness.silent(f64::from(second), |_| Channel::L2Book, |_| false);
+            assert!(silent.is_empty(), "{silent:?}");
+        }
     }
 
     #[test]

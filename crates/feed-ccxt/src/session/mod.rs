@@ -108,7 +108,7 @@ impl CcxtSession {
         let silent = self.liveness.silent(
             seconds(now),
             |index| plan.subscriptions[index].channel,
-            |index| self.rejected[index] || self.polls.polls(index),
+            |index| self.rejected[index],
         );
         if silent.is_empty() {
             return;
@@ -532,6 +532,9 @@ impl FeedSession for CcxtSession {
             &self.plan.subscriptions,
             now,
         );
+        for index in self.polls.indices() {
+            self.liveness.unwatch(index); // polled on its own schedule, not streamed
+        }
         self.issue_polls(now, out);
     }
 

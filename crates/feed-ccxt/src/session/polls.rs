@@ -26,9 +26,9 @@ pub(crate) struct Polls {
 }
 
 impl Polls {
-    /// True when subscription `index` is polled (not streamed).
-    pub(crate) fn polls(&self, index: usize) -> bool {
-        self.slots.iter().any(|slot| slot.index == index)
+    /// The indices of the polled (not streamed) subscriptions.
+    pub(crate) fn indices(&self) -> impl Iterator<Item = usize> + '_ {
+        self.slots.iter().map(|slot| slot.index)
     }
 
     /// The polls of `subscriptions`, the first ones due from `now` on, spread over one
