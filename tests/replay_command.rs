@@ -241,3 +241,79 @@ fn a_missing_snapshot_is_reported() {
         run.stderr
     );
 }
+
+/// A recording of a fixed-depth stream (Kraken v2 `book` at depth 25) replayed with fewer
+/// levels delivered: `--stream-depth` keeps the book at the depth the stream was
+/// subscribed with, so the checksum after a delete (which brings the 11th ask into the
+/// best 10) matches. Kept at the delivered depth instead, the book would lose that level
+/// and every checksum after it would be a gap.
+#[test]
+fn stream_depth_keeps_the_book_at_the_recorded_depth() {
+    use feedhandler::feed_core::book::checksum::kraken_checksum;
+    use feedhandler::feed_core::book::{BookSide, OrderBook};
+    use rust_decimal::Decimal;
+
+    let markets = r#"{"error":[],"result":{"XXBTZUSD":{"altname":"XBTUSD","wsname":"XBT/USD","base":"XBT","quote":"ZUSD"}}}"#;
+    let level = |price: i64, qty: i64| (Decimal::new(price, 1), Decimal::new(qty, 8));
+    let bids: Vec<_> = (0..25).map(|i| level(369_990 - i, 100_000 + i)).collect();
+    let asks: Vec<_> = (0..25).map(|i| level(370_010 + i, 200_000 + i)).collect();
+    let mut book = OrderBook::new();
+    for (side, levels) in [(BookSide::Bid, &bids), (BookSide::Ask, &asks)] {
+        for (price, qty) in levels {
+            book.apply(side, *price, *qty);
+        }
+    }
+    let json_levels = |levels: &[(Decimal, Decimal)]| {
+        let items: Vec<String> = levels
+            .iter()
+            .map(|(price, qty)| format!(r#"{{"price":{price},"qty":{qty}}}"#))
+            .collect();
+        format!("[{}]", items.join(","))
+    };
+    let snapshot = format!(
+        r#"{{"channel":"book","type":"snapshot","data":[{{"symbol":"BTC/USD","bids":{},"asks":{},"checksum":{},"timestamp":"2023-11-14T22:13:20.000000Z"}}]}}"#,
+        json_levels(&bids),
+        json_levels(&asks),
+        kraken_checksum(&book, None, None)
+    );
+    book.apply(BookSide::Ask, asks[1].0, Decimal::ZERO);
+    let update = format!(
+        r#"{{"channel":"book","type":"update","data":[{{"symbol":"BTC/USD","bids":[],"asks":[{{"price":{},"qty":0.00000000}}],"checksum":{},"timestamp":"2023-11-14T22:13:20.001000Z"}}]}}"#,
+        asks[1].0,
+        kraken_checksum(&book, None, None)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (markets_path, input) = (dir.path().join("pairs.json"), dir.path().join("frames.txt"));
+    std::fs::write(&markets_path, markets).unwrap();
+    std::fs::write(&input, format!("{snapshot}\n{update}\n")).unwrap();
+    let run = feedhandler(
+        &[
+            "replay",
+            "--exchange",
+            "kraken",
+            "--markets",
+            &markets_path.display().to_string(),
+            "--input",
+            &input.display().to_string(),
+            "--channels",
+            "L2_BOOK",
+            "--book-depth",
+            "10",
+            "--stream-depth",
+            "25",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("0 malformed, 0 exchange errors, 2 books, 0 gaps"),
+        "{}\n{}",
+        run.stderr,
+        run.stdout
+    );
+    let books = of_channel(&run.stdout, "l2_book");
+    let asks_delivered = books[1]["asks"].as_array().unwrap();
+    assert_eq!(asks_delivered.len(), 10);
+    assert_eq!(asks_delivered[9][0], "37002.0", "the 11th ask moved up");
+}

@@ -42,8 +42,11 @@ pub fn run(options: &ReplayOptions<'_>) -> i32 {
         }
     };
     let feed = CcxtFeed::replay(options.exchange, &markets_body).and_then(|feed| {
-        let feed =
+        let mut feed =
             feed.with_book_depth(options.book_depth.unwrap_or(feed_ccxt::DEFAULT_BOOK_DEPTH));
+        if let Some(depth) = options.stream_depth {
+            feed = feed.with_stream_depth(depth);
+        }
         if options.channels.is_empty() {
             Ok(feed)
         } else {
@@ -58,9 +61,9 @@ pub fn run(options: &ReplayOptions<'_>) -> i32 {
         }
     };
     let reader: Box<dyn BufRead> = match options.input {
-        None => Box::new(io::stdin().lock()),
+        None => Box::new(BufReader::with_capacity(1 << 20, io::stdin().lock())),
         Some(path) => match std::fs::File::open(path) {
-            Ok(file) => Box::new(BufReader::with_capacity(1 << 16, file)),
+            Ok(file) => Box::new(BufReader::with_capacity(1 << 20, file)),
             Err(error) => {
                 say!("error: --input {}: {error}", path.display());
                 return exit::USAGE;
@@ -117,8 +120,15 @@ pub struct ReplayCounts {
     pub exchange_errors: u64,
 }
 
+/// Output is gathered in a buffer of this size before it is written (one write per many
+/// lines instead of a copy into a writer per line).
+const OUTPUT_CHUNK: usize = 1 << 16;
+
 /// Feeds every line of `input` to the session and writes the data events to `output`;
 /// problems go to stderr with their line number.
+///
+/// Lines are read in place from `input`'s buffer (a copy only for a line that straddles
+/// the end of it), and JSON lines are written in chunks of [`OUTPUT_CHUNK`] bytes.
 ///
 /// # Errors
 /// Reading the input or writing the output failed.
@@ -128,57 +138,79 @@ pub fn replay(
     output: &mut impl Write,
 ) -> io::Result<ReplayCounts> {
     let mut counts = ReplayCounts::default();
-    let mut raw = Vec::with_capacity(512);
-    let mut json = Vec::with_capacity(256);
+    let mut straddling = Vec::with_capacity(512);
+    let mut json = Vec::with_capacity(OUTPUT_CHUNK + 4096);
     let mut line_number = 0_u64;
     loop {
-        raw.clear();
-        if input.read_until(b'\n', &mut raw)? == 0 {
+        let buffered = input.fill_buf()?;
+        if buffered.is_empty() {
             break;
         }
-        line_number += 1;
-        let Ok(text) = std::str::from_utf8(&raw) else {
-            counts.frames += 1;
-            counts.malformed += 1;
-            say!("line {line_number}: not UTF-8 text");
-            continue;
+        let (line, used) = match memchr::memchr(b'\n', buffered) {
+            Some(end) => (&buffered[..=end], end + 1),
+            None => {
+                // The line goes on past the buffer: gather it.
+                straddling.clear();
+                input.read_until(b'\n', &mut straddling)?;
+                (&straddling[..], 0)
+            }
         };
-        let frame = text.trim_end_matches(['\n', '\r']);
-        let mut written: io::Result<()> = Ok(());
-        let outcome = session.line(frame, |event| {
-            match event.kind() {
-                EventKind::Trade => counts.trades += 1,
-                EventKind::Book => counts.books += 1,
-                EventKind::Gap => counts.gaps += 1,
-                _ => return,
-            }
-            if written.is_ok() {
-                json.clear();
-                event.write_json_line(&mut json);
-                written = output.write_all(&json);
-            }
-        });
-        written?;
-        match outcome {
-            LineOutcome::Skipped => continue,
-            LineOutcome::Handled => {}
-            LineOutcome::Malformed(reason) => {
-                counts.malformed += 1;
-                say!("line {line_number}: {reason}: {}", shown(frame));
-            }
-            LineOutcome::Unreadable(reason) => {
-                counts.malformed += 1;
-                say!("line {line_number}: {reason}");
-            }
-            LineOutcome::ExchangeError(message) => {
-                counts.exchange_errors += 1;
-                say!("line {line_number}: the exchange reported an error: {message}");
-            }
+        line_number += 1;
+        one_line(session, line, line_number, &mut counts, &mut json);
+        if used > 0 {
+            input.consume(used);
         }
-        counts.frames += 1;
+        if json.len() >= OUTPUT_CHUNK {
+            output.write_all(&json)?;
+            json.clear();
+        }
     }
+    output.write_all(&json)?;
     output.flush()?;
     Ok(counts)
+}
+
+/// One line of the recording: its events appended to `json`, its problems said.
+fn one_line(
+    session: &mut ReplaySession,
+    raw: &[u8],
+    line_number: u64,
+    counts: &mut ReplayCounts,
+    json: &mut Vec<u8>,
+) {
+    let Ok(text) = std::str::from_utf8(raw) else {
+        counts.frames += 1;
+        counts.malformed += 1;
+        say!("line {line_number}: not UTF-8 text");
+        return;
+    };
+    let frame = text.trim_end_matches(['\n', '\r']);
+    let outcome = session.line(frame, |event| {
+        match event.kind() {
+            EventKind::Trade => counts.trades += 1,
+            EventKind::Book => counts.books += 1,
+            EventKind::Gap => counts.gaps += 1,
+            _ => return,
+        }
+        event.write_json_line(json);
+    });
+    match outcome {
+        LineOutcome::Skipped => return,
+        LineOutcome::Handled => {}
+        LineOutcome::Malformed(reason) => {
+            counts.malformed += 1;
+            say!("line {line_number}: {reason}: {}", shown(frame));
+        }
+        LineOutcome::Unreadable(reason) => {
+            counts.malformed += 1;
+            say!("line {line_number}: {reason}");
+        }
+        LineOutcome::ExchangeError(message) => {
+            counts.exchange_errors += 1;
+            say!("line {line_number}: the exchange reported an error: {message}");
+        }
+    }
+    counts.frames += 1;
 }
 
 fn shown(frame: &str) -> String {
