@@ -15,8 +15,8 @@
 use std::sync::Arc;
 
 use feed_core::book::{
-    BookBatch, BookMessageKind, BookOutcome, BookParams, BookRules, BookSide, OrderBook,
-    SequenceRule, SnapshotSource, SymbolBook,
+    BookBatch, BookMessageKind, BookOutcome, BookParams, BookRules, BookSide, LevelTexts,
+    OrderBook, SequenceRule, SnapshotSource, SymbolBook,
 };
 use feed_core::Symbol;
 use feed_testkit::fuzz::fuzz;
@@ -53,7 +53,7 @@ fn message() -> impl Strategy<Value = Message> {
 }
 
 /// The number of levels, mod 3: a checksum a test can get right or wrong.
-fn levels_mod_three(book: &OrderBook, _: &BookParams) -> u32 {
+fn levels_mod_three(book: &OrderBook, _: &BookParams, _: &mut LevelTexts) -> u32 {
     ((book.len(BookSide::Bid) + book.len(BookSide::Ask)) % 3) as u32
 }
 

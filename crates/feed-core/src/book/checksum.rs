@@ -9,11 +9,20 @@
 //!   (descending); for each level its price then its quantity, each written with the
 //!   instrument's precision, the decimal point removed and leading zeros stripped, all
 //!   concatenated; the CRC32 as an unsigned 32-bit integer ([`kraken_checksum`]).
+//!
+//! Both go through [`LevelTexts`]: a book's checksum after each message writes out only the
+//! levels that changed since the last one (`okx_checksum_with`, `kraken_checksum_with`);
+//! the plain functions start from nothing and give the same text.
 
 use rust_decimal::Decimal;
 
+use super::level_texts::LevelTexts;
 use super::order_book::{BookSide, OrderBook};
 use crate::types::json::push_decimal;
+use crate::types::Level;
+
+/// The [`LevelTexts`] key of OKX's level format.
+const OKX_FORMAT: u64 = 1;
 
 /// The CRC32 (IEEE) of `bytes`.
 #[must_use]
@@ -21,34 +30,59 @@ pub fn crc32(bytes: &[u8]) -> u32 {
     crc32fast::hash(bytes)
 }
 
+/// One level as OKX checksums it: `price:size`, as the exchange sent them.
+fn write_okx_level(level: &Level, out: &mut Vec<u8>) {
+    push_decimal(out, &level.price);
+    out.push(b':');
+    push_decimal(out, &level.size);
+}
+
+/// Composes OKX's text of the best `depth` levels into `texts.text`.
+fn compose_okx(book: &OrderBook, depth: usize, texts: &mut LevelTexts) {
+    for side in [BookSide::Bid, BookSide::Ask] {
+        texts.refresh(book, side, depth, OKX_FORMAT, write_okx_level);
+    }
+    let mut text = std::mem::take(&mut texts.text);
+    text.clear();
+    let levels = texts.len(BookSide::Bid).max(texts.len(BookSide::Ask));
+    for position in 0..levels {
+        for side in [BookSide::Bid, BookSide::Ask] {
+            if let Some(level) = texts.get(side, position) {
+                if !text.is_empty() {
+                    text.push(b':');
+                }
+                text.extend_from_slice(level);
+            }
+        }
+    }
+    texts.text = text;
+}
+
 /// The text OKX checksums: the best `depth` levels of each side interleaved,
 /// `bid:size:ask:size:...`, each number as the exchange sent it.
 pub fn okx_checksum_text(book: &OrderBook, depth: usize, out: &mut Vec<u8>) {
+    let mut texts = LevelTexts::new();
+    compose_okx(book, depth, &mut texts);
     out.clear();
-    let mut bids = book.levels(BookSide::Bid).take(depth);
-    let mut asks = book.levels(BookSide::Ask).take(depth);
-    loop {
-        let (bid, ask) = (bids.next(), asks.next());
-        if bid.is_none() && ask.is_none() {
-            break;
-        }
-        for level in [bid, ask].into_iter().flatten() {
-            if !out.is_empty() {
-                out.push(b':');
-            }
-            push_decimal(out, &level.price);
-            out.push(b':');
-            push_decimal(out, &level.size);
-        }
-    }
+    out.extend_from_slice(&texts.text);
 }
 
 /// OKX's checksum of the best 25 levels, as the signed integer OKX sends.
 #[must_use]
 pub fn okx_checksum(book: &OrderBook) -> i32 {
-    let mut text = Vec::with_capacity(1024);
-    okx_checksum_text(book, 25, &mut text);
-    crc32(&text) as i32
+    okx_checksum_with(book, &mut LevelTexts::new())
+}
+
+/// [`okx_checksum`], writing only the levels `texts` does not have from the last call (and
+/// nothing when no change within the best 25 was reported to it since).
+pub fn okx_checksum_with(book: &OrderBook, texts: &mut LevelTexts) -> i32 {
+    if let Some(checksum) = texts.unchanged(OKX_FORMAT) {
+        return checksum as i32;
+    }
+    compose_okx(book, 25, texts);
+    let checksum = crc32(&texts.text);
+    texts.remember(checksum);
+    checksum as i32
 }
 
 /// One number as Kraken checksums it: written with `scale` fraction digits (when given),
@@ -58,20 +92,47 @@ fn push_kraken_number(out: &mut Vec<u8>, value: &Decimal, scale: Option<u32>) {
     if let Some(scale) = scale {
         value.rescale(scale);
     }
-    let mut text = Vec::with_capacity(40);
-    push_decimal(&mut text, &value);
-    let digits = text
-        .iter()
-        .copied()
-        .filter(|byte| *byte != b'.' && *byte != b'-');
+    let mut digits = Vec::with_capacity(40);
+    push_decimal(&mut digits, &value);
     let mut leading = true;
-    for digit in digits {
+    for digit in digits
+        .into_iter()
+        .filter(|byte| *byte != b'.' && *byte != b'-')
+    {
         if leading && digit == b'0' {
             continue;
         }
         leading = false;
         out.push(digit);
     }
+}
+
+/// The [`LevelTexts`] key of Kraken's format with these precisions.
+fn kraken_format(price_scale: Option<u32>, size_scale: Option<u32>) -> u64 {
+    let scale = |scale: Option<u32>| scale.map_or(0xff, u64::from) & 0xff;
+    2 | scale(price_scale) << 8 | scale(size_scale) << 16
+}
+
+/// Composes Kraken's text (see the module docs) into `texts.text`.
+fn compose_kraken(
+    book: &OrderBook,
+    price_scale: Option<u32>,
+    size_scale: Option<u32>,
+    texts: &mut LevelTexts,
+) {
+    let key = kraken_format(price_scale, size_scale);
+    let mut text = std::mem::take(&mut texts.text);
+    text.clear();
+    for side in [BookSide::Ask, BookSide::Bid] {
+        texts.refresh(book, side, 10, key, |level, out| {
+            push_kraken_number(out, &level.price, price_scale);
+            push_kraken_number(out, &level.size, size_scale);
+        });
+        for position in 0..texts.len(side) {
+            text.extend_from_slice(texts.get(side, position).unwrap_or_default());
+        }
+    }
+    texts.text = text;
 }
 
 /// The text Kraken checksums (see the module docs).
@@ -81,21 +142,33 @@ pub fn kraken_checksum_text(
     size_scale: Option<u32>,
     out: &mut Vec<u8>,
 ) {
+    let mut texts = LevelTexts::new();
+    compose_kraken(book, price_scale, size_scale, &mut texts);
     out.clear();
-    for side in [BookSide::Ask, BookSide::Bid] {
-        for level in book.levels(side).take(10) {
-            push_kraken_number(out, &level.price, price_scale);
-            push_kraken_number(out, &level.size, size_scale);
-        }
-    }
+    out.extend_from_slice(&texts.text);
 }
 
 /// Kraken's checksum of the best 10 levels, as the unsigned integer Kraken sends.
 #[must_use]
 pub fn kraken_checksum(book: &OrderBook, price_scale: Option<u32>, size_scale: Option<u32>) -> u32 {
-    let mut text = Vec::with_capacity(512);
-    kraken_checksum_text(book, price_scale, size_scale, &mut text);
-    crc32(&text)
+    kraken_checksum_with(book, price_scale, size_scale, &mut LevelTexts::new())
+}
+
+/// [`kraken_checksum`], writing only the levels `texts` does not have from the last call
+/// (and nothing when no change within the best 10 was reported to it since).
+pub fn kraken_checksum_with(
+    book: &OrderBook,
+    price_scale: Option<u32>,
+    size_scale: Option<u32>,
+    texts: &mut LevelTexts,
+) -> u32 {
+    if let Some(checksum) = texts.unchanged(kraken_format(price_scale, size_scale)) {
+        return checksum;
+    }
+    compose_kraken(book, price_scale, size_scale, texts);
+    let checksum = crc32(&texts.text);
+    texts.remember(checksum);
+    checksum
 }
 
 #[cfg(test)]

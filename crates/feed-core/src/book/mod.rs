@@ -7,11 +7,13 @@
 //! here, once, for every exchange.
 
 pub mod checksum;
+mod level_texts;
 mod message;
 mod order_book;
 mod rules;
 mod sync;
 
+pub use level_texts::LevelTexts;
 pub use message::{BookBatch, BookMessage, BookMessageKind, LevelUpdate};
 pub use order_book::{BestFirst, BookSide, LevelChange, OrderBook};
 pub use rules::{BookRules, ChecksumFn, SequenceNames, SequenceRule, SnapshotSource};

@@ -35,8 +35,10 @@ pub enum SnapshotSource {
     Stream,
 }
 
-/// How the levels after a message are checksummed, to compare with the exchange's.
-pub type ChecksumFn = fn(&OrderBook, &super::BookParams) -> u32;
+/// How the levels after a message are checksummed, to compare with the exchange's. The
+/// [`LevelTexts`](super::LevelTexts) are the book's own, kept from its last checksum (see
+/// [`super::checksum`]).
+pub type ChecksumFn = fn(&OrderBook, &super::BookParams, &mut super::LevelTexts) -> u32;
 
 /// The names of the sequence ids in the exchange's documentation, for gap messages
 /// (`sequence: expected U=161, got 170`).

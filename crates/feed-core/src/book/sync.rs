@@ -149,6 +149,9 @@ pub struct SymbolBook {
     /// A change reached the delivered levels since the last delivery.
     top_changed: bool,
     resyncs: u64,
+    /// The texts of the levels of the last checksum (only the changed ones are written
+    /// again).
+    level_texts: super::LevelTexts,
 }
 
 impl SymbolBook {
@@ -175,6 +178,7 @@ impl SymbolBook {
             ask_edge: None,
             top_changed: true,
             resyncs: 0,
+            level_texts: super::LevelTexts::new(),
         }
     }
 
@@ -242,6 +246,7 @@ impl SymbolBook {
     /// Deltas buffered so far are dropped too.
     pub fn reset(&mut self) {
         self.book.clear();
+        self.level_texts.invalidate();
         self.buffer.clear();
         self.state = SyncState::Waiting {
             snapshot_requested: false,
@@ -314,6 +319,7 @@ impl SymbolBook {
             return BookOutcome::Quiet; // a late answer to an earlier request
         }
         self.book.clear();
+        self.level_texts.invalidate();
         for level in levels {
             if let Err(reason) = check_level(level) {
                 return self.break_book(rules, format!("snapshot: {reason}"), None);
@@ -350,6 +356,7 @@ impl SymbolBook {
             if !joins(rules, snapshot_id, &first) && starts_after(rules, snapshot_id, &first) {
                 // The buffer begins after the snapshot: the snapshot is too old.
                 self.book.clear();
+                self.level_texts.invalidate();
                 self.state = SyncState::Waiting {
                     snapshot_requested: false,
                 };
@@ -447,6 +454,7 @@ impl SymbolBook {
                     if let Err(reason) = check_level(level) {
                         return self.break_book(rules, reason, None);
                     }
+                    self.level_texts.touched(level.side, &level.price);
                     if self.book.apply(level.side, level.price, level.size)
                         == LevelChange::OutOfRange
                     {
@@ -476,7 +484,11 @@ impl SymbolBook {
     fn verify(&mut self, rules: &BookRules, checksum: Option<u32>) -> Result<(), String> {
         if rules.truncate_to_stream_depth {
             if let Some(depth) = self.params.stream_depth {
+                let before = (self.book.len(BookSide::Bid), self.book.len(BookSide::Ask));
                 self.book.truncate(depth);
+                if (self.book.len(BookSide::Bid), self.book.len(BookSide::Ask)) != before {
+                    self.level_texts.invalidate();
+                }
             }
         }
         if self.book.is_crossed() {
@@ -488,7 +500,7 @@ impl SymbolBook {
             ));
         }
         if let (Some(expected), Some(compute)) = (checksum, rules.checksum) {
-            let computed = compute(&self.book, &self.params);
+            let computed = compute(&self.book, &self.params, &mut self.level_texts);
             if computed != expected {
                 return Err(format!(
                     "checksum mismatch: the exchange sent {expected}, the book gives {computed}"

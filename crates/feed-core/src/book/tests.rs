@@ -301,7 +301,7 @@ fn crossed_books_and_bad_sizes_are_corruption() {
     ));
 }
 
-fn total_levels(book: &OrderBook, _params: &BookParams) -> u32 {
+fn total_levels(book: &OrderBook, _params: &BookParams, _texts: &mut LevelTexts) -> u32 {
     (book.len(BookSide::Bid) * 100 + book.len(BookSide::Ask)) as u32
 }
 

@@ -19,7 +19,8 @@
 
 use feed_core::book::checksum::crc32;
 use feed_core::book::{
-    BookParams, BookRules, BookSide, LevelUpdate, OrderBook, SequenceRule, SnapshotSource,
+    BookParams, BookRules, BookSide, LevelTexts, LevelUpdate, OrderBook, SequenceRule,
+    SnapshotSource,
 };
 use feed_core::runtime::FrameError;
 use rust_decimal::Decimal;
@@ -96,7 +97,7 @@ pub(super) fn checksum_text(book: &OrderBook) -> String {
 }
 
 /// The book's checksum, as the bits of the signed integer Bitfinex sends.
-fn checksum(book: &OrderBook, _params: &BookParams) -> u32 {
+fn checksum(book: &OrderBook, _params: &BookParams, _texts: &mut LevelTexts) -> u32 {
     crc32(checksum_text(book).as_bytes())
 }
 

@@ -14,10 +14,10 @@
 //!   book's sequence number and not checked ([`SequenceRule::None`]); the checksum finds a
 //!   lost push at the next one that shows its change in the best 25 levels.
 
-use feed_core::book::checksum::okx_checksum;
+use feed_core::book::checksum::okx_checksum_with;
 use feed_core::book::{
-    BookBatch, BookMessageKind, BookParams, BookRules, BookSide, OrderBook, SequenceRule,
-    SnapshotSource,
+    BookBatch, BookMessageKind, BookParams, BookRules, BookSide, LevelTexts, OrderBook,
+    SequenceRule, SnapshotSource,
 };
 use feed_core::runtime::FrameError;
 use feed_core::types::millis_to_seconds;
@@ -35,8 +35,8 @@ pub(super) fn rules() -> BookRules {
 }
 
 /// The book as Bitget checksums it, as the bits of the signed integer it sends.
-fn checksum(book: &OrderBook, _params: &BookParams) -> u32 {
-    okx_checksum(book) as u32
+fn checksum(book: &OrderBook, _params: &BookParams, texts: &mut LevelTexts) -> u32 {
+    okx_checksum_with(book, texts) as u32
 }
 
 type Level<'a> = (&'a str, &'a str);
@@ -231,13 +231,22 @@ mod tests {
             &[("27000.50", "0.0100"), ("26999.9", "1.5")],
             &[("27000.6", "0.2500")],
         );
-        assert_eq!(checksum(&bitget, &params), 2_535_036_829);
-        assert_eq!(checksum(&bitget, &params) as i32, -1_759_930_467);
+        assert_eq!(
+            checksum(&bitget, &params, &mut LevelTexts::new()),
+            2_535_036_829
+        );
+        assert_eq!(
+            checksum(&bitget, &params, &mut LevelTexts::new()) as i32,
+            -1_759_930_467
+        );
         let okx = book(
             &[("3366.1", "7"), ("3366", "6")],
             &[("3366.8", "9"), ("3368", "8")],
         );
-        assert_eq!(checksum(&okx, &params) as i32, -1_881_014_294);
+        assert_eq!(
+            checksum(&okx, &params, &mut LevelTexts::new()) as i32,
+            -1_881_014_294
+        );
         assert_eq!(checksum_bits(-1).unwrap(), u32::MAX);
         assert_eq!(checksum_bits(4_294_967_295).unwrap(), u32::MAX);
     }

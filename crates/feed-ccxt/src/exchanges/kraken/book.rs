@@ -38,10 +38,10 @@
 
 use std::borrow::Cow;
 
-use feed_core::book::checksum::kraken_checksum;
+use feed_core::book::checksum::kraken_checksum_with;
 use feed_core::book::{
-    BookBatch, BookMessageKind, BookParams, BookRules, BookSide, OrderBook, SequenceRule,
-    SnapshotSource,
+    BookBatch, BookMessageKind, BookParams, BookRules, BookSide, LevelTexts, OrderBook,
+    SequenceRule, SnapshotSource,
 };
 use feed_core::runtime::FrameError;
 use rust_decimal::Decimal;
@@ -65,8 +65,8 @@ pub(super) fn stream_depth(book_depth: usize) -> usize {
 }
 
 /// Kraken's checksum of a book, with the pair's precisions.
-fn checksum(book: &OrderBook, params: &BookParams) -> u32 {
-    kraken_checksum(book, params.price_scale, params.size_scale)
+fn checksum(book: &OrderBook, params: &BookParams, texts: &mut LevelTexts) -> u32 {
+    kraken_checksum_with(book, params.price_scale, params.size_scale, texts)
 }
 
 /// The documented synchronization: no sequence ids, snapshots from the stream, a

@@ -20,10 +20,10 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use feed_core::book::checksum::okx_checksum;
+use feed_core::book::checksum::okx_checksum_with;
 use feed_core::book::{
-    BookBatch, BookMessageKind, BookParams, BookRules, BookSide, OrderBook, SequenceRule,
-    SnapshotSource,
+    BookBatch, BookMessageKind, BookParams, BookRules, BookSide, LevelTexts, OrderBook,
+    SequenceRule, SnapshotSource,
 };
 use feed_core::runtime::FrameError;
 use feed_core::types::millis_to_seconds;
@@ -51,8 +51,8 @@ pub(super) fn rules() -> BookRules {
 
 /// The book after a message as OKX checksums it, as the bits of the signed integer OKX
 /// sends.
-fn checksum(book: &OrderBook, _params: &BookParams) -> u32 {
-    okx_checksum(book) as u32
+fn checksum(book: &OrderBook, _params: &BookParams, texts: &mut LevelTexts) -> u32 {
+    okx_checksum_with(book, texts) as u32
 }
 
 /// `books` keeps 400 levels per side: that is the most a subscription delivers.
@@ -389,7 +389,10 @@ mod tests {
             book.apply(level.side, level.price, level.size);
         }
         let params = BookParams::with_depth(10);
-        assert_eq!(Some(checksum(&book, &params)), message.checksum);
+        assert_eq!(
+            Some(checksum(&book, &params, &mut LevelTexts::new())),
+            message.checksum
+        );
         let positive = frame.replace("-1881014294", "831078360");
         assert_eq!(
             parse(&positive).unwrap().messages[0].checksum,
