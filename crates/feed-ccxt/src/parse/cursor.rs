@@ -68,10 +68,17 @@ impl<'a> JsonCursor<'a> {
         if !matches!(bytes.get(self.at), Some(b'-' | b'0'..=b'9')) {
             return None;
         }
-        let length = bytes[self.at..]
+        let rest = &bytes[self.at..];
+        // Digits first (most numbers are nothing else), then the rarer characters.
+        let digits = rest
             .iter()
-            .position(|byte| !matches!(byte, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'))
-            .unwrap_or(bytes.len() - self.at);
+            .position(|byte| !byte.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let length = digits
+            + rest[digits..]
+                .iter()
+                .position(|byte| !matches!(byte, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'))
+                .unwrap_or(rest.len() - digits);
         let start = self.at;
         self.at += length;
         self.text.get(start..self.at)

@@ -509,10 +509,12 @@ impl CcxtSession {
     }
 }
 
-/// Seconds as a float, for cadences (never for money).
+/// Seconds as a float, for cadences (never for money): the mantissa over its power of ten,
+/// a fraction of the cost of `Decimal::to_f64` (this runs once per frame).
 fn seconds(time: Decimal) -> f64 {
-    use rust_decimal::prelude::ToPrimitive;
-    time.to_f64().unwrap_or(0.0)
+    let mantissa = time.mantissa();
+    let mantissa = i64::try_from(mantissa).map_or(mantissa as f64, |small| small as f64);
+    mantissa / 10_f64.powi(time.scale() as i32)
 }
 
 impl FeedSession for CcxtSession {

@@ -488,3 +488,26 @@ fn a_silent_subscription_on_a_live_connection_gets_a_gap_and_is_resubscribed() {
     assert!((119..=122).contains(&at_second), "{at_second}");
     assert_eq!(gaps(&out).len(), 1);
 }
+
+#[test]
+fn seconds_as_float_agree_with_decimal_to_f64() {
+    use rust_decimal::prelude::ToPrimitive;
+    let texts = [
+        "0",
+        "1700000000.123456",
+        "1700000000.123456789",
+        "-3.5",
+        "0.000001",
+        "79228162514264337593543950335",
+        "7922816251426433759.3543950335",
+    ];
+    for text in texts {
+        let value = Decimal::from_str(text).unwrap();
+        let expected = value.to_f64().unwrap();
+        let got = super::seconds(value);
+        assert!(
+            (got - expected).abs() <= expected.abs() * 1e-15,
+            "{text}: {got} vs {expected}"
+        );
+    }
+}

@@ -41,6 +41,14 @@ pub(crate) fn digits_of(mut value: u128, buffer: &mut [u8; 40]) -> &[u8] {
         value /= 10;
     }
     let mut small = value as u64;
+    while small >= 10_000 {
+        let four = (small % 10_000) as usize;
+        small /= 10_000;
+        let (high, low) = (four / 100 * 2, four % 100 * 2);
+        at -= 4;
+        buffer[at..at + 2].copy_from_slice(&PAIRS[high..high + 2]);
+        buffer[at + 2..at + 4].copy_from_slice(&PAIRS[low..low + 2]);
+    }
     while small >= 100 {
         let pair = (small % 100) as usize * 2;
         small /= 100;
@@ -58,9 +66,16 @@ pub(crate) fn digits_of(mut value: u128, buffer: &mut [u8; 40]) -> &[u8] {
     &buffer[at..]
 }
 
-/// Appends `text` as a JSON string, quoted and escaped.
+/// Appends `text` as a JSON string, quoted and escaped. Text with nothing to escape (every
+/// symbol, exchange and channel name) is appended with one copy.
 pub fn push_json_string(out: &mut Vec<u8>, text: &str) {
+    let needs_escape = |byte: &u8| *byte < 0x20 || *byte == b'"' || *byte == b'\\';
     out.push(b'"');
+    if !text.as_bytes().iter().any(needs_escape) {
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+        return;
+    }
     for &byte in text.as_bytes() {
         match byte {
             b'"' => out.extend_from_slice(b"\\\""),
