@@ -113,6 +113,16 @@ pub(crate) fn mutations(seeds: &[String], count: usize) -> Vec<String> {
         .collect()
 }
 
+/// `venue`'s fuzz corpus, then `count` mutations of it and of the first 40 of `generated`
+/// (frames in the hot path's layout, so that many mutations stay near it).
+pub(crate) fn corpus_and_mutations(venue: &str, generated: &[String], count: usize) -> Vec<String> {
+    let mut frames = corpus(venue);
+    let mut seeds = frames.clone();
+    seeds.extend(generated.iter().take(40).cloned());
+    frames.extend(mutations(&seeds, count));
+    frames
+}
+
 /// An event already in the output before a frame: the fast path must keep it, declining
 /// or not.
 fn earlier_event() -> Event {
@@ -146,7 +156,8 @@ fn exact_text(events: &[Event]) -> Vec<String> {
 /// Runs every frame through `fast` and through `slow` (the serde path) with these markets.
 /// When `fast` reads a frame, `slow` must read it too, with the same events (values and
 /// decimal text) and nothing else; when `fast` declines, it must leave the output as it
-/// found it. Returns how many frames `fast` read.
+/// found it. The frame's sequence number (Coinbase's `sequence_num`) must agree too.
+/// Returns how many frames `fast` read.
 pub(crate) fn assert_fast_path_agrees(
     fast: FastParser,
     slow: FrameParser,
@@ -174,6 +185,7 @@ pub(crate) fn assert_fast_path_agrees(
         let fast_events = &fast_out.events[1..];
         if outcome.is_none() {
             assert!(fast_events.is_empty(), "declined but left events: {frame}");
+            assert_eq!(fast_out.sequence, None, "declined but numbered: {frame}");
             continue;
         }
         read += 1;
@@ -182,6 +194,10 @@ pub(crate) fn assert_fast_path_agrees(
             panic!("the fast path read a frame the serde path refuses ({error}): {frame}");
         }
         assert_eq!(fast_events, &slow_out.events[..], "{frame}");
+        assert_eq!(
+            fast_out.sequence, slow_out.sequence,
+            "the sequence: {frame}"
+        );
         assert_eq!(
             exact_text(fast_events),
             exact_text(&slow_out.events),

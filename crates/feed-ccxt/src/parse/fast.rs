@@ -1,7 +1,14 @@
-//! What every cursor fast path shares: a frame is read whole or not at all, and a trade's
-//! fields are each filled once from the value the frame gives.
+//! What every cursor fast path shares: a frame is read whole or not at all, a trade's
+//! fields are each filled once from the value the frame gives, and read the way the serde
+//! paths read them.
 
-use super::cursor::Scalar;
+use feed_core::{Event, Side, Symbol, Trade, TradeId};
+use rust_decimal::Decimal;
+
+use super::cursor::{JsonCursor, Scalar};
+use super::number::parse_decimal;
+use super::scalar::trade_id_from_text;
+use crate::adapter::FrameContext;
 use crate::parsed::ParsedFrame;
 
 /// Runs a fast path's `read` over `out`; when it declines (`None`), every event it had
@@ -28,4 +35,86 @@ pub(crate) fn text<'a>(slot: &mut Option<&'a str>, value: Scalar<'a>) -> Option<
         }
         _ => None,
     }
+}
+
+/// Fills an empty slot with any scalar; a second value for a key declines.
+pub(crate) fn scalar<'a>(slot: &mut Option<Scalar<'a>>, value: Scalar<'a>) -> Option<()> {
+    if slot.is_some() {
+        return None;
+    }
+    *slot = Some(value);
+    Some(())
+}
+
+/// A flat object (see [`JsonCursor::flat_object`]) with the value of each of `keys`, in
+/// the order of `keys` (`None` for a key it lacks); a key given twice declines, any other
+/// key's value is not kept.
+pub(crate) fn flat_fields<'a, const N: usize>(
+    cursor: &mut JsonCursor<'a>,
+    keys: [&str; N],
+) -> Option<[Option<Scalar<'a>>; N]> {
+    let mut values = [None; N];
+    cursor.flat_object(
+        |key, value| match keys.iter().position(|known| *known == key) {
+            Some(index) => scalar(&mut values[index], value),
+            None => Some(()),
+        },
+    )?;
+    Some(values)
+}
+
+/// The text of a string value; `None` for a value that is absent or not a string.
+pub(crate) fn string(value: Option<Scalar<'_>>) -> Option<&str> {
+    match value? {
+        Scalar::Text(text) => Some(text),
+        _ => None,
+    }
+}
+
+/// A trade id as the serde paths read one ([`super::trade_id`]): a string is
+/// [`TradeId::Number`] when it is a plain whole number, else [`TradeId::Text`]; a JSON
+/// number must be a plain whole number. `None` for anything else.
+pub(crate) fn trade_id(value: Scalar<'_>) -> Option<TradeId> {
+    match value {
+        Scalar::Text(text) => Some(trade_id_from_text(text)),
+        Scalar::Integer(number) => match trade_id_from_text(number) {
+            id @ TradeId::Number(_) => Some(id),
+            TradeId::Text(_) => None,
+        },
+        Scalar::Number(_) | Scalar::Boolean(_) => None,
+    }
+}
+
+/// `buy` or `sell` in any letter case; `None` for anything else.
+pub(crate) fn side_any_case(text: &str) -> Option<Side> {
+    if text.eq_ignore_ascii_case("buy") {
+        Some(Side::Buy)
+    } else if text.eq_ignore_ascii_case("sell") {
+        Some(Side::Sell)
+    } else {
+        None
+    }
+}
+
+/// The normalized trade of a frame's fields: `amount` and `price` as exact decimals (the
+/// scale sent kept), or `None` when either is not one.
+pub(crate) fn trade_event(
+    context: &FrameContext<'_>,
+    symbol: &Symbol,
+    side: Side,
+    amount: &str,
+    price: &str,
+    id: Option<TradeId>,
+    timestamp: Decimal,
+) -> Option<Event> {
+    Some(Event::Trade(Trade {
+        exchange: context.exchange.clone(),
+        symbol: symbol.clone(),
+        side,
+        amount: parse_decimal(amount)?,
+        price: parse_decimal(price)?,
+        id,
+        timestamp,
+        receipt_timestamp: context.receipt,
+    }))
 }

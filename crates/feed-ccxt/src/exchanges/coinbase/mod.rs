@@ -56,6 +56,9 @@
 //!    `heartbeats` subscribe again (the adapter cannot tell a resync from a connection's
 //!    first subscribe); subscribing to a channel twice only repeats its confirmation.
 //! 8. **Trade `side`**: see `trade.rs` (unchanged here).
+//!
+//! `market_trades` updates in the documented layout are read on a hot path without serde
+//! (`trade_fast.rs`), which gives the serde path's events or declines.
 
 mod limits;
 pub use limits::LIMITS;
@@ -64,6 +67,9 @@ mod frame;
 mod market;
 mod subscription;
 mod trade;
+mod trade_fast;
+#[cfg(test)]
+mod trade_fast_tests;
 
 use feed_core::book::{BookParams, BookRules};
 use feed_core::runtime::FrameError;
@@ -135,6 +141,10 @@ impl ExchangeAdapter for Coinbase {
         context: &FrameContext<'_>,
         out: &mut ParsedFrame,
     ) -> Result<(), FrameError> {
+        // `market_trades` updates in the documented layout on the hot path, or serde.
+        if trade_fast::push_trades(frame, context, out).is_some() {
+            return Ok(());
+        }
         frame::parse_frame(frame, context, out)
     }
 }

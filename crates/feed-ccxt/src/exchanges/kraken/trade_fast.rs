@@ -6,11 +6,11 @@
 //! means, only how fast a well-formed one is read. `trade_fast_tests` checks that both paths
 //! give the same events on the fuzz corpus and on generated frames.
 
-use feed_core::{Event, Side, Trade, TradeId};
+use feed_core::{Event, Trade};
 
 use crate::adapter::FrameContext;
-use crate::parse::fast::{text, whole_or_declined};
-use crate::parse::{parse_decimal, rfc3339_to_seconds, trade_id_from_text, JsonCursor, Scalar};
+use crate::parse::fast::{scalar, side_any_case, text, trade_id, whole_or_declined};
+use crate::parse::{parse_decimal, rfc3339_to_seconds, JsonCursor, Scalar};
 use crate::parsed::ParsedFrame;
 
 /// The trades of a `trade` update in the documented layout:
@@ -68,18 +68,6 @@ fn number<'a>(slot: &mut Option<&'a str>, value: Scalar<'a>) -> Option<()> {
     }
 }
 
-/// The trade id as the serde path reads it: a JSON number must be a plain whole number.
-fn trade_id(value: Scalar<'_>) -> Option<TradeId> {
-    match value {
-        Scalar::Text(text) => Some(trade_id_from_text(text)),
-        Scalar::Integer(number) => match trade_id_from_text(number) {
-            id @ TradeId::Number(_) => Some(id),
-            TradeId::Text(_) => None,
-        },
-        Scalar::Number(_) | Scalar::Boolean(_) => None,
-    }
-}
-
 fn push_trade(
     cursor: &mut JsonCursor<'_>,
     context: &FrameContext<'_>,
@@ -92,11 +80,7 @@ fn push_trade(
         "price" => number(&mut fields.price, value),
         "qty" => number(&mut fields.qty, value),
         "timestamp" => text(&mut fields.timestamp, value),
-        "trade_id" if fields.trade_id.is_none() => {
-            fields.trade_id = Some(value);
-            Some(())
-        }
-        "trade_id" => None,
+        "trade_id" => scalar(&mut fields.trade_id, value),
         _ => Some(()), // ord_type, ...: not needed
     })?;
     // The serde path requires these, even of a trade it then skips.
@@ -110,13 +94,7 @@ fn push_trade(
     let Some(symbol) = context.markets.symbol(symbol) else {
         return Some(()); // a market this feed did not subscribe to
     };
-    let side = if side.eq_ignore_ascii_case("buy") {
-        Side::Buy
-    } else if side.eq_ignore_ascii_case("sell") {
-        Side::Sell
-    } else {
-        return None;
-    };
+    let side = side_any_case(side)?;
     let timestamp = rfc3339_to_seconds(timestamp)?;
     let amount = parse_decimal(qty)?;
     let price = parse_decimal(price)?;
