@@ -32,7 +32,8 @@ use feedhandler::{Channel, Symbol, Trade};
 mod depth;
 mod fixtures;
 
-use depth::{BookCheck, DepthBooks, Mix};
+use depth::check::BookCheck;
+use depth::{DepthBooks, Mix};
 
 fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name)

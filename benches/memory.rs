@@ -37,7 +37,8 @@ mod fixtures;
 mod loopback;
 mod procstat;
 
-use depth::{BookCheck, DepthBooks, Mix};
+use depth::check::BookCheck;
+use depth::{DepthBooks, Mix};
 
 use procstat::{rss_kib, thread_cpu_seconds};
 

@@ -4,7 +4,7 @@
 //! `depthUpdate` frames mixed with aggTrade frames ([`Tape`]).
 #![allow(dead_code)]
 
-mod check;
+pub mod check;
 mod tape;
 mod walk;
 
@@ -15,7 +15,6 @@ use std::time::{Duration, Instant};
 use feed_testkit::CannedResponse;
 
 use crate::fixtures;
-pub use check::BookCheck;
 pub use tape::{Mix, Tape, TruthLog};
 use walk::BookWalk;
 

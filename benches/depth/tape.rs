@@ -5,7 +5,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use super::walk::BookWalk;
+use super::walk::{BookWalk, TextLevels};
 
 /// What a stream carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,8 +41,8 @@ pub struct Truth {
     /// The update's `u`.
     pub last_id: u64,
     /// The best levels a side, (price, size) text, best first.
-    pub bids: Vec<(String, String)>,
-    pub asks: Vec<(String, String)>,
+    pub bids: TextLevels,
+    pub asks: TextLevels,
     /// Levels a side in the whole book: (bids, asks).
     pub levels: (usize, usize),
 }
@@ -125,7 +125,7 @@ impl Tape {
             last_id: walk.last_id(),
             bids,
             asks,
-            levels: walk.len(),
+            levels: walk.levels(),
         };
         if let Ok(mut entries) = self.truth.entries.lock() {
             entries.push(truth);

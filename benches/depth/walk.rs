@@ -35,6 +35,9 @@ pub struct BookWalk {
     touched: Vec<(Side, usize)>,
 }
 
+/// Levels as text, (price, size), best first.
+pub type TextLevels = Vec<(String, String)>;
+
 /// Sizes have 8 fraction digits, as Binance sends them.
 const SIZE_UNIT: u64 = 100_000_000;
 
@@ -101,7 +104,7 @@ impl BookWalk {
     }
 
     /// Levels per side now: (bids, asks).
-    pub fn len(&self) -> (usize, usize) {
+    pub fn levels(&self) -> (usize, usize) {
         let count = |slots: &Slots| slots.sizes.iter().filter(|size| **size > 0).count();
         (count(&self.bids), count(&self.asks))
     }
@@ -244,8 +247,8 @@ impl BookWalk {
     }
 
     /// The best `depth` levels a side now, as (price, size) text, best first.
-    pub fn top(&self, depth: usize) -> (Vec<(String, String)>, Vec<(String, String)>) {
-        let side = |side: Side| -> Vec<(String, String)> {
+    pub fn top(&self, depth: usize) -> (TextLevels, TextLevels) {
+        let side = |side: Side| -> TextLevels {
             let levels = self.slots(side).sizes.iter().enumerate();
             levels
                 .filter(|(_, size)| **size > 0)
