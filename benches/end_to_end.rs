@@ -9,6 +9,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use feed_testkit::proxies::{start_dante, start_tinyproxy, TinyproxyOptions, DANTE_EGRESS};
 
+mod depth;
 mod fixtures;
 mod loopback;
 

@@ -1,17 +1,16 @@
-//! A loopback Binance for the streaming benchmarks: a market list over HTTP(S) and a
-//! WebSocket that, once subscribed, pushes a given number of aggTrade frames as fast as it
-//! can; and a runner that streams them through the real FeedHandler into a callback.
+//! A loopback Binance for the streaming benchmarks: a market list (and, with books, depth
+//! snapshots) over HTTP and a WebSocket that, once subscribed, pushes a given number of
+//! frames as fast as it can (aggTrade frames, or depth updates and trades: see
+//! [`crate::depth`]); and a runner that streams trades through the real FeedHandler into a
+//! callback.
 #![allow(dead_code)]
 
-use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use feed_testkit::{
-    start_http_server, start_ws_server, CannedResponse, LoopbackServer, TestCertificate,
-};
+use feed_testkit::{start_dynamic_http_server, start_ws_server, LoopbackServer, TestCertificate};
 use feedhandler::feed_ccxt::CcxtFeed;
 use feedhandler::feed_core::connect::{client_config, load_ca_file};
 use feedhandler::feed_core::runtime::{Callbacks, FeedHandler};
@@ -19,7 +18,7 @@ use feedhandler::{Channel, ConnectionProxies, ProxyConfig, ProxySettings, Symbol
 use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::fixtures;
+use crate::depth::{DepthBooks, Mix};
 
 /// The stand-in and what its next connection will send.
 pub struct LoopbackBinance {
@@ -31,22 +30,28 @@ pub struct LoopbackBinance {
 }
 
 impl LoopbackBinance {
+    /// Trades only (three symbols).
     pub async fn start() -> Self {
+        Self::start_with(DepthBooks::new(Mix::Trades, 0, 0)).await
+    }
+
+    /// Streams and serves what `books` says.
+    pub async fn start_with(books: DepthBooks) -> Self {
         let localhost = IpAddr::V4(Ipv4Addr::LOCALHOST);
         let cert = TestCertificate::generate().expect("certificate");
-        let mut routes = HashMap::new();
-        routes.insert(
-            "/api/v3/exchangeInfo".to_owned(),
-            CannedResponse::ok(fixtures::BINANCE_MARKETS),
-        );
-        let rest = start_http_server(localhost, None, routes)
-            .await
-            .expect("rest");
+        let responder = books.clone();
+        let rest = start_dynamic_http_server(localhost, None, move |target: &str| {
+            responder.respond(target)
+        })
+        .await
+        .expect("rest");
         let frames_per_connection = Arc::new(AtomicU64::new(0));
-        let frames: Arc<Vec<String>> = Arc::new((0..4096).map(fixtures::binance_frame).collect());
+        let frames = books.trade_frames();
         let make_handler = |count: Arc<AtomicU64>, frames: Arc<Vec<String>>| {
+            let books = books.clone();
             move |mut socket: feed_testkit::ServerSocket, _peer| {
-                let (count, frames) = (Arc::clone(&count), Arc::clone(&frames));
+                let (count, frames, books) =
+                    (Arc::clone(&count), Arc::clone(&frames), books.clone());
                 async move {
                     // Wait for the SUBSCRIBE, acknowledge, then push as fast as possible.
                     while let Some(Ok(message)) = socket.next().await {
@@ -58,8 +63,16 @@ impl LoopbackBinance {
                         .send(Message::text(r#"{"result":null,"id":1}"#))
                         .await;
                     let total = count.load(Ordering::SeqCst);
+                    let mut tape = books.tape(frames, total);
                     for index in 0..total {
-                        let frame = Message::text(frames[(index % 4096) as usize].clone());
+                        if index == tape.warm_up_frames() && index > 0 {
+                            // Books: the client fetches its snapshots on the first updates.
+                            if socket.flush().await.is_err() {
+                                return;
+                            }
+                            books.wait_for_snapshots().await;
+                        }
+                        let frame = Message::text(tape.next_frame());
                         if socket.feed(frame).await.is_err() {
                             return;
                         }

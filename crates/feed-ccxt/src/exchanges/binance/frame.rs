@@ -68,6 +68,12 @@ pub(super) fn parse_frame(
     context: &FrameContext<'_>,
     out: &mut ParsedFrame,
 ) -> Result<(), FrameError> {
+    // A `depthUpdate` in the documented layout goes to the depth cursor at once: the
+    // envelope's serde pass would read the whole frame (and allocate) only to find `e` and
+    // then hand it to the same cursor. Anything the cursor declines takes the envelope.
+    if let Some(outcome) = book::fast_depth_update(frame, context, &mut out.books) {
+        return outcome;
+    }
     parse_frame_with(frame, context, out, spot_event)
 }
 
@@ -218,6 +224,23 @@ mod tests {
         );
         let listing = parse(r#"{"result":["bnbbtc@aggTrade"],"id":3}"#).unwrap();
         assert_eq!(listing.acks.len(), 1);
+    }
+
+    /// A documented `depthUpdate` read by the cursor before the envelope gives what the
+    /// envelope's route gives (the same frame with spaces, which only serde reads).
+    #[test]
+    fn a_documented_depth_update_skips_the_envelope_with_the_same_result() {
+        let raw = r#"{"e":"depthUpdate","E":1672515782136,"s":"BNBBTC","U":157,"u":160,"b":[["0.0024","10"],["0.0023","0"]],"a":[["0.0026","100"]]}"#;
+        let spaced = raw.replace(',', ", ");
+        let (fast, slow) = (parse(raw).unwrap(), parse(&spaced).unwrap());
+        assert_eq!(fast.books.messages.len(), 1);
+        assert_eq!(fast.books.messages, slow.books.messages);
+        assert_eq!(fast.books.levels, slow.books.levels);
+        assert!(fast.events.is_empty() && fast.acks.is_empty());
+        let bad = raw.replace("\"10\"", "\"1x\"");
+        assert!(matches!(parse(&bad), Err(FrameError::Malformed(_))));
+        let other_market = raw.replace("BNBBTC", "ETHBTC");
+        assert!(parse(&other_market).unwrap().books.is_empty());
     }
 
     /// A real recording interleaves every stream: each documented shape is recognised
