@@ -164,6 +164,18 @@ pub(crate) fn assert_fast_path_agrees(
     markets: &[Market],
     frames: &[String],
 ) -> usize {
+    count_read(markets, frames, |context, frame| {
+        fast_path_agrees(fast, slow, context, frame)
+    })
+}
+
+/// How many of `frames` `check` (which asserts what it checks) says the hot path read,
+/// with a context of these subscribed markets.
+pub(crate) fn count_read(
+    markets: &[Market],
+    frames: &[String],
+    check: impl Fn(&FrameContext<'_>, &str) -> bool,
+) -> usize {
     let markets = MarketMap::new(markets.iter().cloned());
     let exchange: Arc<str> = "TEST".into();
     let context = FrameContext {
@@ -172,41 +184,47 @@ pub(crate) fn assert_fast_path_agrees(
         exchange: &exchange,
         receipt: Decimal::new(1_700_000_001_250, 3),
     };
-    let mut read = 0;
-    for frame in frames {
-        let mut fast_out = ParsedFrame::default();
-        fast_out.events.push(earlier_event());
-        let outcome = fast(frame, &context, &mut fast_out);
-        assert_eq!(
-            fast_out.events.first(),
-            Some(&earlier_event()),
-            "earlier events are kept: {frame}"
-        );
-        let fast_events = &fast_out.events[1..];
-        if outcome.is_none() {
-            assert!(fast_events.is_empty(), "declined but left events: {frame}");
-            assert_eq!(fast_out.sequence, None, "declined but numbered: {frame}");
-            continue;
-        }
-        read += 1;
-        let mut slow_out = ParsedFrame::default();
-        if let Err(error) = slow(frame, &context, &mut slow_out) {
-            panic!("the fast path read a frame the serde path refuses ({error}): {frame}");
-        }
-        assert_eq!(fast_events, &slow_out.events[..], "{frame}");
-        assert_eq!(
-            fast_out.sequence, slow_out.sequence,
-            "the sequence: {frame}"
-        );
-        assert_eq!(
-            exact_text(fast_events),
-            exact_text(&slow_out.events),
-            "{frame}"
-        );
-        assert!(
-            slow_out.books.is_empty() && slow_out.acks.is_empty(),
-            "the serde path found more than trades: {frame}"
-        );
+    frames.iter().filter(|frame| check(&context, frame)).count()
+}
+
+/// [`assert_fast_path_agrees`] on one frame: whether `fast` read it.
+fn fast_path_agrees(
+    fast: FastParser,
+    slow: FrameParser,
+    context: &FrameContext<'_>,
+    frame: &str,
+) -> bool {
+    let mut fast_out = ParsedFrame::default();
+    fast_out.events.push(earlier_event());
+    let outcome = fast(frame, context, &mut fast_out);
+    assert_eq!(
+        fast_out.events.first(),
+        Some(&earlier_event()),
+        "earlier events are kept: {frame}"
+    );
+    let fast_events = &fast_out.events[1..];
+    if outcome.is_none() {
+        assert!(fast_events.is_empty(), "declined but left events: {frame}");
+        assert_eq!(fast_out.sequence, None, "declined but numbered: {frame}");
+        return false;
     }
-    read
+    let mut slow_out = ParsedFrame::default();
+    if let Err(error) = slow(frame, context, &mut slow_out) {
+        panic!("the fast path read a frame the serde path refuses ({error}): {frame}");
+    }
+    assert_eq!(fast_events, &slow_out.events[..], "{frame}");
+    assert_eq!(
+        fast_out.sequence, slow_out.sequence,
+        "the sequence: {frame}"
+    );
+    assert_eq!(
+        exact_text(fast_events),
+        exact_text(&slow_out.events),
+        "{frame}"
+    );
+    assert!(
+        slow_out.books.is_empty() && slow_out.acks.is_empty(),
+        "the serde path found more than trades: {frame}"
+    );
+    true
 }

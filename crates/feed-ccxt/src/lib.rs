@@ -27,6 +27,8 @@ pub mod ccxt_feed;
 pub mod error;
 pub mod exchanges;
 #[cfg(test)]
+mod fast_book_check;
+#[cfg(test)]
 mod fast_path_check;
 pub mod filter;
 pub mod markets;

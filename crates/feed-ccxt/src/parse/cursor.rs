@@ -95,8 +95,24 @@ impl<'a> JsonCursor<'a> {
 
     /// An array of two-string arrays, `[["0.0024","10"],["0.0025","0"]]` or `[]`, each pair
     /// handed to `each` (which may refuse it with `None`).
-    pub fn string_pairs(
+    pub fn string_pairs(&mut self, each: impl FnMut(&'a str, &'a str) -> Option<()>) -> Option<()> {
+        self.string_arrays(false, each)
+    }
+
+    /// An array of arrays of two or more strings, OKX's `[["8476.98","415","0","13"],...]`
+    /// or `[]`: the first two strings of each handed to `each` (which may refuse them with
+    /// `None`), the others read and not kept.
+    pub fn string_levels(
         &mut self,
+        each: impl FnMut(&'a str, &'a str) -> Option<()>,
+    ) -> Option<()> {
+        self.string_arrays(true, each)
+    }
+
+    /// [`Self::string_pairs`], or with `more` [`Self::string_levels`].
+    fn string_arrays(
+        &mut self,
+        more: bool,
         mut each: impl FnMut(&'a str, &'a str) -> Option<()>,
     ) -> Option<()> {
         self.expect("[")?;
@@ -108,6 +124,9 @@ impl<'a> JsonCursor<'a> {
             let first = self.string()?;
             self.expect(",")?;
             let second = self.string()?;
+            while more && self.expect(",").is_some() {
+                self.string()?;
+            }
             self.expect("]")?;
             each(first, second)?;
             if self.expect("]").is_some() {
@@ -227,12 +246,12 @@ impl<'a> JsonCursor<'a> {
         }
     }
 
-    /// Succeeds when only whitespace is left.
+    /// Succeeds when only JSON whitespace (space, tab, line feed, carriage return) is left.
     #[must_use]
     pub fn at_end(&self) -> bool {
         self.text.as_bytes()[self.at..]
             .iter()
-            .all(u8::is_ascii_whitespace)
+            .all(|byte| matches!(byte, b' ' | b'\t' | b'\n' | b'\r'))
     }
 }
 
@@ -276,6 +295,38 @@ mod tests {
         for bad in [r#"[["1"]]"#, r#"[["1","2"],]"#, r#"[[1,"2"]]"#, "["] {
             assert!(
                 JsonCursor::new(bad).string_pairs(|_, _| Some(())).is_none(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn reads_arrays_of_two_or_more_strings_keeping_the_first_two() {
+        let mut pairs = Vec::new();
+        let mut cursor = JsonCursor::new(r#"[["8476.98","415","0","13"],["1","0"]]"#);
+        cursor
+            .string_levels(|a, b| {
+                pairs.push((a, b));
+                Some(())
+            })
+            .unwrap();
+        assert_eq!(pairs, vec![("8476.98", "415"), ("1", "0")]);
+        assert!(cursor.at_end());
+        assert!(JsonCursor::new("[]").string_levels(|_, _| None).is_some());
+        let four = r#"[["1","2","0","1"]]"#;
+        assert!(JsonCursor::new(four)
+            .string_pairs(|_, _| Some(()))
+            .is_none());
+        for bad in [
+            r#"[["1"]]"#,
+            r#"[["1","2",0]]"#,
+            r#"[["1","2",]]"#,
+            r#"[["1","2","3"],]"#,
+        ] {
+            assert!(
+                JsonCursor::new(bad)
+                    .string_levels(|_, _| Some(()))
+                    .is_none(),
                 "{bad}"
             );
         }
@@ -369,5 +420,10 @@ mod tests {
         assert_eq!(JsonCursor::new("tru").boolean(), None);
         assert_eq!(JsonCursor::new("").expect("{"), None);
         assert!(!JsonCursor::new("x").at_end());
+        assert!(JsonCursor::new(" \t\r\n").at_end());
+        assert!(
+            !JsonCursor::new("\u{c}").at_end(),
+            "a form feed is no JSON whitespace"
+        );
     }
 }

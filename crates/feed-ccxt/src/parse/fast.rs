@@ -2,6 +2,7 @@
 //! fields are each filled once from the value the frame gives, and read the way the serde
 //! paths read them.
 
+use feed_core::book::{BookBatch, BookMessageKind};
 use feed_core::{Event, Side, Symbol, Trade, TradeId};
 use rust_decimal::Decimal;
 
@@ -23,6 +24,41 @@ pub(crate) fn whole_or_declined(
         out.events.truncate(before);
     }
     read
+}
+
+/// A book hot path: reads a frame in its venue's documented layout into the batch, or
+/// declines (`None`) when the frame is not in that layout or a value would not normalize.
+/// What it pushed before declining is taken back by [`read_books`], and the serde path
+/// reads the frame (and reports what is wrong with it).
+pub(crate) type BookReader = fn(&str, &FrameContext<'_>, &mut BookBatch) -> Option<()>;
+
+/// Runs a book hot path's `read` over `out`'s books; when it declines (`None`), every
+/// message and level it had pushed is taken back, so the serde path starts from `out` as
+/// it was.
+pub(crate) fn read_books(
+    read: BookReader,
+    frame: &str,
+    context: &FrameContext<'_>,
+    out: &mut ParsedFrame,
+) -> Option<()> {
+    let mark = out.books.mark();
+    let read = read(frame, context, &mut out.books);
+    if read.is_none() {
+        out.books.rollback(mark);
+    }
+    read
+}
+
+/// A book message's kind by its name: `snapshot`, or the venue's name of an update
+/// (`update`, `delta`); `None` for anything else.
+pub(crate) fn book_kind(name: &str, update: &str) -> Option<BookMessageKind> {
+    if name == "snapshot" {
+        Some(BookMessageKind::Snapshot)
+    } else if name == update {
+        Some(BookMessageKind::Delta)
+    } else {
+        None
+    }
 }
 
 /// Fills an empty slot with a string; a second value for a key, or one that is not a

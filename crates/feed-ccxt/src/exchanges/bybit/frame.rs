@@ -24,8 +24,9 @@ use super::candle::{self, CANDLE_TOPIC_PREFIX};
 use super::liquidation::{self, LIQUIDATION_TOPIC_PREFIX};
 use super::ticker::{self, TICKER_TOPIC_PREFIX};
 use super::trade::{self, TRADE_TOPIC_PREFIX};
-use super::trade_fast;
+use super::{book_fast, trade_fast};
 use crate::adapter::FrameContext;
+use crate::parse::fast::read_books;
 use crate::parse::{malformed, scalar_text};
 use crate::parsed::{Ack, ParsedFrame};
 
@@ -73,14 +74,17 @@ fn named_topic(message: &str) -> Option<&str> {
     (!topic.is_empty()).then_some(topic)
 }
 
-/// Every documented shape recognised (see the module docs): trade frames in the documented
-/// layout on the hot path ([`trade_fast`]), everything else with serde.
+/// Every documented shape recognised (see the module docs): trade and book frames in the
+/// documented layout on the hot paths ([`trade_fast`], [`book_fast`]), everything else with
+/// serde.
 pub(super) fn parse_frame(
     frame: &str,
     context: &FrameContext<'_>,
     out: &mut ParsedFrame,
 ) -> Result<(), FrameError> {
-    if trade_fast::push_trades(frame, context, out).is_some() {
+    if trade_fast::push_trades(frame, context, out).is_some()
+        || read_books(book_fast::read_book, frame, context, out).is_some()
+    {
         return Ok(());
     }
     parse_frame_serde(frame, context, out)

@@ -47,20 +47,27 @@ fn read_frame(frame: &str, context: &FrameContext<'_>, out: &mut ParsedFrame) ->
     if !cursor.string()?.starts_with(TRADE_TOPIC_PREFIX) {
         return None;
     }
-    if cursor.expect(r#","type":"#).is_some() {
-        cursor.string()?;
-        cursor.expect(r#","ts":"#)?;
-        cursor.integer()?;
-    } else {
-        cursor.expect(r#","ts":"#)?;
-        cursor.integer()?;
-        cursor.expect(r#","type":"#)?;
-        cursor.string()?;
-    }
+    type_and_ts(&mut cursor)?;
     cursor.expect(r#","data":"#)?;
     cursor.array(|cursor| push_trade(cursor, context, out))?;
     cursor.expect("}")?;
     cursor.at_end().then_some(())
+}
+
+/// After the `topic`, an envelope's `,"type":"..."` and `,"ts":N` in either order (the
+/// docs write `type` first, the live stream sends `ts` first): the type and the `ts` as
+/// written (a JSON integer).
+pub(super) fn type_and_ts<'a>(cursor: &mut JsonCursor<'a>) -> Option<(&'a str, &'a str)> {
+    if cursor.expect(r#","type":"#).is_some() {
+        let kind = cursor.string()?;
+        cursor.expect(r#","ts":"#)?;
+        Some((kind, cursor.integer()?))
+    } else {
+        cursor.expect(r#","ts":"#)?;
+        let ts = cursor.integer()?;
+        cursor.expect(r#","type":"#)?;
+        Some((cursor.string()?, ts))
+    }
 }
 
 /// The fields of one trade that are read, as sent.

@@ -131,7 +131,7 @@ struct WireBook<'a> {
 }
 
 /// `value` with at least `precision` fraction digits: padded with zeros, never rounded.
-fn at_precision(mut value: Decimal, precision: Option<u32>) -> Decimal {
+pub(super) fn at_precision(mut value: Decimal, precision: Option<u32>) -> Decimal {
     if let Some(precision) = precision {
         if value.scale() < precision {
             value.rescale(precision);

@@ -8,8 +8,9 @@ use feed_core::runtime::FrameError;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{ack, book, trade, trade_fast};
+use super::{ack, book, book_fast, trade, trade_fast};
 use crate::adapter::FrameContext;
+use crate::parse::fast::read_books;
 use crate::parse::malformed;
 use crate::parsed::ParsedFrame;
 
@@ -65,14 +66,17 @@ struct SystemStatus<'a> {
     system: Option<Cow<'a, str>>,
 }
 
-/// Every documented shape recognised (see the module docs): trade updates in the documented
-/// layout on the hot path ([`trade_fast`]), everything else with serde.
+/// Every documented shape recognised (see the module docs): trade updates and book frames in
+/// the documented layout on the hot paths ([`trade_fast`], [`book_fast`]), everything else
+/// with serde.
 pub(super) fn parse_frame(
     frame: &str,
     context: &FrameContext<'_>,
     out: &mut ParsedFrame,
 ) -> Result<(), FrameError> {
-    if trade_fast::push_trades(frame, context, out).is_some() {
+    if trade_fast::push_trades(frame, context, out).is_some()
+        || read_books(book_fast::read_frame, frame, context, out).is_some()
+    {
         return Ok(());
     }
     parse_frame_serde(frame, context, out)

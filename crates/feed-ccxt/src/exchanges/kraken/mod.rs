@@ -40,6 +40,9 @@ mod limits;
 pub use limits::LIMITS;
 mod ack;
 mod book;
+mod book_fast;
+#[cfg(test)]
+mod book_fast_tests;
 mod frame;
 mod market;
 mod subscription;

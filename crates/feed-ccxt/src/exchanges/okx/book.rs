@@ -209,22 +209,35 @@ fn push_levels(
 
 /// A `seqId`: the smallest documented value is 0.
 fn sequence_id(raw: &RawValue, field: &str) -> Result<u64, FrameError> {
-    let value = integer(raw, field)?;
+    sequence_of(integer(raw, field)?, field)
+}
+
+/// The sequence id `value` of `field`: the smallest documented value is 0.
+pub(super) fn sequence_of(value: i64, field: &str) -> Result<u64, FrameError> {
     u64::try_from(value).map_err(|_| FrameError::Malformed(format!("{field} is negative: {value}")))
 }
 
 /// A `prevSeqId`: `-1` (snapshots) is "none".
 fn previous_id(raw: &RawValue) -> Result<Option<u64>, FrameError> {
-    match integer(raw, "prevSeqId")? {
+    previous_of(integer(raw, "prevSeqId")?)
+}
+
+/// The `prevSeqId` `value`: `-1` (snapshots) is "none".
+pub(super) fn previous_of(value: i64) -> Result<Option<u64>, FrameError> {
+    match value {
         -1 => Ok(None),
-        _ => sequence_id(raw, "prevSeqId").map(Some),
+        _ => sequence_of(value, "prevSeqId").map(Some),
     }
 }
 
 /// The checksum's 32 bits: OKX sends a signed 32-bit integer; `0` (what OKX sends since the
 /// deprecation) is no checksum.
 fn checksum_bits(raw: &RawValue) -> Result<Option<u32>, FrameError> {
-    let value = integer(raw, "checksum")?;
+    checksum_of(integer(raw, "checksum")?)
+}
+
+/// The 32 bits of the checksum `value` (see [`checksum_bits`]).
+pub(super) fn checksum_of(value: i64) -> Result<Option<u32>, FrameError> {
     if value == 0 {
         return Ok(None);
     }

@@ -29,8 +29,11 @@ use feed_core::Channel;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{book, candle, funding, liquidation, open_interest, ticker, trade, trade_fast};
+use super::{
+    book, book_fast, candle, funding, liquidation, open_interest, ticker, trade, trade_fast,
+};
 use crate::adapter::FrameContext;
+use crate::parse::fast::read_books;
 use crate::parse::{malformed, scalar_text};
 use crate::parsed::{Ack, ParsedFrame};
 
@@ -80,14 +83,17 @@ fn channel_of(name: &str) -> Option<Channel> {
     }
 }
 
-/// Every documented shape recognised (see the module docs): trade frames in the documented
-/// layout on the hot path ([`trade_fast`]), everything else with serde.
+/// Every documented shape recognised (see the module docs): trade and book frames in the
+/// documented layout on the hot paths ([`trade_fast`], [`book_fast`]), everything else with
+/// serde.
 pub(super) fn parse_frame(
     frame: &str,
     context: &FrameContext<'_>,
     out: &mut ParsedFrame,
 ) -> Result<(), FrameError> {
-    if trade_fast::push_trades(frame, context, out).is_some() {
+    if trade_fast::push_trades(frame, context, out).is_some()
+        || read_books(book_fast::read_push, frame, context, out).is_some()
+    {
         return Ok(());
     }
     parse_frame_serde(frame, context, out)

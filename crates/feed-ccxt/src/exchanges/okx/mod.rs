@@ -97,6 +97,9 @@
 mod limits;
 pub use limits::LIMITS;
 mod book;
+mod book_fast;
+#[cfg(test)]
+mod book_fast_tests;
 mod candle;
 mod field;
 mod frame;
