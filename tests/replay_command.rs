@@ -317,3 +317,56 @@ fn stream_depth_keeps_the_book_at_the_recorded_depth() {
     assert_eq!(asks_delivered.len(), 10);
     assert_eq!(asks_delivered[9][0], "37002.0", "the 11th ask moved up");
 }
+
+/// Lines are read in place from a 1 MiB buffer: a line longer than the buffer (a huge
+/// snapshot, say) is gathered whole, and the lines around it, their order and their
+/// numbers are unaffected.
+#[test]
+fn a_line_longer_than_the_read_buffer_is_read_whole() {
+    let trade = |id: u32| {
+        format!(
+            r#"{{"e":"aggTrade","E":1,"s":"BTCUSDT","a":{id},"p":"1.0","q":"2","f":1,"l":1,"T":1700000000000,"m":true}}"#
+        )
+    };
+    let mut frames = String::new();
+    for id in 0..7_000 {
+        frames.push_str(&trade(id));
+        frames.push('\n');
+    }
+    frames.push_str(&format!(r#"{{"x":"{}"}}"#, "a".repeat(1_500_000)));
+    frames.push('\n');
+    for id in 7_000..14_000 {
+        frames.push_str(&trade(id));
+        frames.push('\n');
+    }
+    let (_dir, markets, input) = files(&frames);
+    let run = feedhandler(
+        &[
+            "replay",
+            "--exchange",
+            "binance",
+            "--markets",
+            &markets,
+            "--input",
+            &input,
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 1, "the long line is not a frame: {}", run.stderr);
+    assert!(
+        run.stderr.starts_with("line 7001: "),
+        "{}",
+        &run.stderr[..200]
+    );
+    assert!(
+        run.stderr
+            .contains("replay: 14001 frames, 14000 trades, 1 malformed"),
+        "{}",
+        run.stderr.lines().last().unwrap_or_default()
+    );
+    let ids: Vec<u64> = trades(&run.stdout)
+        .iter()
+        .map(|trade| trade["id"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(ids, (0..14_000).collect::<Vec<u64>>());
+}
