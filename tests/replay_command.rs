@@ -356,7 +356,7 @@ fn a_line_longer_than_the_read_buffer_is_read_whole() {
     assert!(
         run.stderr.starts_with("line 7001: "),
         "{}",
-        &run.stderr[..200]
+        run.stderr.chars().take(200).collect::<String>()
     );
     assert!(
         run.stderr
