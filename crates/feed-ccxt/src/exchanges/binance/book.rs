@@ -146,7 +146,7 @@ fn push_levels(
 /// that layout has them)
 /// read without serde or allocation. `None` for any other text (nothing is left in `books`
 /// then), which serde reads; both give the same delta.
-pub(super) fn fast_depth_update(
+pub(crate) fn fast_depth_update(
     frame: &str,
     context: &FrameContext<'_>,
     books: &mut BookBatch,

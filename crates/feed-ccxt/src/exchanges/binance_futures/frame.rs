@@ -19,6 +19,12 @@ pub(super) fn parse_frame(
     context: &FrameContext<'_>,
     out: &mut ParsedFrame,
 ) -> Result<(), FrameError> {
+    // As on spot: a `depthUpdate` in the documented layout (with `T`, `pu` and COIN-M's
+    // `ps`) goes to the depth cursor before the envelope's serde pass, which would read the
+    // whole frame only to find `e`; anything the cursor declines takes the envelope.
+    if let Some(outcome) = book::fast_depth_update(text, context, &mut out.books) {
+        return outcome;
+    }
     frame::parse_frame_with(text, context, out, event)
 }
 
@@ -60,6 +66,24 @@ mod tests {
             "1700000000.5",
             text,
         )
+    }
+
+    /// A documented USD-M `depthUpdate` read by the cursor before the envelope gives what
+    /// the envelope's route gives (the same frame with spaces, which only serde reads).
+    #[test]
+    fn a_documented_depth_update_skips_the_envelope_with_the_same_result() {
+        let raw = r#"{"e":"depthUpdate","E":123456789,"T":123456788,"s":"BTCUSDT","U":157,"u":160,"pu":149,"b":[["0.0024","10"],["0.0023","0"]],"a":[["0.0026","100"]]}"#;
+        let spaced = raw.replace(',', ", ");
+        let (fast, slow) = (parse(raw).unwrap(), parse(&spaced).unwrap());
+        assert_eq!(fast.books.messages.len(), 1);
+        assert_eq!(fast.books.messages[0].prev_id, Some(149));
+        assert_eq!(fast.books.messages, slow.books.messages);
+        assert_eq!(fast.books.levels, slow.books.levels);
+        assert!(fast.events.is_empty() && fast.acks.is_empty());
+        let bad = raw.replace("\"10\"", "\"1x\"");
+        assert!(matches!(parse(&bad), Err(FrameError::Malformed(_))));
+        let other_market = raw.replace("BTCUSDT", "ETHUSDT");
+        assert!(parse(&other_market).unwrap().books.is_empty());
     }
 
     /// A recording of every documented stream: each shape is recognised (none is
