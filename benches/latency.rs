@@ -62,14 +62,7 @@ fn start_server(books: DepthBooks, rate: u64, total: u64) -> (u16, u16) {
             let ws = start_ws_server(localhost, None, move |mut socket, _peer| {
                 let (frames, books) = (Arc::clone(&frames), books.clone());
                 async move {
-                    while let Some(Ok(message)) = socket.next().await {
-                        if message.is_text() {
-                            break;
-                        }
-                    }
-                    let _ = socket
-                        .send(Message::text(r#"{"result":null,"id":1}"#))
-                        .await;
+                    depth::accept_subscribe(&mut socket).await;
                     let mut tape = books.tape(frames, total);
                     // Books: one update of each, then the client's snapshots, then the rate.
                     for _ in 0..tape.warm_up_frames() {

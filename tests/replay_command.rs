@@ -17,6 +17,21 @@ fn files(frames: &str) -> (tempfile::TempDir, String, String) {
     )
 }
 
+/// `feedhandler replay --exchange EXCHANGE --markets MARKETS --input INPUT` and `extra`.
+fn replay(exchange: &str, markets: &str, input: &str, extra: &[&str]) -> support::Run {
+    let mut args = vec![
+        "replay",
+        "--exchange",
+        exchange,
+        "--markets",
+        markets,
+        "--input",
+        input,
+    ];
+    args.extend_from_slice(extra);
+    feedhandler(&args, &[])
+}
+
 #[test]
 fn frames_become_json_lines_exactly_as_sent() {
     let frames = concat!(
@@ -29,18 +44,7 @@ fn frames_become_json_lines_exactly_as_sent() {
         "\n",
     );
     let (_dir, markets, input) = files(frames);
-    let run = feedhandler(
-        &[
-            "replay",
-            "--exchange",
-            "binance",
-            "--markets",
-            &markets,
-            "--input",
-            &input,
-        ],
-        &[],
-    );
+    let run = replay("binance", &markets, &input, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 2);
@@ -72,18 +76,7 @@ fn bad_frames_are_reported_and_set_the_exit_code() {
         "\n",
     );
     let (_dir, markets, input) = files(frames);
-    let run = feedhandler(
-        &[
-            "replay",
-            "--exchange",
-            "binance",
-            "--markets",
-            &markets,
-            "--input",
-            &input,
-        ],
-        &[],
-    );
+    let run = replay("binance", &markets, &input, &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(trades(&run.stdout).len(), 1);
     assert!(run.stderr.contains("line 1: "), "{}", run.stderr);
@@ -104,18 +97,7 @@ fn bad_frames_are_reported_and_set_the_exit_code() {
 #[test]
 fn unknown_exchange_and_missing_files_are_usage_errors() {
     let (_dir, markets, input) = files("");
-    let run = feedhandler(
-        &[
-            "replay",
-            "--exchange",
-            "nope",
-            "--markets",
-            &markets,
-            "--input",
-            &input,
-        ],
-        &[],
-    );
+    let run = replay("nope", &markets, &input, &[]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("unknown exchange 'nope' (supported: "),
@@ -162,18 +144,7 @@ fn a_real_mixed_recording_replays_with_books_and_gaps() {
     ]
     .join("\n");
     let (_dir, markets, input) = files(&frames);
-    let run = feedhandler(
-        &[
-            "replay",
-            "--exchange",
-            "binance",
-            "--markets",
-            &markets,
-            "--input",
-            &input,
-        ],
-        &[],
-    );
+    let run = replay("binance", &markets, &input, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stderr.contains(
@@ -219,20 +190,7 @@ fn a_real_mixed_recording_replays_with_books_and_gaps() {
 fn a_missing_snapshot_is_reported() {
     let frames = r#"{"e":"depthUpdate","E":1,"s":"BTCUSDT","U":1,"u":2,"b":[["1.0","1"]],"a":[]}"#;
     let (_dir, markets, input) = files(frames);
-    let run = feedhandler(
-        &[
-            "replay",
-            "--exchange",
-            "binance",
-            "--markets",
-            &markets,
-            "--input",
-            &input,
-            "--channels",
-            "L2_BOOK",
-        ],
-        &[],
-    );
+    let run = replay("binance", &markets, &input, &["--channels", "L2_BOOK"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.is_empty(), "{}", run.stdout);
     assert!(
@@ -286,15 +244,11 @@ fn stream_depth_keeps_the_book_at_the_recorded_depth() {
     let (markets_path, input) = (dir.path().join("pairs.json"), dir.path().join("frames.txt"));
     std::fs::write(&markets_path, markets).unwrap();
     std::fs::write(&input, format!("{snapshot}\n{update}\n")).unwrap();
-    let run = feedhandler(
+    let run = replay(
+        "kraken",
+        &markets_path.display().to_string(),
+        &input.display().to_string(),
         &[
-            "replay",
-            "--exchange",
-            "kraken",
-            "--markets",
-            &markets_path.display().to_string(),
-            "--input",
-            &input.display().to_string(),
             "--channels",
             "L2_BOOK",
             "--book-depth",
@@ -302,7 +256,6 @@ fn stream_depth_keeps_the_book_at_the_recorded_depth() {
             "--stream-depth",
             "25",
         ],
-        &[],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
@@ -340,18 +293,7 @@ fn a_line_longer_than_the_read_buffer_is_read_whole() {
         frames.push('\n');
     }
     let (_dir, markets, input) = files(&frames);
-    let run = feedhandler(
-        &[
-            "replay",
-            "--exchange",
-            "binance",
-            "--markets",
-            &markets,
-            "--input",
-            &input,
-        ],
-        &[],
-    );
+    let run = replay("binance", &markets, &input, &[]);
     assert_eq!(run.code, 1, "the long line is not a frame: {}", run.stderr);
     assert!(
         run.stderr.starts_with("line 7001: "),

@@ -130,3 +130,18 @@ impl DepthBooks {
         self.served.store(0, Ordering::SeqCst);
     }
 }
+
+/// Waits for the client's SUBSCRIBE and acknowledges it as Binance does.
+pub async fn accept_subscribe(socket: &mut feed_testkit::ServerSocket) {
+    use futures_util::{SinkExt, StreamExt};
+    while let Some(Ok(message)) = socket.next().await {
+        if message.is_text() {
+            break;
+        }
+    }
+    let _ = socket
+        .send(tokio_tungstenite::tungstenite::Message::text(
+            r#"{"result":null,"id":1}"#,
+        ))
+        .await;
+}

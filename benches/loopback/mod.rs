@@ -54,14 +54,7 @@ impl LoopbackBinance {
                     (Arc::clone(&count), Arc::clone(&frames), books.clone());
                 async move {
                     // Wait for the SUBSCRIBE, acknowledge, then push as fast as possible.
-                    while let Some(Ok(message)) = socket.next().await {
-                        if message.is_text() {
-                            break;
-                        }
-                    }
-                    let _ = socket
-                        .send(Message::text(r#"{"result":null,"id":1}"#))
-                        .await;
+                    crate::depth::accept_subscribe(&mut socket).await;
                     let total = count.load(Ordering::SeqCst);
                     let mut tape = books.tape(frames, total);
                     for index in 0..total {
