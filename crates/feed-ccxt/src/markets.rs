@@ -1,9 +1,6 @@
 //! Markets: the mapping between normalized symbols (`BTC-USDT`) and an exchange's own
 //! (`BTCUSDT`, `BTC_USDC`, `BTC/USD`), built from the exchange's market list.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use feed_core::Symbol;
 use feed_proxy::closest_matches;
 
@@ -54,33 +51,7 @@ impl Market {
     }
 }
 
-/// A fast, non-cryptographic hasher for the short symbol keys looked up once per trade
-/// (the Fx algorithm of rustc). Keys come from the exchange's own market list, so hash
-/// flooding is not a concern here.
-#[derive(Default, Clone, Copy)]
-pub struct SymbolHasher(u64);
-
-impl Hasher for SymbolHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0_u8; 8];
-            word.copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(SEED);
-        }
-        for &byte in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(SEED);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// A hash map with [`SymbolHasher`].
-pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<SymbolHasher>>;
+pub use feed_core::fast_hash::{FastMap, SymbolHasher};
 
 /// Both directions of the symbol mapping.
 #[derive(Debug, Clone, Default)]

@@ -38,6 +38,7 @@
 
 pub mod book;
 pub mod connect;
+pub mod fast_hash;
 pub mod monitor;
 pub mod runtime;
 pub mod sink;

@@ -78,7 +78,15 @@ impl L2Book {
     ///
     /// `{"exchange":"BINANCE","symbol":"BTC-USDT","channel":"l2_book","bids":[["37000.10","0.5"]],"asks":[["37000.20","1.25"]],"sequence":160,"timestamp":1700000000.123,"receipt_timestamp":1700000001.2}`
     pub fn write_json_line(&self, out: &mut Vec<u8>) {
-        push_line_head(out, &self.exchange, self.symbol.as_str(), "l2_book");
+        push_line_head(out, &self.exchange, self.symbol.as_str(), Self::CHANNEL);
+        self.write_json_after_head(out);
+    }
+
+    /// The `"channel"` of its JSON lines.
+    pub(crate) const CHANNEL: &'static str = "l2_book";
+
+    /// [`Self::write_json_line`] after the line head (`{"exchange":…,"channel":"l2_book"`).
+    pub(crate) fn write_json_after_head(&self, out: &mut Vec<u8>) {
         push_key(out, "bids");
         push_levels(out, &self.bids);
         push_key(out, "asks");

@@ -6,6 +6,7 @@ use super::channel::Channel;
 use super::funding::Funding;
 use super::gap::Gap;
 use super::lifecycle::{ConnectionEvent, SubscriptionRejected};
+use super::line_heads::LineHeads;
 use super::liquidation::Liquidation;
 use super::open_interest::OpenInterest;
 use super::ticker::Ticker;
@@ -222,6 +223,22 @@ impl Event {
             Event::OpenInterest(interest) => interest.write_json_line(out),
             Event::Liquidation(liquidation) => liquidation.write_json_line(out),
             Event::Candle(candle) => candle.write_json_line(out),
+        }
+    }
+
+    /// [`Self::write_json_line`], with the line heads of trades and books from `heads`
+    /// (written once per market and channel): the same bytes, fewer instructions.
+    pub fn write_json_line_with(&self, heads: &mut LineHeads, out: &mut Vec<u8>) {
+        match self {
+            Event::Trade(trade) => {
+                heads.push(out, &trade.exchange, &trade.symbol, Trade::CHANNEL);
+                trade.write_json_after_head(out);
+            }
+            Event::Book(book) => {
+                heads.push(out, &book.exchange, &book.symbol, L2Book::CHANNEL);
+                book.write_json_after_head(out);
+            }
+            other => other.write_json_line(out),
         }
     }
 
@@ -471,5 +488,67 @@ mod tests {
             "decimals as strings, digits as sent"
         );
         assert_eq!(value["bid_size"], serde_json::Value::Null);
+    }
+
+    /// Lines written with remembered heads are the lines written without, for every kind.
+    #[test]
+    fn lines_with_remembered_heads_are_the_same_bytes() {
+        use rust_decimal::Decimal;
+        let exchange = std::sync::Arc::<str>::from("BINANCE");
+        let d = |text: &str| text.parse::<Decimal>().unwrap();
+        let mut events: Vec<Event> = Vec::new();
+        for symbol in [
+            crate::Symbol::new("BTC", "USDT"),
+            crate::Symbol::new("ETH", "USDT"),
+        ] {
+            events.push(
+                Trade {
+                    exchange: exchange.clone(),
+                    symbol: symbol.clone(),
+                    side: crate::Side::Buy,
+                    amount: d("0.50"),
+                    price: d("37000.1"),
+                    id: Some(crate::TradeId::Number(7)),
+                    timestamp: d("1700000000.123"),
+                    receipt_timestamp: d("1700000000.2"),
+                }
+                .into(),
+            );
+            events.push(Event::Book(L2Book {
+                exchange: exchange.clone(),
+                symbol: symbol.clone(),
+                bids: vec![crate::Level::new(d("1.5"), d("2"))],
+                asks: vec![],
+                sequence: Some(9),
+                timestamp: None,
+                receipt_timestamp: d("1700000000.2"),
+            }));
+            events.push(
+                Ticker {
+                    exchange: exchange.clone(),
+                    symbol,
+                    bid: d("1"),
+                    bid_size: None,
+                    ask: d("2"),
+                    ask_size: None,
+                    timestamp: None,
+                    receipt_timestamp: d("1700000000.2"),
+                }
+                .into(),
+            );
+        }
+        let mut heads = LineHeads::new();
+        for _ in 0..3 {
+            for event in &events {
+                let (mut plain, mut remembered) = (Vec::new(), Vec::new());
+                event.write_json_line(&mut plain);
+                event.write_json_line_with(&mut heads, &mut remembered);
+                assert_eq!(
+                    String::from_utf8(remembered).unwrap(),
+                    String::from_utf8(plain).unwrap()
+                );
+            }
+        }
+        assert_eq!(heads.len(), 4, "a head per market for trades and for books");
     }
 }

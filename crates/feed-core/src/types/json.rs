@@ -3,74 +3,30 @@
 
 use rust_decimal::Decimal;
 
-/// Two-digit groups `00`..`99`, for writing digits two at a time.
-const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
-    2021222324252627282930313233343536373839\
-    4041424344454647484950515253545556575859\
-    6061626364656667686970717273747576777879\
-    8081828384858687888990919293949596979899";
-
 /// Appends a decimal exactly as `Decimal`'s `Display` prints it (every digit of its scale),
 /// without the formatting machinery, which is most of the cost of a JSON line otherwise.
 ///
-/// A mantissa that fits 64 bits (every price, size and timestamp seen in practice) is
-/// written right to left into a stack buffer, two digits at a time, the point placed on
-/// the way, and appended with one copy; a wider one takes [`push_wide_decimal`].
+/// The mantissa's digits come from `itoa` (four at a time from a table); the point is
+/// placed among them, with the zeros of `0.000…` before them when the scale asks for more
+/// digits than the mantissa has.
 pub fn push_decimal(out: &mut Vec<u8>, value: &Decimal) {
     let mantissa = value.mantissa();
-    let Ok(mut rest) = u64::try_from(mantissa.unsigned_abs()) else {
-        push_wide_decimal(out, value);
-        return;
-    };
-    // A sign, at most 20 digits and a point, or "0." and 28 fraction digits.
-    let mut buffer = [0_u8; 48];
-    let mut at = buffer.len();
-    let scale = value.scale() as usize;
-    if scale > 0 {
-        for _ in 0..scale / 2 {
-            put_pair(&mut buffer, &mut at, &mut rest);
-        }
-        if scale % 2 == 1 {
-            at -= 1;
-            buffer[at] = b'0' + (rest % 10) as u8;
-            rest /= 10;
-        }
-        at -= 1;
-        buffer[at] = b'.';
-    }
-    while rest >= 100 {
-        put_pair(&mut buffer, &mut at, &mut rest);
-    }
-    if rest >= 10 {
-        put_pair(&mut buffer, &mut at, &mut rest);
-    } else {
-        at -= 1;
-        buffer[at] = b'0' + rest as u8;
-    }
-    if mantissa < 0 {
-        at -= 1;
-        buffer[at] = b'-';
-    }
-    out.extend_from_slice(&buffer[at..]);
-}
-
-/// Writes the last two digits of `rest` before `at`, and drops them from `rest`.
-fn put_pair(buffer: &mut [u8; 48], at: &mut usize, rest: &mut u64) {
-    let index = (*rest % 100) as usize * 2;
-    *rest /= 100;
-    *at -= 2;
-    buffer[*at..*at + 2].copy_from_slice(&PAIRS[index..index + 2]);
-}
-
-/// [`push_decimal`] for any mantissa (up to 96 bits).
-fn push_wide_decimal(out: &mut Vec<u8>, value: &Decimal) {
-    let mantissa = value.mantissa();
-    let scale = value.scale() as usize;
     if mantissa < 0 {
         out.push(b'-');
     }
-    let mut buffer = [0_u8; 40];
-    let digits = digits_of(mantissa.unsigned_abs(), &mut buffer);
+    let magnitude = mantissa.unsigned_abs();
+    let mut digits = itoa::Buffer::new();
+    // Every price, size and timestamp seen in practice fits 64 bits, whose digits are cheaper.
+    let digits = match u64::try_from(magnitude) {
+        Ok(small) => digits.format(small),
+        Err(_) => digits.format(magnitude),
+    };
+    push_with_point(out, digits.as_bytes(), value.scale() as usize);
+}
+
+/// Appends `digits` with a point before the last `scale` of them (`0.` and zeros first when
+/// there are not more digits than that).
+fn push_with_point(out: &mut Vec<u8>, digits: &[u8], scale: usize) {
     if scale == 0 {
         out.extend_from_slice(digits);
     } else if digits.len() > scale {
@@ -83,40 +39,6 @@ fn push_wide_decimal(out: &mut Vec<u8>, value: &Decimal) {
         out.resize(out.len() + scale - digits.len(), b'0');
         out.extend_from_slice(digits);
     }
-}
-
-/// The decimal digits of `value`, written at the end of `buffer`, two at a time.
-pub(crate) fn digits_of(mut value: u128, buffer: &mut [u8; 40]) -> &[u8] {
-    let mut at = buffer.len();
-    while value > u128::from(u64::MAX) {
-        at -= 1;
-        buffer[at] = b'0' + (value % 10) as u8;
-        value /= 10;
-    }
-    let mut small = value as u64;
-    while small >= 10_000 {
-        let four = (small % 10_000) as usize;
-        small /= 10_000;
-        let (high, low) = (four / 100 * 2, four % 100 * 2);
-        at -= 4;
-        buffer[at..at + 2].copy_from_slice(&PAIRS[high..high + 2]);
-        buffer[at + 2..at + 4].copy_from_slice(&PAIRS[low..low + 2]);
-    }
-    while small >= 100 {
-        let pair = (small % 100) as usize * 2;
-        small /= 100;
-        at -= 2;
-        buffer[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
-    }
-    if small >= 10 {
-        let pair = small as usize * 2;
-        at -= 2;
-        buffer[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
-    } else {
-        at -= 1;
-        buffer[at] = b'0' + small as u8;
-    }
-    &buffer[at..]
 }
 
 /// Appends `text` as a JSON string, quoted and escaped. Text with nothing to escape (every
@@ -150,8 +72,7 @@ pub fn push_json_string(out: &mut Vec<u8>, text: &str) {
 
 /// Appends an unsigned integer in decimal digits.
 pub fn push_u64(out: &mut Vec<u8>, value: u64) {
-    let mut buffer = [0_u8; 40];
-    out.extend_from_slice(digits_of(u128::from(value), &mut buffer));
+    out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
 }
 
 /// Opens an event's JSON line: `{"exchange":"BINANCE","symbol":"BTC-USDT","channel":"trades"`.

@@ -114,6 +114,13 @@ impl Symbol {
         &self.0
     }
 
+    /// The address of the shared text: equal for clones of one symbol (and only for them
+    /// while one of those clones is alive), for caches keyed by identity that keep a clone.
+    #[must_use]
+    pub fn text_address(&self) -> usize {
+        Arc::as_ptr(&self.0).cast::<u8>() as usize
+    }
+
     /// The base asset (`BTC` of `BTC-USDT`).
     #[must_use]
     pub fn base(&self) -> &str {

@@ -58,7 +58,15 @@ impl Trade {
     ///
     /// `{"exchange":"BINANCE","symbol":"BTC-USDT","channel":"trades","side":"buy","amount":"0.5","price":"37000.1","id":"123","timestamp":1700000000.123,"receipt_timestamp":1700000001.2}`
     pub fn write_json_line(&self, out: &mut Vec<u8>) {
-        push_line_head(out, &self.exchange, self.symbol.as_str(), "trades");
+        push_line_head(out, &self.exchange, self.symbol.as_str(), Self::CHANNEL);
+        self.write_json_after_head(out);
+    }
+
+    /// The `"channel"` of its JSON lines.
+    pub(crate) const CHANNEL: &'static str = "trades";
+
+    /// [`Self::write_json_line`] after the line head (`{"exchange":…,"channel":"trades"`).
+    pub(crate) fn write_json_after_head(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(b",\"side\":\"");
         out.extend_from_slice(self.side.as_str().as_bytes());
         // Decimals print digits, '.', and '-' only: no escaping needed.
