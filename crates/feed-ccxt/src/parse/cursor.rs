@@ -3,6 +3,9 @@
 //! Any surprise (another order, whitespace, escapes, nesting) returns `None`, and the caller
 //! reads the frame with serde instead, so the fast path never changes what a frame means.
 
+use super::digits::{digit_count, digit_run};
+use super::scan::string_stop;
+
 /// A scalar value of a flat object, as [`JsonCursor::scalar`] reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scalar<'a> {
@@ -49,11 +52,7 @@ impl<'a> JsonCursor<'a> {
             return None;
         }
         let start = self.at + 1;
-        let length = bytes
-            .get(start..)?
-            .iter()
-            .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)?;
-        let end = start + length;
+        let end = start + string_stop(bytes.get(start..)?)?;
         if bytes[end] != b'"' {
             return None;
         }
@@ -82,6 +81,22 @@ impl<'a> JsonCursor<'a> {
         let start = self.at;
         self.at += length;
         self.text.get(start..self.at)
+    }
+
+    /// A whole number of at most 19 digits exactly as JSON writes one, `0|[1-9][0-9]*`,
+    /// not followed by a fraction or an exponent: its value (digits read eight at a time).
+    /// `None` (and the cursor not moved) for anything else, a minus sign included.
+    pub fn unsigned(&mut self) -> Option<u64> {
+        let rest = self.text.as_bytes().get(self.at..)?;
+        let (value, digits) = digit_run(rest)?;
+        if digits == 0 || (digits > 1 && rest[0] == b'0') {
+            return None;
+        }
+        if matches!(rest.get(digits), Some(b'.' | b'e' | b'E')) {
+            return None;
+        }
+        self.at += digits;
+        Some(value)
     }
 
     /// `true` or `false`.
@@ -161,25 +176,28 @@ impl<'a> JsonCursor<'a> {
     /// A JSON number exactly as the grammar has it,
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`; as written.
     pub fn json_number(&mut self) -> Option<&'a str> {
+        self.json_number_parts().map(|(text, _whole)| text)
+    }
+
+    /// [`Self::json_number`], and whether it is whole (no fraction, no exponent).
+    fn json_number_parts(&mut self) -> Option<(&'a str, bool)> {
         let bytes = self.text.as_bytes();
         let start = self.at;
-        let digits_from = |at: usize| {
-            bytes.get(at..).map_or(0, |rest| {
-                rest.iter().take_while(|b| b.is_ascii_digit()).count()
-            })
-        };
+        let digits_from = |at: usize| digit_count(bytes.get(at..).unwrap_or_default());
         let mut at = start + usize::from(bytes.get(start) == Some(&b'-'));
-        let whole = digits_from(at);
-        if whole == 0 || (whole > 1 && bytes[at] == b'0') {
+        let whole_digits = digits_from(at);
+        if whole_digits == 0 || (whole_digits > 1 && bytes[at] == b'0') {
             return None;
         }
-        at += whole;
+        at += whole_digits;
+        let mut whole = true;
         if bytes.get(at) == Some(&b'.') {
             let fraction = digits_from(at + 1);
             if fraction == 0 {
                 return None;
             }
             at += 1 + fraction;
+            whole = false;
         }
         if matches!(bytes.get(at), Some(b'e' | b'E')) {
             at += 1;
@@ -191,9 +209,11 @@ impl<'a> JsonCursor<'a> {
                 return None;
             }
             at += exponent;
+            whole = false;
         }
+        let text = self.text.get(start..at)?;
         self.at = at;
-        self.text.get(start..at)
+        Some((text, whole))
     }
 
     /// A string (no escapes), a number or a boolean; `None` for anything else (`null`,
@@ -202,9 +222,10 @@ impl<'a> JsonCursor<'a> {
         match self.text.as_bytes().get(self.at)? {
             b'"' => self.string().map(Scalar::Text),
             b't' | b'f' => self.boolean().map(Scalar::Boolean),
-            _ => match self.integer() {
-                Some(whole) => Some(Scalar::Integer(whole)),
-                None => self.json_number().map(Scalar::Number),
+            // One pass: an integer is a JSON number without fraction or exponent.
+            _ => match self.json_number_parts()? {
+                (whole, true) => Some(Scalar::Integer(whole)),
+                (number, false) => Some(Scalar::Number(number)),
             },
         }
     }
@@ -425,5 +446,70 @@ mod tests {
             !JsonCursor::new("\u{c}").at_end(),
             "a form feed is no JSON whitespace"
         );
+    }
+
+    #[test]
+    fn unsigned_reads_what_integer_reads_when_it_is_a_u64() {
+        for text in [
+            "0",
+            "7",
+            "007",
+            "-1",
+            "12345678",
+            "123456789",
+            "1700000000000,",
+            "0.5",
+            "1e3",
+            "10E2",
+            "9999999999999999999",
+            "18446744073709551615",
+            "99999999999999999999",
+            "",
+            "x",
+            "5}",
+            "12345678901234567\"",
+        ] {
+            let mut fast = JsonCursor::new(text);
+            let mut slow = JsonCursor::new(text);
+            let expected = slow
+                .integer()
+                .filter(|digits| !digits.starts_with('-') && digits.len() <= 19)
+                .and_then(|digits| digits.parse::<u64>().ok());
+            assert_eq!(fast.unsigned(), expected, "{text}");
+            if expected.is_some() {
+                assert_eq!(fast.at, slow.at, "{text}");
+            } else {
+                assert_eq!(fast.at, 0, "{text}: not moved");
+            }
+        }
+    }
+
+    #[test]
+    fn scalar_numbers_are_integers_exactly_when_integer_reads_them() {
+        for text in [
+            "0",
+            "-0",
+            "7",
+            "01",
+            "-",
+            "1.5",
+            "1.",
+            "1e5",
+            "1E+5",
+            "-2.5e-3",
+            "123456789012345678901234",
+            "1700000000000",
+            "0.00000001",
+            "5}",
+            "12.0,",
+            "9e",
+            "-a",
+        ] {
+            let expected = JsonCursor::new(text)
+                .integer()
+                .map(Scalar::Integer)
+                .or_else(|| JsonCursor::new(text).json_number().map(Scalar::Number));
+            assert_eq!(JsonCursor::new(text).scalar(), expected, "{text}");
+        }
     }
 }

@@ -3,9 +3,11 @@
 //! at all.
 
 mod cursor;
+pub(crate) mod digits;
 pub(crate) mod fast;
 mod number;
 mod scalar;
+mod scan;
 mod time;
 
 pub use cursor::{JsonCursor, Scalar};

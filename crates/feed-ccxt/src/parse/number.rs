@@ -4,6 +4,8 @@
 
 use rust_decimal::Decimal;
 
+use super::digits::{digit_run, POWERS_OF_TEN};
+
 /// The most significant digits a `Decimal` always holds exactly.
 const MAX_SIGNIFICANT_DIGITS: usize = 28;
 
@@ -34,7 +36,8 @@ fn exact_decimal(text: &str) -> Option<Decimal> {
     Decimal::from_scientific(text).ok()
 }
 
-/// Plain digits of at most 18 characters: the mantissa always fits an `i64`.
+/// Plain digits of at most 18 characters: the mantissa always fits an `i64`. The whole
+/// and fraction digits are read eight at a time ([`digit_run`]).
 fn fast_decimal(text: &str) -> Option<Decimal> {
     let (negative, digits) = match text.as_bytes() {
         [b'-', rest @ ..] => (true, rest),
@@ -43,20 +46,30 @@ fn fast_decimal(text: &str) -> Option<Decimal> {
     if digits.is_empty() || digits.len() > 18 {
         return None;
     }
-    let mut mantissa: i64 = 0;
-    let mut scale: Option<u32> = None;
-    for (index, &byte) in digits.iter().enumerate() {
-        match byte {
-            b'0'..=b'9' => mantissa = mantissa * 10 + i64::from(byte - b'0'),
-            b'.' if scale.is_none() && index > 0 && index + 1 < digits.len() => {
-                scale = Some(u32::try_from(digits.len() - index - 1).ok()?);
-            }
-            _ => return None,
-        }
+    let (whole, whole_digits) = digit_run(digits)?;
+    if whole_digits == 0 {
+        return None;
     }
+    let (mantissa, scale) = match digits.get(whole_digits) {
+        None => (whole, 0),
+        Some(b'.') => {
+            let fraction_text = &digits[whole_digits + 1..];
+            let (fraction, fraction_digits) = digit_run(fraction_text)?;
+            if fraction_digits == 0 || fraction_digits != fraction_text.len() {
+                return None;
+            }
+            (
+                whole * POWERS_OF_TEN[fraction_digits] + fraction,
+                fraction_digits,
+            )
+        }
+        Some(_) => return None,
+    };
+    // At most 17 digits: below 10^17, so an i64 and a scale below 18.
+    let mantissa = i64::try_from(mantissa).ok()?;
     Some(Decimal::new(
         if negative { -mantissa } else { mantissa },
-        scale.unwrap_or(0),
+        u32::try_from(scale).ok()?,
     ))
 }
 
@@ -133,5 +146,43 @@ mod tests {
             assert_eq!(parse_decimal(rounded), None, "{rounded}");
         }
         assert_eq!(parse_decimal("1.5e3").unwrap().to_string(), "1500");
+    }
+
+    /// The digit-run reader against `Decimal`'s own parser, on random plain texts.
+    #[test]
+    fn fast_decimals_equal_decimal_from_str_on_random_text() {
+        let mut rng = crate::fast_path_check::Lcg(11);
+        let alphabet = b"0123456789012345678901234567890123456789.-";
+        for _ in 0..100_000 {
+            let length = 1 + rng.below(22);
+            let bytes: Vec<u8> = (0..length)
+                .map(|_| alphabet[rng.below(alphabet.len())])
+                .collect();
+            let text = std::str::from_utf8(&bytes).unwrap();
+            let unsigned = text.strip_prefix('-').unwrap_or(text);
+            let plain = unsigned.len() <= 18
+                && match unsigned.split_once('.') {
+                    Some((whole, fraction)) => {
+                        !whole.is_empty()
+                            && !fraction.is_empty()
+                            && whole
+                                .bytes()
+                                .chain(fraction.bytes())
+                                .all(|b| b.is_ascii_digit())
+                    }
+                    None => !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit()),
+                };
+            match fast_decimal(text) {
+                Some(value) => {
+                    let reference = Decimal::from_str(text).unwrap();
+                    assert_eq!(value, reference, "{text}");
+                    assert_eq!(value.to_string(), reference.to_string(), "{text}");
+                }
+                None => assert!(!plain, "{text} is plain and was declined"),
+            }
+            if plain {
+                assert!(fast_decimal(text).is_some(), "{text}");
+            }
+        }
     }
 }

@@ -6,6 +6,8 @@ use std::borrow::Cow;
 
 use feed_core::runtime::FrameError;
 use feed_core::TradeId;
+
+use super::digits::digit_run;
 use serde_json::value::RawValue;
 
 /// The text of a JSON number, or of a JSON string without its quotes (escapes decoded).
@@ -85,10 +87,15 @@ pub fn trade_id_from_text(text: &str) -> TradeId {
 /// The number of `text` when it is digits only, without a leading zero (`"0"` aside), and
 /// fits a `u64`.
 fn plain_number(text: &str) -> Option<u64> {
-    let plain = !text.is_empty()
-        && text.bytes().all(|byte| byte.is_ascii_digit())
-        && (text.len() == 1 || !text.starts_with('0'));
-    plain.then(|| text.parse().ok()).flatten()
+    if text.len() > 1 && text.starts_with('0') {
+        return None;
+    }
+    match digit_run(text.as_bytes()) {
+        Some((value, digits)) if digits > 0 && digits == text.len() => Some(value),
+        // Twenty digits may still fit a u64 (up to 18446744073709551615).
+        None if text.bytes().all(|byte| byte.is_ascii_digit()) => text.parse().ok(),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

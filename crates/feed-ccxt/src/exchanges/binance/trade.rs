@@ -45,13 +45,13 @@ pub(crate) fn push_agg_trade_frame(
     push_trade(&trade, context, out)
 }
 
-/// The fields of an aggTrade, as text.
+/// The fields of an aggTrade: prices and quantities as text, ids and times as read.
 struct AggTradeText<'a> {
     symbol: Option<&'a str>,
-    id: Option<&'a str>,
+    id: Option<u64>,
     price: Option<&'a str>,
     quantity: Option<&'a str>,
-    trade_time: Option<&'a str>,
+    trade_time: Option<i64>,
     buyer_is_maker: Option<bool>,
 }
 
@@ -65,15 +65,15 @@ pub(super) fn fast_agg_trade(
 ) -> Option<Result<(), FrameError>> {
     let mut cursor = JsonCursor::new(frame);
     cursor.expect(r#"{"e":"aggTrade","E":"#)?;
-    cursor.number()?;
+    cursor.unsigned()?;
     let (symbol, id) = if cursor.expect(r#","s":"#).is_some() {
         let symbol = cursor.string()?;
         cursor.expect(r#","a":"#)?;
-        (symbol, cursor.number()?)
+        (symbol, cursor.unsigned()?)
     } else {
         // COIN-M documents the id before the symbol.
         cursor.expect(r#","a":"#)?;
-        let id = cursor.number()?;
+        let id = cursor.unsigned()?;
         cursor.expect(r#","s":"#)?;
         (cursor.string()?, id)
     };
@@ -82,11 +82,11 @@ pub(super) fn fast_agg_trade(
     cursor.expect(r#","q":"#)?;
     let quantity = cursor.string()?;
     cursor.expect(r#","f":"#)?;
-    cursor.number()?;
+    cursor.unsigned()?;
     cursor.expect(r#","l":"#)?;
-    cursor.number()?;
+    cursor.unsigned()?;
     cursor.expect(r#","T":"#)?;
-    let trade_time = cursor.number()?;
+    let trade_time = i64::try_from(cursor.unsigned()?).ok()?;
     cursor.expect(r#","m":"#)?;
     let buyer_is_maker = cursor.boolean()?;
     if cursor.expect(r#","M":"#).is_some() {
@@ -113,14 +113,12 @@ fn push_trade(
     context: &FrameContext<'_>,
     out: &mut ParsedFrame,
 ) -> Result<(), FrameError> {
-    let id = frame.a.map(|id| id.to_string());
-    let trade_time = frame.trade_time.map(|time| time.to_string());
     let text = AggTradeText {
         symbol: frame.s.as_deref(),
-        id: id.as_deref(),
+        id: frame.a,
         price: frame.p.as_deref(),
         quantity: frame.q.as_deref(),
-        trade_time: trade_time.as_deref(),
+        trade_time: frame.trade_time,
         buyer_is_maker: frame.m,
     };
     push_agg_trade(&text, context, out)
@@ -139,14 +137,8 @@ fn push_agg_trade(
     else {
         return Ok(()); // a market this feed did not subscribe to
     };
-    let id = text
-        .id
-        .and_then(|id| id.parse::<u64>().ok())
-        .ok_or_else(|| missing("a"))?;
-    let trade_time = text
-        .trade_time
-        .and_then(|time| time.parse::<i64>().ok())
-        .ok_or_else(|| missing("T"))?;
+    let id = text.id.ok_or_else(|| missing("a"))?;
+    let trade_time = text.trade_time.ok_or_else(|| missing("T"))?;
     let buyer_is_maker = text.buyer_is_maker.ok_or_else(|| missing("m"))?;
     out.events.push(feed_core::Event::Trade(Trade {
         exchange: context.exchange.clone(),
