@@ -18,6 +18,7 @@
 
 mod acks;
 mod books;
+mod index_memo;
 mod liveness;
 mod plan;
 mod polls;
@@ -38,6 +39,7 @@ use crate::adapter::FrameContext;
 use crate::parsed::ParsedFrame;
 use acks::AckTracker;
 use books::{BookSlot, Books, Resync};
+use index_memo::IndexMemo;
 use liveness::Liveness;
 pub use plan::{split_plan, FeedPlan, DEFAULT_ACK_TIMEOUT_SECONDS};
 use polls::Polls;
@@ -60,6 +62,8 @@ pub struct CcxtSession {
     connection_state: Option<Box<crate::adapter::ConnectionState>>,
     /// When each subscription last had data, and its usual cadence.
     liveness: Liveness,
+    /// Subscription indices by symbol identity, for the per-frame lookups.
+    indices: IndexMemo,
 }
 
 impl CcxtSession {
@@ -80,6 +84,7 @@ impl CcxtSession {
             polls: Polls::default(),
             tickers: Tickers::default(),
             liveness: Liveness::default(),
+            indices: IndexMemo::default(),
         }
     }
 
@@ -96,7 +101,7 @@ impl CcxtSession {
                 continue;
             }
             previous = Some((channel, symbol));
-            if let Some(index) = self.plan.index_of(channel, symbol) {
+            if let Some(index) = self.indices.index_of(&self.plan, channel, symbol) {
                 self.liveness.seen(index, now);
             }
         }
@@ -237,7 +242,10 @@ impl CcxtSession {
             std::mem::take(&mut self.parsed.books)
         };
         for message in &batch.messages {
-            let Some(index) = self.plan.index_of(Channel::L2Book, &message.symbol) else {
+            let Some(index) = self
+                .indices
+                .index_of(&self.plan, Channel::L2Book, &message.symbol)
+            else {
                 continue; // not subscribed
             };
             if self.rejected[index] {
@@ -512,9 +520,24 @@ impl CcxtSession {
 /// Seconds as a float, for cadences (never for money): the mantissa over its power of ten,
 /// a fraction of the cost of `Decimal::to_f64` (this runs once per frame).
 fn seconds(time: Decimal) -> f64 {
+    /// `10^n`, exact in an `f64` for every `n` up to 22.
+    const EXACT_POWERS: [f64; 23] = {
+        let mut powers = [1.0; 23];
+        let mut n = 1;
+        while n < 23 {
+            powers[n] = powers[n - 1] * 10.0;
+            n += 1;
+        }
+        powers
+    };
     let mantissa = time.mantissa();
-    let mantissa = i64::try_from(mantissa).map_or(mantissa as f64, |small| small as f64);
-    mantissa / 10_f64.powi(time.scale() as i32)
+    let mantissa = i64::try_from(mantissa).map_or_else(|_| mantissa as f64, |small| small as f64);
+    let scale = time.scale() as usize;
+    mantissa
+        / EXACT_POWERS
+            .get(scale)
+            .copied()
+            .unwrap_or_else(|| 10_f64.powi(scale as i32))
 }
 
 impl FeedSession for CcxtSession {
