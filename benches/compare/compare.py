@@ -11,7 +11,11 @@ For every exchange both implement and every channel (trades, l2_book), the same 
 * cryptofeed 2.4.1's own ``message_handler`` (cryptofeed_replay.py): the handler loop
   alone, with callbacks that only count, so start-up, file reading and output are not
   charged to cryptofeed. Its books are checksum-validated only where it validates by
-  default (never): feedhandler always checks what the exchange allows.
+  default (never): feedhandler always checks what the exchange allows;
+* and the same loop writing every record as a JSON line to /dev/null the way cryptofeed's
+  backends serialise them (``--emit``): the work ``feedhandler replay`` does too, so that
+  ratio compares like with like (start-up and file reading still charged to feedhandler
+  alone).
 
 Both are timed best of ``--repeat`` runs. The ratio is cryptofeed's seconds over
 feedhandler's for the same frames (frames/s, since each side emits its own records:
@@ -78,11 +82,13 @@ def time_feedhandler(binary, exchange, markets, frames, channel, depth, repeat):
     return best, summary
 
 
-def time_cryptofeed(python, exchange, markets, frames, channel, snapshots, repeat):
+def time_cryptofeed(python, exchange, markets, frames, channel, snapshots, repeat, emit=False):
     args = [python, os.path.join(HERE, "cryptofeed_replay.py"), "--exchange", exchange,
             "--channel", channel, "--markets", markets, "--frames", frames, "--repeat", str(repeat)]
     if snapshots:
         args += ["--snapshots", snapshots]
+    if emit:
+        args += ["--emit", os.devnull]
     run = subprocess.run(args, capture_output=True, text=True)
     if run.returncode != 0:
         sys.exit(f"cryptofeed_replay failed on {frames}: {run.stderr}")
@@ -100,8 +106,10 @@ def main():
     args = parser.parse_args()
     binance_replay_input(args.frames_dir)
     path = lambda name: os.path.join(args.frames_dir, name)
-    print("| exchange | channel | frames | feedhandler replay (whole process) | cryptofeed 2.4.1 (handler loop) | ratio |")
-    print("|---|---|---|---|---|---|")
+    print("| exchange | channel | frames | feedhandler replay (whole process, JSON lines) "
+          "| cryptofeed 2.4.1 (handler loop, counting) | ratio "
+          "| cryptofeed 2.4.1 (handler loop, JSON lines) | ratio, like for like |")
+    print("|---|---|---|---|---|---|---|---|")
     for exchange in args.exchanges.split(","):
         ours_book, theirs_book, depth, ours_trades = INPUTS[exchange]
         markets = path(f"{exchange}_markets.json")
@@ -114,8 +122,12 @@ def main():
             our_seconds, _ = time_feedhandler(args.binary, exchange, markets, ours, channel, depth, args.repeat)
             snapshots = path("binance_snapshots.json") if exchange == "binance" and channel == "l2_book" else None
             their_seconds, _ = time_cryptofeed(args.python, exchange, markets, theirs, channel, snapshots, args.repeat)
+            written_seconds, _ = time_cryptofeed(args.python, exchange, markets, theirs, channel, snapshots,
+                                                 args.repeat, emit=True)
             print(f"| {exchange} | {channel} | {frames:,} | {our_seconds:.3f} s ({frames / our_seconds / 1e6:.2f} M/s) "
-                  f"| {their_seconds:.3f} s ({frames / their_seconds / 1e3:.0f} k/s) | **{their_seconds / our_seconds:.1f}x** |",
+                  f"| {their_seconds:.3f} s ({frames / their_seconds / 1e3:.0f} k/s) | **{their_seconds / our_seconds:.1f}x** "
+                  f"| {written_seconds:.3f} s ({frames / written_seconds / 1e3:.0f} k/s) "
+                  f"| **{written_seconds / our_seconds:.1f}x** |",
                   flush=True)
 
 
