@@ -123,6 +123,91 @@ pub(crate) fn corpus_and_mutations(venue: &str, generated: &[String], count: usi
     frames
 }
 
+/// A flat JSON object of `fields` (`"key":value` texts): in their order, or one time in
+/// four with its keys rotated (venues that do not promise an order).
+pub(crate) fn object(rng: &mut Lcg, mut fields: Vec<String>) -> String {
+    if fields.len() > 1 && rng.below(4) == 0 {
+        let by = 1 + rng.below(fields.len() - 1);
+        fields.rotate_left(by);
+    }
+    format!("{{{}}}", fields.join(","))
+}
+
+/// 1 to 5 items made by `item` (given its index), joined by commas: the inside of an array.
+pub(crate) fn several(rng: &mut Lcg, mut item: impl FnMut(&mut Lcg, usize) -> String) -> String {
+    let count = 1 + rng.below(5);
+    (0..count)
+        .map(|index| item(rng, index))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Trade ids as venues send them: plain whole numbers, a leading zero, one past `u64`,
+/// text, empty.
+pub(crate) const TRADE_IDS: &[&str] = &["629147539", "0", "007", "99999999999999999999", "a-1", ""];
+
+/// A value as a JSON string or, one time in four (when it is not empty), as written: a JSON
+/// number when it is one.
+pub(crate) fn string_or_number(rng: &mut Lcg, text: &str) -> String {
+    if rng.below(4) == 0 && !text.is_empty() {
+        text.to_owned()
+    } else {
+        format!("\"{text}\"")
+    }
+}
+
+/// A trade id field `"key":...`: one time in four absent, else a JSON number (`number`) or
+/// a string of [`TRADE_IDS`].
+pub(crate) fn optional_id(rng: &mut Lcg, key: &str, number: usize) -> Option<String> {
+    match rng.below(4) {
+        0 => None,
+        1 => Some(format!(r#""{key}":{number}"#)),
+        _ => Some(format!(r#""{key}":"{}""#, rng.pick(TRADE_IDS))),
+    }
+}
+
+/// A frame generator: the frame `i` with decimals of `decimals`.
+pub(crate) type Generate = fn(&mut Lcg, &[&str], usize) -> String;
+
+/// 400 frames of `generate` with [`EXACT_DECIMALS`]: frames the hot path must read.
+pub(crate) fn well_formed(generate: Generate) -> Vec<String> {
+    let mut rng = Lcg(17);
+    (0..400)
+        .map(|i| generate(&mut rng, EXACT_DECIMALS, i))
+        .collect()
+}
+
+/// Frames a hot path must agree on or decline: 400 of `generate` with the decimals of both
+/// lists; `base` changed once per `(from, to)` (its first `from`, which must be there, made
+/// `to`), after a space, before a stray character, cut short; then `venue`'s corpus and
+/// 3,000 mutations ([`corpus_and_mutations`]).
+pub(crate) fn awkward_frames(
+    venue: &str,
+    generate: Generate,
+    base: &str,
+    changes: &[(&str, &str)],
+) -> Vec<String> {
+    let mut rng = Lcg(29);
+    let decimals: Vec<&str> = EXACT_DECIMALS
+        .iter()
+        .chain(EDGE_DECIMALS)
+        .copied()
+        .collect();
+    let mut frames: Vec<String> = (0..400).map(|i| generate(&mut rng, &decimals, i)).collect();
+    frames.extend(changes.iter().map(|(from, to)| {
+        assert!(base.contains(from), "{from} is not in {base}");
+        base.replacen(from, to, 1)
+    }));
+    frames.extend([
+        format!(" {base}"),
+        format!("{base}x"),
+        base[..base.len() - 1].to_owned(),
+    ]);
+    let more = corpus_and_mutations(venue, &frames, 3000);
+    frames.extend(more);
+    frames
+}
+
 /// An event already in the output before a frame: the fast path must keep it, declining
 /// or not.
 fn earlier_event() -> Event {
@@ -167,6 +252,18 @@ pub(crate) fn assert_fast_path_agrees(
     count_read(markets, frames, |context, frame| {
         fast_path_agrees(fast, slow, context, frame)
     })
+}
+
+/// [`assert_fast_path_agrees`] on frames in the hot path's layout: `fast` must read every
+/// one of them.
+pub(crate) fn assert_all_read(
+    fast: FastParser,
+    slow: FrameParser,
+    markets: &[Market],
+    frames: &[String],
+) {
+    let read = assert_fast_path_agrees(fast, slow, markets, frames);
+    assert_eq!(read, frames.len(), "every well-formed frame is read fast");
 }
 
 /// How many of `frames` `check` (which asserts what it checks) says the hot path read,
