@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use feed_core::runtime::FrameError;
 use feed_core::{Event, Side, Symbol, Trade};
 use feed_testkit::fuzz::{mutations_of, INTERESTING_TOKENS};
 use proptest::strategy::{Strategy, ValueTree};
@@ -177,6 +178,15 @@ pub(crate) fn well_formed(generate: Generate) -> Vec<String> {
         .collect()
 }
 
+/// [`EXACT_DECIMALS`] and [`EDGE_DECIMALS`]: decimals both paths must read alike or refuse.
+pub(crate) fn all_decimals() -> Vec<&'static str> {
+    EXACT_DECIMALS
+        .iter()
+        .chain(EDGE_DECIMALS)
+        .copied()
+        .collect()
+}
+
 /// Frames a hot path must agree on or decline: 400 of `generate` with the decimals of both
 /// lists; `base` changed once per `(from, to)` (its first `from`, which must be there, made
 /// `to`), after a space, before a stray character, cut short; then `venue`'s corpus and
@@ -188,11 +198,7 @@ pub(crate) fn awkward_frames(
     changes: &[(&str, &str)],
 ) -> Vec<String> {
     let mut rng = Lcg(29);
-    let decimals: Vec<&str> = EXACT_DECIMALS
-        .iter()
-        .chain(EDGE_DECIMALS)
-        .copied()
-        .collect();
+    let decimals = all_decimals();
     let mut frames: Vec<String> = (0..400).map(|i| generate(&mut rng, &decimals, i)).collect();
     frames.extend(changes.iter().map(|(from, to)| {
         assert!(base.contains(from), "{from} is not in {base}");
@@ -250,7 +256,35 @@ pub(crate) fn assert_fast_path_agrees(
     frames: &[String],
 ) -> usize {
     count_read(markets, frames, |context, frame| {
-        fast_path_agrees(fast, slow, context, frame)
+        fast_path_agrees(
+            frame,
+            |out| fast(frame, context, out),
+            |out| slow(frame, context, out),
+        )
+    })
+}
+
+/// A hot path of binary frames (MEXC's protobuf): `None` when it declines the frame.
+pub(crate) type BinaryFastParser = fn(&[u8], &FrameContext<'_>, &mut ParsedFrame) -> Option<()>;
+
+/// An adapter's parser of binary frames.
+pub(crate) type BinaryFrameParser =
+    fn(&[u8], &FrameContext<'_>, &mut ParsedFrame) -> Result<(), FrameError>;
+
+/// [`assert_fast_path_agrees`] for binary frames (shown in hex when a check fails).
+pub(crate) fn assert_binary_fast_path_agrees(
+    fast: BinaryFastParser,
+    slow: BinaryFrameParser,
+    markets: &[Market],
+    frames: &[Vec<u8>],
+) -> usize {
+    count_read(markets, frames, |context, frame| {
+        let hex: String = frame.iter().map(|byte| format!("{byte:02x}")).collect();
+        fast_path_agrees(
+            &hex,
+            |out| fast(frame, context, out),
+            |out| slow(frame, context, out),
+        )
     })
 }
 
@@ -268,10 +302,10 @@ pub(crate) fn assert_all_read(
 
 /// How many of `frames` `check` (which asserts what it checks) says the hot path read,
 /// with a context of these subscribed markets.
-pub(crate) fn count_read(
+pub(crate) fn count_read<F>(
     markets: &[Market],
-    frames: &[String],
-    check: impl Fn(&FrameContext<'_>, &str) -> bool,
+    frames: &[F],
+    check: impl Fn(&FrameContext<'_>, &F) -> bool,
 ) -> usize {
     let markets = MarketMap::new(markets.iter().cloned());
     let exchange: Arc<str> = "TEST".into();
@@ -284,16 +318,16 @@ pub(crate) fn count_read(
     frames.iter().filter(|frame| check(&context, frame)).count()
 }
 
-/// [`assert_fast_path_agrees`] on one frame: whether `fast` read it.
+/// [`assert_fast_path_agrees`] on one frame (`frame`, as failures show it): whether `fast`
+/// read it.
 fn fast_path_agrees(
-    fast: FastParser,
-    slow: FrameParser,
-    context: &FrameContext<'_>,
     frame: &str,
+    fast: impl FnOnce(&mut ParsedFrame) -> Option<()>,
+    slow: impl FnOnce(&mut ParsedFrame) -> Result<(), FrameError>,
 ) -> bool {
     let mut fast_out = ParsedFrame::default();
     fast_out.events.push(earlier_event());
-    let outcome = fast(frame, context, &mut fast_out);
+    let outcome = fast(&mut fast_out);
     assert_eq!(
         fast_out.events.first(),
         Some(&earlier_event()),
@@ -306,7 +340,7 @@ fn fast_path_agrees(
         return false;
     }
     let mut slow_out = ParsedFrame::default();
-    if let Err(error) = slow(frame, context, &mut slow_out) {
+    if let Err(error) = slow(&mut slow_out) {
         panic!("the fast path read a frame the serde path refuses ({error}): {frame}");
     }
     assert_eq!(fast_events, &slow_out.events[..], "{frame}");
