@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use feed_core::runtime::FrameError;
 use feed_core::{Event, Side, Symbol, Trade};
 use feed_testkit::fuzz::{mutations_of, INTERESTING_TOKENS};
 use proptest::strategy::{Strategy, ValueTree};
@@ -123,6 +124,96 @@ pub(crate) fn corpus_and_mutations(venue: &str, generated: &[String], count: usi
     frames
 }
 
+/// A flat JSON object of `fields` (`"key":value` texts): in their order, or one time in
+/// four with its keys rotated (venues that do not promise an order).
+pub(crate) fn object(rng: &mut Lcg, mut fields: Vec<String>) -> String {
+    if fields.len() > 1 && rng.below(4) == 0 {
+        let by = 1 + rng.below(fields.len() - 1);
+        fields.rotate_left(by);
+    }
+    format!("{{{}}}", fields.join(","))
+}
+
+/// 1 to 5 items made by `item` (given its index), joined by commas: the inside of an array.
+pub(crate) fn several(rng: &mut Lcg, mut item: impl FnMut(&mut Lcg, usize) -> String) -> String {
+    let count = 1 + rng.below(5);
+    (0..count)
+        .map(|index| item(rng, index))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Trade ids as venues send them: plain whole numbers, a leading zero, one past `u64`,
+/// text, empty.
+pub(crate) const TRADE_IDS: &[&str] = &["629147539", "0", "007", "99999999999999999999", "a-1", ""];
+
+/// A value as a JSON string or, one time in four (when it is not empty), as written: a JSON
+/// number when it is one.
+pub(crate) fn string_or_number(rng: &mut Lcg, text: &str) -> String {
+    if rng.below(4) == 0 && !text.is_empty() {
+        text.to_owned()
+    } else {
+        format!("\"{text}\"")
+    }
+}
+
+/// A trade id field `"key":...`: one time in four absent, else a JSON number (`number`) or
+/// a string of [`TRADE_IDS`].
+pub(crate) fn optional_id(rng: &mut Lcg, key: &str, number: usize) -> Option<String> {
+    match rng.below(4) {
+        0 => None,
+        1 => Some(format!(r#""{key}":{number}"#)),
+        _ => Some(format!(r#""{key}":"{}""#, rng.pick(TRADE_IDS))),
+    }
+}
+
+/// A frame generator: the frame `i` with decimals of `decimals`.
+pub(crate) type Generate = fn(&mut Lcg, &[&str], usize) -> String;
+
+/// 400 frames of `generate` with [`EXACT_DECIMALS`]: frames the hot path must read.
+pub(crate) fn well_formed(generate: Generate) -> Vec<String> {
+    let mut rng = Lcg(17);
+    (0..400)
+        .map(|i| generate(&mut rng, EXACT_DECIMALS, i))
+        .collect()
+}
+
+/// [`EXACT_DECIMALS`] and [`EDGE_DECIMALS`]: decimals both paths must read alike or refuse.
+pub(crate) fn all_decimals() -> Vec<&'static str> {
+    EXACT_DECIMALS
+        .iter()
+        .chain(EDGE_DECIMALS)
+        .copied()
+        .collect()
+}
+
+/// Frames a hot path must agree on or decline: 400 of `generate` with the decimals of both
+/// lists; `base` changed once per `(from, to)` (its first `from`, which must be there, made
+/// `to`), after a space, before a stray character, cut short; then `venue`'s corpus and
+/// 3,000 mutations ([`corpus_and_mutations`]).
+pub(crate) fn awkward_frames(
+    venue: &str,
+    generate: Generate,
+    base: &str,
+    changes: &[(&str, &str)],
+) -> Vec<String> {
+    let mut rng = Lcg(29);
+    let decimals = all_decimals();
+    let mut frames: Vec<String> = (0..400).map(|i| generate(&mut rng, &decimals, i)).collect();
+    frames.extend(changes.iter().map(|(from, to)| {
+        assert!(base.contains(from), "{from} is not in {base}");
+        base.replacen(from, to, 1)
+    }));
+    frames.extend([
+        format!(" {base}"),
+        format!("{base}x"),
+        base[..base.len() - 1].to_owned(),
+    ]);
+    let more = corpus_and_mutations(venue, &frames, 3000);
+    frames.extend(more);
+    frames
+}
+
 /// An event already in the output before a frame: the fast path must keep it, declining
 /// or not.
 fn earlier_event() -> Event {
@@ -165,16 +256,56 @@ pub(crate) fn assert_fast_path_agrees(
     frames: &[String],
 ) -> usize {
     count_read(markets, frames, |context, frame| {
-        fast_path_agrees(fast, slow, context, frame)
+        fast_path_agrees(
+            frame,
+            |out| fast(frame, context, out),
+            |out| slow(frame, context, out),
+        )
     })
+}
+
+/// A hot path of binary frames (MEXC's protobuf): `None` when it declines the frame.
+pub(crate) type BinaryFastParser = fn(&[u8], &FrameContext<'_>, &mut ParsedFrame) -> Option<()>;
+
+/// An adapter's parser of binary frames.
+pub(crate) type BinaryFrameParser =
+    fn(&[u8], &FrameContext<'_>, &mut ParsedFrame) -> Result<(), FrameError>;
+
+/// [`assert_fast_path_agrees`] for binary frames (shown in hex when a check fails).
+pub(crate) fn assert_binary_fast_path_agrees(
+    fast: BinaryFastParser,
+    slow: BinaryFrameParser,
+    markets: &[Market],
+    frames: &[Vec<u8>],
+) -> usize {
+    count_read(markets, frames, |context, frame| {
+        let hex: String = frame.iter().map(|byte| format!("{byte:02x}")).collect();
+        fast_path_agrees(
+            &hex,
+            |out| fast(frame, context, out),
+            |out| slow(frame, context, out),
+        )
+    })
+}
+
+/// [`assert_fast_path_agrees`] on frames in the hot path's layout: `fast` must read every
+/// one of them.
+pub(crate) fn assert_all_read(
+    fast: FastParser,
+    slow: FrameParser,
+    markets: &[Market],
+    frames: &[String],
+) {
+    let read = assert_fast_path_agrees(fast, slow, markets, frames);
+    assert_eq!(read, frames.len(), "every well-formed frame is read fast");
 }
 
 /// How many of `frames` `check` (which asserts what it checks) says the hot path read,
 /// with a context of these subscribed markets.
-pub(crate) fn count_read(
+pub(crate) fn count_read<F>(
     markets: &[Market],
-    frames: &[String],
-    check: impl Fn(&FrameContext<'_>, &str) -> bool,
+    frames: &[F],
+    check: impl Fn(&FrameContext<'_>, &F) -> bool,
 ) -> usize {
     let markets = MarketMap::new(markets.iter().cloned());
     let exchange: Arc<str> = "TEST".into();
@@ -187,16 +318,16 @@ pub(crate) fn count_read(
     frames.iter().filter(|frame| check(&context, frame)).count()
 }
 
-/// [`assert_fast_path_agrees`] on one frame: whether `fast` read it.
+/// [`assert_fast_path_agrees`] on one frame (`frame`, as failures show it): whether `fast`
+/// read it.
 fn fast_path_agrees(
-    fast: FastParser,
-    slow: FrameParser,
-    context: &FrameContext<'_>,
     frame: &str,
+    fast: impl FnOnce(&mut ParsedFrame) -> Option<()>,
+    slow: impl FnOnce(&mut ParsedFrame) -> Result<(), FrameError>,
 ) -> bool {
     let mut fast_out = ParsedFrame::default();
     fast_out.events.push(earlier_event());
-    let outcome = fast(frame, context, &mut fast_out);
+    let outcome = fast(&mut fast_out);
     assert_eq!(
         fast_out.events.first(),
         Some(&earlier_event()),
@@ -209,7 +340,7 @@ fn fast_path_agrees(
         return false;
     }
     let mut slow_out = ParsedFrame::default();
-    if let Err(error) = slow(frame, context, &mut slow_out) {
+    if let Err(error) = slow(&mut slow_out) {
         panic!("the fast path read a frame the serde path refuses ({error}): {frame}");
     }
     assert_eq!(fast_events, &slow_out.events[..], "{frame}");

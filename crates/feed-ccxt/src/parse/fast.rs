@@ -3,6 +3,7 @@
 //! paths read them.
 
 use feed_core::book::{BookBatch, BookMessageKind};
+use feed_core::runtime::FrameError;
 use feed_core::{Event, Side, Symbol, Trade, TradeId};
 use rust_decimal::Decimal;
 
@@ -24,6 +25,46 @@ pub(crate) fn whole_or_declined(
         out.events.truncate(before);
     }
     read
+}
+
+/// A trade hot path: reads a frame in its venue's documented layout into `out`, or declines
+/// (`None`) and leaves `out` as it found it.
+pub(crate) type FastPath = fn(&str, &FrameContext<'_>, &mut ParsedFrame) -> Option<()>;
+
+/// An adapter's serde path: every documented shape, and the error of any other frame.
+pub(crate) type SerdePath = fn(&str, &FrameContext<'_>, &mut ParsedFrame) -> Result<(), FrameError>;
+
+/// `frame` read by the hot path `fast`, or, when it declines, by the serde path `serde`.
+///
+/// # Errors
+/// What `serde` finds wrong with a frame.
+pub(crate) fn fast_or_serde(
+    fast: FastPath,
+    serde: SerdePath,
+    frame: &str,
+    context: &FrameContext<'_>,
+    out: &mut ParsedFrame,
+) -> Result<(), FrameError> {
+    if fast(frame, context, out).is_some() {
+        Ok(())
+    } else {
+        serde(frame, context, out)
+    }
+}
+
+/// Runs `read` from a cursor at the start of `frame`; declines (taking back what it
+/// pushed, as [`whole_or_declined`] does) when `read` does or leaves more than JSON
+/// whitespace after what it read.
+pub(crate) fn whole_frame<'a>(
+    frame: &'a str,
+    out: &mut ParsedFrame,
+    read: impl FnOnce(&mut JsonCursor<'a>, &mut ParsedFrame) -> Option<()>,
+) -> Option<()> {
+    whole_or_declined(out, |out| {
+        let mut cursor = JsonCursor::new(frame);
+        read(&mut cursor, out)?;
+        cursor.at_end().then_some(())
+    })
 }
 
 /// A book hot path: reads a frame in its venue's documented layout into the batch, or
@@ -107,6 +148,15 @@ pub(crate) fn string(value: Option<Scalar<'_>>) -> Option<&str> {
     }
 }
 
+/// The text of a number or a string value, as the serde paths' `scalar_text` reads one (a
+/// string here without escapes); `None` for a value that is absent or a boolean.
+pub(crate) fn number_or_text(value: Option<Scalar<'_>>) -> Option<&str> {
+    match value? {
+        Scalar::Text(text) | Scalar::Integer(text) | Scalar::Number(text) => Some(text),
+        Scalar::Boolean(_) => None,
+    }
+}
+
 /// A trade id as the serde paths read one ([`super::trade_id`]): a string is
 /// [`TradeId::Number`] when it is a plain whole number, else [`TradeId::Text`]; a JSON
 /// number must be a plain whole number. `None` for anything else.
@@ -129,6 +179,15 @@ pub(crate) fn side_any_case(text: &str) -> Option<Side> {
         Some(Side::Sell)
     } else {
         None
+    }
+}
+
+/// `buy` or `sell`, exactly so; `None` for anything else.
+pub(crate) fn buy_or_sell(text: &str) -> Option<Side> {
+    match text {
+        "buy" => Some(Side::Buy),
+        "sell" => Some(Side::Sell),
+        _ => None,
     }
 }
 

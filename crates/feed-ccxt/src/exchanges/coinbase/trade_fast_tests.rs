@@ -4,9 +4,7 @@
 
 use super::frame::parse_frame;
 use super::trade_fast::push_trades;
-use crate::fast_path_check::{
-    assert_fast_path_agrees, corpus_and_mutations, Lcg, EDGE_DECIMALS, EXACT_DECIMALS,
-};
+use crate::fast_path_check::{assert_fast_path_agrees, awkward_frames, Lcg, EXACT_DECIMALS};
 use crate::markets::Market;
 
 /// The products subscribed; trades of others (`DOGE-USD`) are skipped by both paths.
@@ -180,21 +178,7 @@ const CHANGES: &[(&str, &str)] = &[
 
 #[test]
 fn edge_decimals_times_and_other_shapes_agree_or_decline() {
-    let mut rng = Lcg(29);
-    let decimals: Vec<&str> = EXACT_DECIMALS
-        .iter()
-        .chain(EDGE_DECIMALS)
-        .copied()
-        .collect();
-    let mut frames: Vec<String> = (0..400)
-        .map(|sequence| message(&mut rng, &decimals, sequence))
-        .collect();
-    frames.extend(CHANGES.iter().map(|(from, to)| {
-        assert!(MESSAGE.contains(from), "{from}");
-        MESSAGE.replacen(from, to, 1)
-    }));
-    frames.push(format!(" {MESSAGE}"));
-    frames.extend(corpus_and_mutations("coinbase", &frames.clone(), 3000));
+    let frames = awkward_frames("coinbase", message, MESSAGE, CHANGES);
     let read = assert_fast_path_agrees(push_trades, parse_frame, &subscribed(), &frames);
     assert!(read > 150, "the hot path read {read} frames");
 }

@@ -57,6 +57,9 @@ mod market;
 mod subscription;
 mod ticker;
 mod trade;
+mod trade_fast;
+#[cfg(test)]
+mod trade_fast_tests;
 
 use std::time::Duration;
 
@@ -69,6 +72,7 @@ use crate::adapter::{
 };
 use crate::error::AdapterError;
 use crate::markets::Market;
+use crate::parse::fast::fast_or_serde;
 use crate::parsed::ParsedFrame;
 
 /// The documented REST base URL.
@@ -150,6 +154,12 @@ impl ExchangeAdapter for Gateio {
         context: &FrameContext<'_>,
         out: &mut ParsedFrame,
     ) -> Result<(), FrameError> {
-        frame::parse_frame(frame, context, out)
+        fast_or_serde(
+            trade_fast::push_trades,
+            frame::parse_frame,
+            frame,
+            context,
+            out,
+        )
     }
 }

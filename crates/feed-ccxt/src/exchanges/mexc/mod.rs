@@ -39,6 +39,9 @@ pub mod proto;
 mod subscription;
 mod ticker;
 mod trade;
+mod trade_fast;
+#[cfg(test)]
+mod trade_fast_tests;
 
 use std::time::Duration;
 
@@ -143,6 +146,10 @@ impl ExchangeAdapter for Mexc {
         context: &FrameContext<'_>,
         out: &mut ParsedFrame,
     ) -> Result<(), FrameError> {
+        // Deals pushes on the hot path, everything else (and any surprise) with prost.
+        if trade_fast::push_deals(frame, context, out).is_some() {
+            return Ok(());
+        }
         frame::parse_binary_frame(frame, context, out)
     }
 }
