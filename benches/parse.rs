@@ -19,6 +19,12 @@ fn bench_adapters(c: &mut Criterion) {
         let feed = CcxtFeed::replay(fixture.exchange, fixture.markets).expect("markets parse");
         let mut session = feed.new_session().expect("markets loaded");
         let mut out = SessionOutput::default();
+        for frame in fixtures::preamble(fixture.exchange) {
+            out.clear();
+            session
+                .frame(Frame::Text(frame), receipt, &mut out)
+                .expect("preamble frame parses");
+        }
         // Every fixture frame must yield its trades: a benchmark of errors would be worthless.
         for frame in &fixture.frames {
             out.clear();
