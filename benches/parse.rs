@@ -39,6 +39,12 @@ fn bench_frames<F>(
     let feed = CcxtFeed::replay(exchange, fixture.markets).expect("markets parse");
     let mut session = feed.new_session().expect("markets loaded");
     let mut out = SessionOutput::default();
+    for frame in fixtures::preamble(exchange) {
+        out.clear();
+        session
+            .frame(Frame::Text(frame), receipt, &mut out)
+            .expect("preamble frame parses");
+    }
     // Every fixture frame must yield its trades: a benchmark of errors would be worthless.
     for frame in &frames {
         out.clear();

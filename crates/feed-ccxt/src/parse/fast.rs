@@ -140,20 +140,37 @@ pub(crate) fn flat_fields<'a, const N: usize>(
     Some(values)
 }
 
+/// A frame that is one flat object (see [`JsonCursor::flat_object`]; nothing around it but
+/// JSON whitespace after) whose `type` is `kind`, Gemini's and Upbit's
+/// `{"type":"trade",...}`: the value of each of `keys`, in the order of `keys`, as
+/// [`flat_fields`] gives them. `None` for another frame, a key given twice, or one of
+/// `refused` present (the keys of error answers, which the serde path reads).
+pub(crate) fn typed_flat_frame<'a, const N: usize>(
+    frame: &'a str,
+    kind: &str,
+    keys: [&str; N],
+    refused: &[&str],
+) -> Option<[Option<Scalar<'a>>; N]> {
+    let mut cursor = JsonCursor::new(frame);
+    let (mut typed, mut values) = (None, [None; N]);
+    cursor.flat_object(|key, value| {
+        if key == "type" {
+            return text(&mut typed, value);
+        }
+        match keys.iter().position(|known| *known == key) {
+            Some(index) => scalar(&mut values[index], value),
+            None if refused.contains(&key) => None,
+            None => Some(()),
+        }
+    })?;
+    (cursor.at_end() && typed? == kind).then_some(values)
+}
+
 /// The text of a string value; `None` for a value that is absent or not a string.
 pub(crate) fn string(value: Option<Scalar<'_>>) -> Option<&str> {
     match value? {
         Scalar::Text(text) => Some(text),
         _ => None,
-    }
-}
-
-/// The text of a number or a string value, as the serde paths' `scalar_text` reads one (a
-/// string here without escapes); `None` for a value that is absent or a boolean.
-pub(crate) fn number_or_text(value: Option<Scalar<'_>>) -> Option<&str> {
-    match value? {
-        Scalar::Text(text) | Scalar::Integer(text) | Scalar::Number(text) => Some(text),
-        Scalar::Boolean(_) => None,
     }
 }
 
@@ -169,6 +186,22 @@ pub(crate) fn trade_id(value: Scalar<'_>) -> Option<TradeId> {
         },
         Scalar::Number(_) | Scalar::Boolean(_) => None,
     }
+}
+
+/// The text of a number or a string value, as [`super::scalar_text`] reads one (a JSON
+/// number as written, a string without its quotes); `None` for a value that is absent, a
+/// boolean, or anything else.
+pub(crate) fn number_text(value: Option<Scalar<'_>>) -> Option<&str> {
+    match value? {
+        Scalar::Text(text) | Scalar::Integer(text) | Scalar::Number(text) => Some(text),
+        Scalar::Boolean(_) => None,
+    }
+}
+
+/// A whole number sent as a JSON number or a numeric string, as [`super::integer`] reads
+/// one; `None` for anything else.
+pub(crate) fn whole_number(value: Option<Scalar<'_>>) -> Option<i64> {
+    number_text(value)?.parse().ok()
 }
 
 /// `buy` or `sell` in any letter case; `None` for anything else.

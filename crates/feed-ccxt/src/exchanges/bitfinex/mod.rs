@@ -51,6 +51,9 @@ mod state;
 mod subscription;
 mod ticker;
 mod trade;
+mod trade_fast;
+#[cfg(test)]
+mod trade_fast_tests;
 
 use feed_core::book::{BookParams, BookRules};
 use feed_core::runtime::FrameError;
@@ -131,6 +134,11 @@ impl ExchangeAdapter for Bitfinex {
             .connection
             .and_then(|connection| connection.downcast_ref::<state::State>())
             .unwrap_or(&self.state);
+        // A trade in the documented layout on the hot path; everything else (and a trade
+        // it declines) read by serde.
+        if trade_fast::push_trade(state, frame, context, out).is_some() {
+            return Ok(());
+        }
         frame::parse_frame(state, frame, context, out)
     }
 }

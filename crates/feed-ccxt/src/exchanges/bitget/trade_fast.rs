@@ -10,7 +10,7 @@ use feed_core::Symbol;
 
 use crate::adapter::FrameContext;
 use crate::parse::fast::{
-    buy_or_sell, flat_fields, number_or_text, string, trade_event, trade_id, whole_frame,
+    buy_or_sell, flat_fields, string, trade_event, trade_id, whole_frame, whole_number,
 };
 use crate::parse::Scalar;
 use crate::parsed::ParsedFrame;
@@ -75,7 +75,7 @@ fn push_trade(
         Some(id) => Some(trade_id(id)?),
         None => None,
     };
-    let time = number_or_text(Some(ts))?.parse::<i64>().ok()?;
+    let time = whole_number(Some(ts))?;
     let timestamp = millis_to_seconds(time);
     out.events.push(trade_event(
         context, symbol, side, size, price, id, timestamp,

@@ -33,6 +33,9 @@ mod frame;
 mod market;
 mod subscription;
 mod trade;
+mod trade_fast;
+#[cfg(test)]
+mod trade_fast_tests;
 
 use std::time::Duration;
 
@@ -124,6 +127,11 @@ impl ExchangeAdapter for Bitstamp {
         context: &FrameContext<'_>,
         out: &mut ParsedFrame,
     ) -> Result<(), FrameError> {
+        // A trade in the documented layout on the hot path; everything else (and a trade
+        // it declines) read by serde.
+        if trade_fast::push_trade(frame, context, out).is_some() {
+            return Ok(());
+        }
         frame::parse_frame(frame, context, out)
     }
 }

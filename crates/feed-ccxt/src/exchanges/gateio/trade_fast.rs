@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use super::trade::millis_text_to_seconds;
 use crate::adapter::FrameContext;
 use crate::parse::fast::{
-    buy_or_sell, flat_fields, number_or_text, string, trade_event, trade_id, whole_frame,
+    buy_or_sell, flat_fields, number_text, string, trade_event, trade_id, whole_frame, whole_number,
 };
 use crate::parse::{JsonCursor, Scalar};
 use crate::parsed::ParsedFrame;
@@ -82,7 +82,7 @@ fn push_trade(
         return Some(()); // a market this feed did not subscribe to
     };
     let side = buy_or_sell(side)?;
-    let (price, amount) = (number_or_text(price)?, number_or_text(amount)?);
+    let (price, amount) = (number_text(price)?, number_text(amount)?);
     let id = match id {
         Some(id) => Some(trade_id(id)?),
         None => None,
@@ -97,7 +97,7 @@ fn push_trade(
 /// `create_time_ms` in seconds exactly, or else the whole seconds of `create_time`.
 fn timestamp(millis: Option<Scalar<'_>>, seconds: Option<Scalar<'_>>) -> Option<Decimal> {
     match millis {
-        Some(millis) => millis_text_to_seconds(number_or_text(Some(millis))?),
-        None => Some(Decimal::from(number_or_text(seconds)?.parse::<i64>().ok()?)),
+        Some(millis) => millis_text_to_seconds(number_text(Some(millis))?),
+        None => Some(Decimal::from(whole_number(seconds)?)),
     }
 }

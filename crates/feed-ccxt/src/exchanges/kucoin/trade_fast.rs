@@ -10,7 +10,7 @@ use feed_core::types::nanos_to_seconds;
 
 use crate::adapter::FrameContext;
 use crate::parse::fast::{
-    buy_or_sell, flat_fields, number_or_text, string, trade_event, whole_frame,
+    buy_or_sell, flat_fields, number_text, string, trade_event, whole_frame, whole_number,
 };
 use crate::parse::{trade_id_from_text, Scalar};
 use crate::parsed::ParsedFrame;
@@ -79,9 +79,9 @@ fn push_trade(
         return Some(()); // a market this feed did not subscribe to
     };
     let side = buy_or_sell(side)?;
-    let nanos = number_or_text(Some(time))?.parse::<i64>().ok()?;
+    let nanos = whole_number(Some(time))?;
     let id = match id {
-        Some(id) => Some(trade_id_from_text(number_or_text(Some(id))?)),
+        Some(id) => Some(trade_id_from_text(number_text(Some(id))?)),
         None => None,
     };
     let timestamp = nanos_to_seconds(nanos);

@@ -34,7 +34,7 @@ struct Envelope<'a> {
 }
 
 /// `KRW-BTC.15` → `KRW-BTC`.
-fn market_of(code: &str) -> &str {
+pub(super) fn market_of(code: &str) -> &str {
     match code.rsplit_once('.') {
         Some((market, count)) if !count.is_empty() && count.bytes().all(|b| b.is_ascii_digit()) => {
             market
