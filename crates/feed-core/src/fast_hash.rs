@@ -21,10 +21,11 @@ impl SymbolHasher {
 
 impl Hasher for SymbolHasher {
     fn write(&mut self, bytes: &[u8]) {
-        let (words, rest) = bytes.as_chunks::<8>();
-        for word in words {
-            self.add(u64::from_le_bytes(*word));
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            self.add(u64::from_le_bytes(word.try_into().unwrap_or_default()));
         }
+        let rest = words.remainder();
         // The last 1..=7 bytes in one word: two overlapping halves, or three bytes.
         let last = match rest.len() {
             0 => return,
