@@ -107,6 +107,22 @@ pub(crate) fn string(value: Option<Scalar<'_>>) -> Option<&str> {
     }
 }
 
+/// The text of a number or a string value, as [`super::scalar_text`] reads one (a JSON
+/// number as written, a string without its quotes); `None` for a value that is absent, a
+/// boolean, or anything else.
+pub(crate) fn number_text(value: Option<Scalar<'_>>) -> Option<&str> {
+    match value? {
+        Scalar::Text(text) | Scalar::Integer(text) | Scalar::Number(text) => Some(text),
+        Scalar::Boolean(_) => None,
+    }
+}
+
+/// A whole number sent as a JSON number or a numeric string, as [`super::integer`] reads
+/// one; `None` for anything else.
+pub(crate) fn whole_number(value: Option<Scalar<'_>>) -> Option<i64> {
+    number_text(value)?.parse().ok()
+}
+
 /// A trade id as the serde paths read one ([`super::trade_id`]): a string is
 /// [`TradeId::Number`] when it is a plain whole number, else [`TradeId::Text`]; a JSON
 /// number must be a plain whole number. `None` for anything else.
