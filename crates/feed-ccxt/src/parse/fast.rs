@@ -137,6 +137,16 @@ pub(crate) fn trade_id(value: Scalar<'_>) -> Option<TradeId> {
     }
 }
 
+/// Exactly `buy` or `sell` (the taker's side, as Deribit and HTX write it); `None` for
+/// anything else.
+pub(crate) fn buy_or_sell(text: &str) -> Option<Side> {
+    match text {
+        "buy" => Some(Side::Buy),
+        "sell" => Some(Side::Sell),
+        _ => None,
+    }
+}
+
 /// `buy` or `sell` in any letter case; `None` for anything else.
 pub(crate) fn side_any_case(text: &str) -> Option<Side> {
     if text.eq_ignore_ascii_case("buy") {
