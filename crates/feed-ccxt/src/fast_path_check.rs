@@ -123,6 +123,18 @@ pub(crate) fn corpus_and_mutations(venue: &str, generated: &[String], count: usi
     frames
 }
 
+/// [`assert_fast_path_agrees`] on well-formed `frames` in the hot path's layout: the hot
+/// path must read every one of them.
+pub(crate) fn assert_all_read(
+    fast: FastParser,
+    slow: FrameParser,
+    markets: &[Market],
+    frames: &[String],
+) {
+    let read = assert_fast_path_agrees(fast, slow, markets, frames);
+    assert_eq!(read, frames.len(), "every well-formed frame is read fast");
+}
+
 /// [`assert_fast_path_agrees`] on `frames` (generated in the hot path's layout, with edge
 /// decimals and odd shapes), then on `venue`'s corpus and 3,000 mutations of it and of the
 /// first 40 of `frames`; the hot path must read more than 100 of them.

@@ -89,13 +89,27 @@ pub(crate) fn flat_fields<'a, const N: usize>(
     cursor: &mut JsonCursor<'a>,
     keys: [&str; N],
 ) -> Option<[Option<Scalar<'a>>; N]> {
+    object_fields(cursor, keys, &[])
+}
+
+/// [`flat_fields`] of an object in which each key of `string_arrays` (Hyperliquid's
+/// `users`) holds an array of strings (see [`JsonCursor::strings`]), read and not kept.
+pub(crate) fn object_fields<'a, const N: usize>(
+    cursor: &mut JsonCursor<'a>,
+    keys: [&str; N],
+    string_arrays: &[&str],
+) -> Option<[Option<Scalar<'a>>; N]> {
     let mut values = [None; N];
-    cursor.flat_object(
-        |key, value| match keys.iter().position(|known| *known == key) {
+    cursor.object(|key, cursor| {
+        if string_arrays.contains(&key) {
+            return cursor.strings();
+        }
+        let value = cursor.scalar()?;
+        match keys.iter().position(|known| *known == key) {
             Some(index) => scalar(&mut values[index], value),
             None => Some(()),
-        },
-    )?;
+        }
+    })?;
     Some(values)
 }
 
