@@ -271,6 +271,30 @@ pub(crate) fn check_trade_hot_path(
     assert!(read > 100, "the hot path read {read} frames");
 }
 
+/// [`assert_fast_path_agrees`] on `frames` (generated in the hot path's layout, with edge
+/// decimals and odd shapes), then on `venue`'s corpus and 3,000 mutations of it and of the
+/// first 40 of `frames`; the hot path must read more than 100 of them.
+pub(crate) fn assert_agrees_with_mutations(
+    fast: FastParser,
+    slow: FrameParser,
+    markets: &[Market],
+    venue: &str,
+    mut frames: Vec<String>,
+) {
+    let mutated = corpus_and_mutations(venue, &frames, 3000);
+    frames.extend(mutated);
+    let read = assert_fast_path_agrees(fast, slow, markets, &frames);
+    assert!(read > 100, "the hot path read {read} frames");
+}
+
+/// `base`, `base` with whitespace before and after it, and `base` with each of
+/// `replacements` (`(from, to)`) made, one at a time: a frame and its odd shapes.
+pub(crate) fn variants(base: &str, replacements: &[(&str, &str)]) -> Vec<String> {
+    let mut frames = vec![base.to_owned(), format!(" {base}"), format!("{base}\n")];
+    frames.extend(replacements.iter().map(|(from, to)| base.replace(from, to)));
+    frames
+}
+
 /// An event already in the output before a frame: the fast path must keep it, declining
 /// or not.
 fn earlier_event() -> Event {

@@ -236,6 +236,16 @@ impl<'a> JsonCursor<'a> {
         &mut self,
         mut each: impl FnMut(&'a str, Scalar<'a>) -> Option<()>,
     ) -> Option<()> {
+        self.object(|key, cursor| {
+            let value = cursor.scalar()?;
+            each(key, value)
+        })
+    }
+
+    /// An object, `{"key":value,...}` or `{}`, in whatever key order: each key (a string
+    /// without escapes) handed to `each` with the cursor at its value, which `each` reads
+    /// (or refuses with `None`).
+    pub fn object(&mut self, mut each: impl FnMut(&'a str, &mut Self) -> Option<()>) -> Option<()> {
         self.expect("{")?;
         if self.expect("}").is_some() {
             return Some(());
@@ -243,13 +253,17 @@ impl<'a> JsonCursor<'a> {
         loop {
             let key = self.string()?;
             self.expect(":")?;
-            let value = self.scalar()?;
-            each(key, value)?;
+            each(key, self)?;
             if self.expect("}").is_some() {
                 return Some(());
             }
             self.expect(",")?;
         }
+    }
+
+    /// An array of strings without escapes, `["0x11","0x22"]` or `[]`, read and not kept.
+    pub fn strings(&mut self) -> Option<()> {
+        self.array(|cursor| cursor.string().map(drop))
     }
 
     /// An array, `[item,...]` or `[]`, each element read from the cursor by `item`.
@@ -402,6 +416,32 @@ mod tests {
                 .array(|cursor| cursor.flat_object(|_, _| Some(())))
                 .is_some();
             assert!(!ok, "{bad}");
+        }
+    }
+
+    #[test]
+    fn objects_hand_each_value_to_its_reader() {
+        let mut read = Vec::new();
+        let mut cursor = JsonCursor::new(r#"{"users":["0x1","0x2"],"tid":7,"none":[]}"#);
+        cursor
+            .object(|key, cursor| {
+                read.push(key);
+                match key {
+                    "tid" => cursor.scalar().map(drop),
+                    _ => cursor.strings(),
+                }
+            })
+            .unwrap();
+        assert_eq!(read, ["users", "tid", "none"]);
+        assert!(cursor.at_end());
+        for bad in [
+            r#"["a",1]"#,
+            r#"["a\"b"]"#,
+            r#"["a",]"#,
+            r#"[["a"]]"#,
+            "[null]",
+        ] {
+            assert_eq!(JsonCursor::new(bad).strings(), None, "{bad}");
         }
     }
 

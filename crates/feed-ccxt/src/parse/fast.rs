@@ -130,13 +130,27 @@ pub(crate) fn flat_fields<'a, const N: usize>(
     cursor: &mut JsonCursor<'a>,
     keys: [&str; N],
 ) -> Option<[Option<Scalar<'a>>; N]> {
+    object_fields(cursor, keys, &[])
+}
+
+/// [`flat_fields`] of an object in which each key of `string_arrays` (Hyperliquid's
+/// `users`) holds an array of strings (see [`JsonCursor::strings`]), read and not kept.
+pub(crate) fn object_fields<'a, const N: usize>(
+    cursor: &mut JsonCursor<'a>,
+    keys: [&str; N],
+    string_arrays: &[&str],
+) -> Option<[Option<Scalar<'a>>; N]> {
     let mut values = [None; N];
-    cursor.flat_object(
-        |key, value| match keys.iter().position(|known| *known == key) {
+    cursor.object(|key, cursor| {
+        if string_arrays.contains(&key) {
+            return cursor.strings();
+        }
+        let value = cursor.scalar()?;
+        match keys.iter().position(|known| *known == key) {
             Some(index) => scalar(&mut values[index], value),
             None => Some(()),
-        },
-    )?;
+        }
+    })?;
     Some(values)
 }
 
@@ -174,20 +188,6 @@ pub(crate) fn string(value: Option<Scalar<'_>>) -> Option<&str> {
     }
 }
 
-/// A trade id as the serde paths read one ([`super::trade_id`]): a string is
-/// [`TradeId::Number`] when it is a plain whole number, else [`TradeId::Text`]; a JSON
-/// number must be a plain whole number. `None` for anything else.
-pub(crate) fn trade_id(value: Scalar<'_>) -> Option<TradeId> {
-    match value {
-        Scalar::Text(text) => Some(trade_id_from_text(text)),
-        Scalar::Integer(number) => match trade_id_from_text(number) {
-            id @ TradeId::Number(_) => Some(id),
-            TradeId::Text(_) => None,
-        },
-        Scalar::Number(_) | Scalar::Boolean(_) => None,
-    }
-}
-
 /// The text of a number or a string value, as [`super::scalar_text`] reads one (a JSON
 /// number as written, a string without its quotes); `None` for a value that is absent, a
 /// boolean, or anything else.
@@ -202,6 +202,20 @@ pub(crate) fn number_text(value: Option<Scalar<'_>>) -> Option<&str> {
 /// one; `None` for anything else.
 pub(crate) fn whole_number(value: Option<Scalar<'_>>) -> Option<i64> {
     number_text(value)?.parse().ok()
+}
+
+/// A trade id as the serde paths read one ([`super::trade_id`]): a string is
+/// [`TradeId::Number`] when it is a plain whole number, else [`TradeId::Text`]; a JSON
+/// number must be a plain whole number. `None` for anything else.
+pub(crate) fn trade_id(value: Scalar<'_>) -> Option<TradeId> {
+    match value {
+        Scalar::Text(text) => Some(trade_id_from_text(text)),
+        Scalar::Integer(number) => match trade_id_from_text(number) {
+            id @ TradeId::Number(_) => Some(id),
+            TradeId::Text(_) => None,
+        },
+        Scalar::Number(_) | Scalar::Boolean(_) => None,
+    }
 }
 
 /// `buy` or `sell` in any letter case; `None` for anything else.

@@ -21,6 +21,9 @@ mod frame;
 mod market;
 mod subscription;
 mod trade;
+mod trade_fast;
+#[cfg(test)]
+mod trade_fast_tests;
 
 use feed_core::book::{BookBatch, BookParams, BookRules};
 use feed_core::runtime::FrameError;
@@ -101,6 +104,10 @@ impl ExchangeAdapter for Backpack {
         context: &FrameContext<'_>,
         out: &mut ParsedFrame,
     ) -> Result<(), FrameError> {
+        // A trade in the documented (or the live) layout on the hot path, or serde.
+        if trade_fast::push_trade(frame, context, out).is_some() {
+            return Ok(());
+        }
         frame::parse_frame(frame, context, out)
     }
 }

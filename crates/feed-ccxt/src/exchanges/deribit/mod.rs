@@ -70,6 +70,9 @@ mod market;
 mod subscription;
 mod ticker;
 mod trade;
+mod trade_fast;
+#[cfg(test)]
+mod trade_fast_tests;
 
 use feed_core::book::{BookParams, BookRules};
 use feed_core::runtime::FrameError;
@@ -147,6 +150,10 @@ impl ExchangeAdapter for Deribit {
         context: &FrameContext<'_>,
         out: &mut ParsedFrame,
     ) -> Result<(), FrameError> {
+        // `trades.*` notifications in the documented layout on the hot path, or serde.
+        if trade_fast::push_trades(frame, context, out).is_some() {
+            return Ok(());
+        }
         frame::parse_frame(frame, context, out)
     }
 }

@@ -21,13 +21,15 @@
 //! Anything else is malformed.
 
 use std::borrow::Cow;
-use std::io::Read;
+use std::cell::RefCell;
+use std::io::{Cursor, Read};
 
 use feed_core::runtime::FrameError;
+use flate2::read::GzDecoder;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{book, ticker, trade};
+use super::{book, ticker, trade, trade_fast};
 use crate::adapter::FrameContext;
 use crate::parse::malformed;
 use crate::parsed::{Ack, ParsedFrame};
@@ -63,25 +65,60 @@ struct Envelope<'a> {
     err_msg: Option<Cow<'a, str>>,
 }
 
-/// A gzip frame: decompressed, then read as text.
+/// A decompressed frame's text is kept for the next frame when it is at most this large.
+const KEPT_TEXT: usize = 1024 * 1024;
+
+/// One thread's gzip decoder (its inflate state and input buffer) and text buffer, reused
+/// frame after frame instead of allocated for each.
+struct Gunzip {
+    decoder: GzDecoder<Cursor<Vec<u8>>>,
+    text: String,
+}
+
+thread_local! {
+    static GUNZIP: RefCell<Gunzip> = RefCell::new(Gunzip {
+        decoder: GzDecoder::new(Cursor::new(Vec::new())),
+        text: String::new(),
+    });
+}
+
+/// A gzip frame: decompressed (with this thread's reused decoder and buffers), then read as
+/// text: a trade push in the documented layout on the hot path ([`trade_fast`]), else with
+/// serde.
 pub(super) fn parse_gzip_frame(
     frame: &[u8],
     context: &FrameContext<'_>,
     out: &mut ParsedFrame,
 ) -> Result<(), FrameError> {
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(frame)
-        .take(MAX_DECOMPRESSED + 1)
-        .read_to_string(&mut text)
-        .map_err(|error| {
-            FrameError::Malformed(format!("a binary frame that is not gzip text: {error}"))
-        })?;
-    if text.len() as u64 > MAX_DECOMPRESSED {
-        return Err(FrameError::Malformed(format!(
-            "a frame that decompresses beyond {MAX_DECOMPRESSED} bytes"
-        )));
-    }
-    parse_frame(&text, context, out)
+    GUNZIP.with(|gunzip| {
+        let Gunzip { decoder, text } = &mut *gunzip.borrow_mut();
+        let mut input = decoder.reset(Cursor::new(Vec::new())).into_inner();
+        input.clear();
+        input.extend_from_slice(frame);
+        decoder.reset(Cursor::new(input));
+        text.clear();
+        let read = decoder
+            .take(MAX_DECOMPRESSED + 1)
+            .read_to_string(text)
+            .map_err(|error| {
+                FrameError::Malformed(format!("a binary frame that is not gzip text: {error}"))
+            })
+            .and_then(|_| {
+                if text.len() as u64 > MAX_DECOMPRESSED {
+                    return Err(FrameError::Malformed(format!(
+                        "a frame that decompresses beyond {MAX_DECOMPRESSED} bytes"
+                    )));
+                }
+                if trade_fast::push_trades(text, context, out).is_some() {
+                    return Ok(());
+                }
+                parse_frame(text, context, out)
+            });
+        if text.capacity() > KEPT_TEXT {
+            *text = String::new();
+        }
+        read
+    })
 }
 
 /// The subscription id of a `sub` (`"7"`) or `req` (`"req-7"`) answer.

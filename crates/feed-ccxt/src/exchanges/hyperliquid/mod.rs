@@ -80,6 +80,9 @@ mod market;
 mod subscription;
 mod ticker;
 mod trade;
+mod trade_fast;
+#[cfg(test)]
+mod trade_fast_tests;
 
 use std::time::Duration;
 
@@ -185,6 +188,10 @@ impl ExchangeAdapter for Hyperliquid {
         context: &FrameContext<'_>,
         out: &mut ParsedFrame,
     ) -> Result<(), FrameError> {
+        // `trades` messages in the documented shape on the hot path, or serde.
+        if trade_fast::push_trades(frame, context, out).is_some() {
+            return Ok(());
+        }
         frame::parse_frame(frame, context, out)
     }
 }
