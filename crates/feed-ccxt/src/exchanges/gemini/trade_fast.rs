@@ -6,11 +6,10 @@
 //! give the same events on the fuzz corpus and on generated frames.
 
 use feed_core::types::millis_to_seconds;
-use feed_core::Side;
 
 use crate::adapter::FrameContext;
 use crate::parse::fast::{
-    string, trade_event, trade_id, typed_flat_frame, whole_number, whole_or_declined,
+    buy_or_sell, string, trade_event, trade_id, typed_flat_frame, whole_number, whole_or_declined,
 };
 use crate::parsed::ParsedFrame;
 
@@ -48,11 +47,7 @@ pub(super) fn push_trade(
         let Some(symbol) = context.markets.symbol(string(symbol)?) else {
             return Some(()); // a symbol this feed did not subscribe to
         };
-        let side = match string(side)? {
-            "buy" => Side::Buy,
-            "sell" => Side::Sell,
-            _ => return None,
-        };
+        let side = buy_or_sell(string(side)?)?;
         let time = whole_number(timestamp)?;
         let id = trade_id(tid?)?;
         out.events.push(trade_event(

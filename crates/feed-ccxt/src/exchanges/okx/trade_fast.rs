@@ -6,10 +6,10 @@
 //! give the same events on the fuzz corpus and on generated frames.
 
 use feed_core::types::millis_to_seconds;
-use feed_core::{Event, Side, Trade};
+use feed_core::{Event, Trade};
 
 use crate::adapter::FrameContext;
-use crate::parse::fast::{text, whole_or_declined};
+use crate::parse::fast::{buy_or_sell, text, whole_or_declined};
 use crate::parse::{parse_decimal, trade_id_from_text, JsonCursor};
 use crate::parsed::ParsedFrame;
 
@@ -77,11 +77,7 @@ fn push_trade(
     let Some(symbol) = context.markets.symbol(fields.inst_id?) else {
         return Some(()); // a market this feed did not subscribe to
     };
-    let side = match fields.side? {
-        "buy" => Side::Buy,
-        "sell" => Side::Sell,
-        _ => return None,
-    };
+    let side = buy_or_sell(fields.side?)?;
     let amount = parse_decimal(fields.sz?)?;
     let price = parse_decimal(fields.px?)?;
     let id = trade_id_from_text(fields.trade_id?);
